@@ -1,0 +1,307 @@
+// Extraction benchmark (issue 3): scores our generic extractor and @mozilla/readability on linkedom over
+// ../shared/bench-data (scrapinghub and zh-content), checks the scorer against the published reference outputs,
+// and compares speed on the same pages in the same run.
+//   npm run bench:extract -- [--dataset scrapinghub|zh-content|all] [--limit N] [--only-ours] [--dump DIR] [--worst N]
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { gunzipSync } from 'node:zlib';
+import { Readability } from '@mozilla/readability';
+import { parseHTML } from 'linkedom';
+import { parseHtml } from '../src/pipeline/extract/dom.ts';
+import { extractGeneric } from '../src/pipeline/extract/generic/index.ts';
+import { hastToText } from './bench/hast-text.ts';
+import {
+  hanCharTokens,
+  type PageScore,
+  type Summary,
+  scoreAll,
+  scorePage,
+  summarize,
+  type Tokenizer,
+  wordTokens,
+} from './bench/score.ts';
+
+const { values: options } = parseArgs({
+  options: {
+    dataset: { type: 'string', default: 'all' },
+    limit: { type: 'string' },
+    'only-ours': { type: 'boolean', default: false },
+    dump: { type: 'string' },
+    worst: { type: 'string', default: '0' },
+  },
+});
+
+const DATA_ROOT = resolve('../shared/bench-data');
+
+interface Page {
+  id: string;
+  url: string;
+  html: string;
+  truth: string;
+  author?: string;
+  date?: string;
+  /** Page title as the dataset recorded it (zh-content's wrapper), a weak label. */
+  pageTitle?: string;
+}
+
+interface Output {
+  text: string;
+  title?: string;
+  author?: string;
+  published?: string;
+}
+
+interface Run {
+  outputs: Map<string, Output>;
+  seconds: number;
+}
+
+function readJson<T>(path: string): T {
+  return JSON.parse(readFileSync(path, 'utf8')) as T;
+}
+
+/** Reference outputs come as {id: {articleBody}} or wrapped as {output: {...}}. */
+function bodies(json: Record<string, unknown>): Map<string, string> {
+  const inner = (json.output && typeof json.output === 'object' ? json.output : json) as Record<
+    string,
+    { articleBody?: string }
+  >;
+  return new Map(Object.entries(inner).map(([id, value]) => [id, value?.articleBody ?? '']));
+}
+
+function limitPages(pages: Page[]): Page[] {
+  return options.limit ? pages.slice(0, Number(options.limit)) : pages;
+}
+
+function loadScrapinghub(): Page[] {
+  const dir = join(DATA_ROOT, 'scrapinghub');
+  const truth = readJson<Record<string, { articleBody: string; url: string }>>(
+    join(dir, 'ground-truth.json'),
+  );
+  const pages = Object.entries(truth).map(([id, { articleBody, url }]) => ({
+    id,
+    url,
+    truth: articleBody,
+    html: gunzipSync(readFileSync(join(dir, 'html', `${id}.html.gz`))).toString('utf8'),
+  }));
+  return limitPages(pages);
+}
+
+type Decode = (bytes: Uint8Array) => string;
+
+/** The fetch stage's charset detection when present; else a meta-charset sniff with TextDecoder. */
+async function loadDecoder(): Promise<Decode> {
+  const module = resolve('src/pipeline/fetch/charset.ts');
+  if (existsSync(module)) {
+    const { decodeBody } = (await import(module)) as { decodeBody: (b: Uint8Array) => { text: string } };
+    return (bytes) => decodeBody(bytes).text;
+  }
+  return (bytes) => {
+    const head = Buffer.from(bytes.subarray(0, 4096)).toString('latin1');
+    const label = head.match(/charset\s*=\s*["']?([\w-]+)/i)?.[1]?.toLowerCase() ?? 'utf-8';
+    const gb = /^(gb2312|gbk|gb18030|x-gbk)$/.test(label);
+    return new TextDecoder(gb ? 'gb18030' : label, { fatal: false }).decode(bytes);
+  };
+}
+
+async function loadZh(): Promise<Page[]> {
+  const dir = join(DATA_ROOT, 'zh-content');
+  const decode = await loadDecoder();
+  const truth = bodies(readJson(join(dir, 'eval', 'cleaned_ground.json')));
+  const authors = bodies(readJson(join(dir, 'eval', 'author_ground.json')));
+  const dates = bodies(readJson(join(dir, 'eval', 'date_ground.json')));
+  const pages: Page[] = [];
+  for (const [id, text] of truth) {
+    const html = decode(readFileSync(join(dir, 'original', `${id}.html`)));
+    // Each page is wrapped in <text id="URL" title="..." encoding="...">.
+    const wrapper = html.slice(0, 2000).match(/<text\b[^>]*>/i)?.[0] ?? '';
+    const url = wrapper.match(/\bid="([^"]*)"/)?.[1] ?? `https://example.invalid/${id}`;
+    const pageTitle = wrapper.match(/\btitle="([^"]*)"/)?.[1];
+    pages.push({ id, url, html, truth: text, author: authors.get(id), date: dates.get(id), pageTitle });
+  }
+  return limitPages(pages);
+}
+
+function runOurs(pages: Page[]): Run {
+  const outputs = new Map<string, Output>();
+  const start = performance.now();
+  for (const page of pages) {
+    const result = extractGeneric(parseHtml(page.html), page.url);
+    outputs.set(page.id, {
+      text: result ? hastToText(result.body) : '',
+      title: result?.title,
+      author: result?.author,
+      published: result?.published,
+    });
+  }
+  return { outputs, seconds: (performance.now() - start) / 1000 };
+}
+
+function runReadability(pages: Page[]): Run {
+  const outputs = new Map<string, Output>();
+  const start = performance.now();
+  for (const page of pages) {
+    // linkedom documents have no URL: a <base href> lets Readability resolve relative links like a browser would.
+    const html = page.html.replace(/<head\b[^>]*>/i, (head) => `${head}<base href="${page.url}">`);
+    let output: Output = { text: '' };
+    try {
+      const article = new Readability(
+        parseHTML(html).document as unknown as ConstructorParameters<typeof Readability>[0],
+      ).parse();
+      if (article)
+        output = {
+          text: article.textContent ?? '',
+          title: article.title ?? undefined,
+          author: article.byline ?? undefined,
+          published: article.publishedTime ?? undefined,
+        };
+    } catch {
+      // A crash counts as no output, as it would for a reader.
+    }
+    outputs.set(page.id, output);
+  }
+  return { outputs, seconds: (performance.now() - start) / 1000 };
+}
+
+const fmt = (n: number) => n.toFixed(3);
+
+function line(name: string, s: Summary, extra = ''): string {
+  return `  ${name.padEnd(26)} P=${fmt(s.precision)} R=${fmt(s.recall)} F1=${fmt(s.f1)} acc=${fmt(s.accuracy)}${extra}`;
+}
+
+function scoreRun(pages: Page[], run: Run, tokenize: Tokenizer): { summary: Summary; perPage: PageScore[] } {
+  const perPage = pages.map((page) => scorePage(page.truth, run.outputs.get(page.id)?.text ?? '', tokenize));
+  return { summary: summarize(perPage), perPage };
+}
+
+function printWorst(pages: Page[], perPage: PageScore[]): void {
+  const count = Number(options.worst);
+  if (!count) return;
+  const ranked = pages
+    .map((page, i) => ({ page, s: perPage[i] }))
+    .sort((a, b) => a.s.tp - b.s.tp)
+    .slice(0, count);
+  for (const { page, s } of ranked)
+    console.log(
+      `    worst: ${page.id.slice(0, 12)} tp=${fmt(s.tp)} fp=${fmt(s.fp)} fn=${fmt(s.fn)} ${page.url}`,
+    );
+}
+
+function dump(dataset: string, pages: Page[], run: Run): void {
+  if (!options.dump) return;
+  const dir = join(options.dump, dataset);
+  mkdirSync(dir, { recursive: true });
+  for (const page of pages) {
+    writeFileSync(join(dir, `${page.id}.ours.txt`), run.outputs.get(page.id)?.text ?? '');
+    writeFileSync(join(dir, `${page.id}.truth.txt`), page.truth);
+  }
+}
+
+function compact(text: string | undefined): string {
+  return (text ?? '').replace(/\s+/g, '');
+}
+
+/** Calendar day of a label or an extracted date: the first year-month-day in the text. */
+function calendarDay(text: string | undefined): string | undefined {
+  const match = text?.match(/(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})/);
+  return match ? `${match[1]}-${match[2].padStart(2, '0')}-${match[3].padStart(2, '0')}` : undefined;
+}
+
+/** An author is right when the label is in ours and ours is not much longer (a whole byline line is fine). */
+const AUTHOR_MAX_OVERSHOOT = 4;
+
+function metadataAccuracy(pages: Page[], run: Run): string {
+  let authors = 0;
+  let authorRight = 0;
+  let dates = 0;
+  let dateRight = 0;
+  let titles = 0;
+  let titleRight = 0;
+  for (const page of pages) {
+    const out = run.outputs.get(page.id);
+    const label = compact(page.author);
+    if (label) {
+      authors++;
+      const ours = compact(out?.author);
+      if (ours.includes(label) && ours.length <= label.length * AUTHOR_MAX_OVERSHOOT) authorRight++;
+    }
+    const day = calendarDay(page.date);
+    if (day) {
+      dates++;
+      if (calendarDay(out?.published) === day) dateRight++;
+    }
+    const pageTitle = compact(page.pageTitle);
+    if (pageTitle) {
+      titles++;
+      const ours = compact(out?.title);
+      if (ours && (pageTitle.includes(ours) || ours.includes(pageTitle))) titleRight++;
+    }
+  }
+  const share = (right: number, all: number) => `${right}/${all} (${fmt(all ? right / all : 0)})`;
+  return `author ${share(authorRight, authors)}, date ${share(dateRight, dates)}, title~<title> ${share(titleRight, titles)}`;
+}
+
+async function benchDataset(name: string, pages: Page[], references: Map<string, Map<string, string>>) {
+  const tokenizers: [string, Tokenizer][] =
+    name === 'zh-content'
+      ? [
+          ['own tokens', wordTokens],
+          ['one token per Han char', hanCharTokens],
+        ]
+      : [['tokens', wordTokens]];
+  console.log(`\n== ${name}: ${pages.length} pages`);
+  const truth = new Map(pages.map((page) => [page.id, page.truth]));
+  if (!options['only-ours'] && references.size) {
+    console.log(' reference outputs (scorer check):');
+    for (const [ref, predictions] of references) {
+      for (const [label, tokenize] of tokenizers)
+        console.log(line(`${ref} [${label}]`, scoreAll(truth, predictions, tokenize)));
+    }
+  }
+  const ours = runOurs(pages);
+  dump(name, pages, ours);
+  const baseline = options['only-ours'] ? undefined : runReadability(pages);
+  console.log(' extractors:');
+  for (const [label, tokenize] of tokenizers) {
+    const mine = scoreRun(pages, ours, tokenize);
+    console.log(
+      line(`newsmirror [${label}]`, mine.summary, `  ${(pages.length / ours.seconds).toFixed(1)} pages/s`),
+    );
+    if (label !== 'one token per Han char') printWorst(pages, mine.perPage);
+    if (baseline) {
+      const theirs = scoreRun(pages, baseline, tokenize).summary;
+      console.log(
+        line(`readability [${label}]`, theirs, `  ${(pages.length / baseline.seconds).toFixed(1)} pages/s`),
+      );
+    }
+  }
+  if (baseline)
+    console.log(`  speed ratio newsmirror/readability: ${(baseline.seconds / ours.seconds).toFixed(2)}x`);
+  if (name === 'zh-content') {
+    console.log(`  metadata newsmirror:  ${metadataAccuracy(pages, ours)}`);
+    if (baseline) console.log(`  metadata readability: ${metadataAccuracy(pages, baseline)}`);
+  }
+  return { ours, baseline };
+}
+
+const dataset = options.dataset ?? 'all';
+if (dataset === 'all' || dataset === 'scrapinghub') {
+  const dir = join(DATA_ROOT, 'scrapinghub', 'reference-outputs');
+  const references = new Map(
+    readdirSync(dir)
+      .filter((file) => file.endsWith('.json'))
+      .sort()
+      .map((file) => [file.replace(/\.json$/, ''), bodies(readJson(join(dir, file)))] as const),
+  );
+  await benchDataset('scrapinghub', loadScrapinghub(), references);
+}
+if (dataset === 'all' || dataset === 'zh-content') {
+  const references = new Map([
+    [
+      'result (dataset author)',
+      bodies(readJson(join(DATA_ROOT, 'zh-content', 'reference-outputs', 'result.json'))),
+    ],
+  ]);
+  await benchDataset('zh-content', await loadZh(), references);
+}
