@@ -1,0 +1,78 @@
+// `newsmirror run -c FILE`: one pass over every channel; a progress bar on a terminal, one summary line at the end.
+import { SingleBar } from 'cli-progress';
+import { loadConfig } from '../config/load.ts';
+import { createLogger } from '../internal/log.ts';
+import { createHttpClient } from '../pipeline/fetch/client.ts';
+import { type RunSummary, runMirror } from '../pipeline/run.ts';
+import { openSqliteStore } from '../store/index.ts';
+
+export interface RunCommandOptions {
+  config: string;
+  push?: boolean;
+  wait?: boolean;
+  logJson?: boolean;
+  quiet?: boolean;
+}
+
+export async function runCommand(options: RunCommandOptions): Promise<number> {
+  const loaded = loadConfig(options.config);
+  const log = createLogger({ level: options.quiet ? 'error' : 'info', json: options.logJson });
+  const store = await openSqliteStore(loaded.storePath);
+  const http = createHttpClient(loaded.config.fetch);
+  const bar = process.stderr.isTTY && !options.quiet && !options.logJson ? new SingleBar({
+    format: 'articles [{bar}] {value}/{total}',
+    stream: process.stderr,
+    clearOnComplete: true,
+  }) : undefined;
+  const controller = new AbortController();
+  const stop = () => {
+    log.warn('stopping: finishing the articles in flight, then committing');
+    controller.abort();
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  try {
+    const summary = await runMirror({
+      loaded,
+      store,
+      http,
+      log,
+      push: options.push,
+      waitForLock: options.wait,
+      signal: controller.signal,
+      onProgress: bar
+        ? (done, total) => {
+            if (done === 0) bar.start(total, 0);
+            else bar.update(done);
+            if (done === total) bar.stop();
+          }
+        : undefined,
+    });
+    bar?.stop();
+    for (const failure of summary.failures) {
+      process.stderr.write(`failed: ${failure.url}: ${failure.message}${failure.retryable ? ' (retried next run)' : ''}\n`);
+    }
+    process.stdout.write(`${formatSummary(summary, loaded.mirrorDir)}\n`);
+    return summary.failed > 0 ? 1 : 0;
+  } finally {
+    process.off('SIGTERM', stop);
+    process.off('SIGINT', stop);
+    await http.close();
+    await store.close();
+  }
+}
+
+export function formatSummary(summary: RunSummary, mirrorDir: string): string {
+  const pushes = summary.pushes.map((push) => `${push.remote} ${push.ok ? 'ok' : 'FAILED'}`).join(', ');
+  const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+  return [
+    `new ${summary.new}, updated ${summary.updated}, failed ${summary.failed}, skipped ${summary.skipped}`,
+    `in ${summary.seconds.toFixed(1)} s`,
+    `(unchanged ${summary.unchanged}; images ${summary.images.mirrored} new, ${summary.images.failed} failed;`,
+    `written pages ${kb(summary.bytesWritten.pages)}, images ${kb(summary.bytesWritten.images)};`,
+    `${summary.fallbacks.length > 0 ? `${summary.fallbacks.length} fell back to the generic extractor; ` : ''}`,
+    `commit ${summary.commit ? summary.commit.slice(0, 10) : 'none'}${pushes ? `; push ${pushes}` : ''}) -> ${mirrorDir}`,
+  ]
+    .filter(Boolean)
+    .join(' ');
+}

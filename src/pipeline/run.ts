@@ -1,0 +1,661 @@
+// One pass of the mirror, top to bottom:
+//   sources -> fetch -> extract -> transform -> render -> publish
+// This is the only module that wires stages together; each stage is a plain function over plain data.
+import { createHash } from 'node:crypto';
+import type { LoadedConfig } from '../config/load.ts';
+import type { ChannelConfig, Config, SiteConfig } from '../config/options.ts';
+import { errorMessage, ExtractError, NewsmirrorError } from '../internal/errors.ts';
+import { collectLinkUrls } from '../internal/hast.ts';
+import { articleIdFromUrl, pagePath as pagePathFor, safeId } from '../internal/ids.ts';
+import type { Logger } from '../internal/log.ts';
+import { normalizeArticleUrl, sameSite } from '../internal/url.ts';
+import type { Store, StoredArticle } from '../store/index.ts';
+import { extractArticle } from './extract/index.ts';
+import type { HttpClient } from './fetch/client.ts';
+import { type MirroredImage, mirrorImage } from './fetch/images.ts';
+import { acquireMirrorLock } from './publish/lock.ts';
+import { openGitMirror, type PushResult } from './publish/git.ts';
+import { removeTempFiles, writeFilesAtomic } from './publish/write-files.ts';
+import {
+  cacheBuster,
+  type IndexEntry,
+  renderChannelCsv,
+  renderChannelIndexes,
+  renderFeed,
+  renderHome,
+  renderMirrorsList,
+  renderPage,
+  renderQrPng,
+} from './render/index.ts';
+import {
+  detectSourceFormat,
+  mergeChannelItems,
+  parseFeed,
+  parseListing,
+  parseSitemap,
+  toSourceItems,
+} from './sources/index.ts';
+import { collectImageUrls, transformArticle } from './transform/index.ts';
+import type { Article, ExtractedArticle, OutputFile, SourceItem } from './types.ts';
+
+export interface RunOptions {
+  loaded: LoadedConfig;
+  store: Store;
+  http: HttpClient;
+  log: Logger;
+  /** Push to the configured remotes after committing (default true). */
+  push?: boolean;
+  /** Wait for another run's lock instead of failing at once. */
+  waitForLock?: boolean;
+  now?: () => Date;
+  /** Called as articles finish, for a progress bar. */
+  onProgress?: (done: number, total: number) => void;
+  /** Stop taking new articles (SIGTERM): finish the ones in flight, then render, commit and push. */
+  signal?: AbortSignal;
+}
+
+export interface ArticleFailure {
+  url: string;
+  code: string;
+  message: string;
+  retryable: boolean;
+}
+
+export interface RunSummary {
+  new: number;
+  updated: number;
+  unchanged: number;
+  failed: number;
+  skipped: number;
+  seconds: number;
+  /** Pages whose site rules found no body, so the generic extractor was used. */
+  fallbacks: Array<{ siteId: string; url: string; misses: string[] }>;
+  failures: ArticleFailure[];
+  images: { mirrored: number; reused: number; failed: number; bytes: number };
+  bytesWritten: { pages: number; images: number; other: number };
+  filesWritten: number;
+  commit: string | null;
+  pushes: PushResult[];
+}
+
+/** Non-retryable failures are tried this many times in all (across runs) before the URL is skipped. */
+const MAX_ATTEMPTS_FOR_PERMANENT_FAILURES = 3;
+
+export async function runMirror(options: RunOptions): Promise<RunSummary> {
+  const { loaded, store, http, log } = options;
+  const { config, mirrorDir } = loaded;
+  const now = options.now ?? (() => new Date());
+  const startedAt = now();
+  const startedMs = Date.now();
+  const summary = emptySummary();
+
+  const releaseLock = await acquireMirrorLock(mirrorDir, { wait: options.waitForLock });
+  try {
+    const git = openGitMirror(mirrorDir, { branch: config.mirror.branch });
+    await git.ensureRepo();
+    for (const fixed of await git.recoverInterruptedState()) log.warn(`recovered: ${fixed}`);
+    const removedTemp = await removeTempFiles(mirrorDir);
+    if (removedTemp > 0) log.warn(`removed ${removedTemp} temporary file(s) left by an interrupted run`);
+    const runId = await store.startRun(startedAt.toISOString());
+
+    // 1. sources: what each channel lists now, merged so an article in several channels is one article.
+    const discovery = await discoverChannels(config, http, store, log);
+    const listings = mergeChannelItems([...discovery.items.values()]);
+
+    // 2-3. fetch + extract each article that is new, signalled as changed, or failed before; store the result.
+    const plan = await planArticles(config, store, listings, discovery.retryUrls, summary, log);
+    const processed = await processArticles(plan, { config, http, store, log, now, summary, options });
+
+    // 4-5. transform + render: pages of new/updated articles (and of articles an interrupted run left unrendered),
+    // the indexes of channels that changed, the home page, the feed.
+    const files = await renderChanges(loaded, store, processed, now(), log);
+
+    // 6. publish: write atomically, one commit for the run, push to every remote.
+    const written = await writeFilesAtomic(mirrorDir, files);
+    summary.filesWritten = written.written;
+    tallyBytes(summary, files, written.written > 0);
+    const message = commitMessage(startedAt, summary);
+    summary.commit = await git.commitAll(message);
+    // Only now are the pages safely in git: an interrupted run before this point re-renders them next time.
+    await store.markRendered(processed.renderedKeys);
+    for (const [url, validators] of discovery.validators) await store.saveValidators(url, validators);
+
+    if (options.push !== false && config.mirror.remotes.length > 0) {
+      summary.pushes = await git.pushAll(config.mirror.remotes);
+      for (const push of summary.pushes) {
+        await store.recordPush(push.remote, {
+          at: now().toISOString(),
+          ok: push.ok,
+          commit: push.commit,
+          error: push.error,
+        });
+        if (!push.ok) log.warn(`push to ${push.remote} failed; the next run retries it: ${push.error}`);
+      }
+    }
+
+    summary.seconds = (Date.now() - startedMs) / 1000;
+    await store.finishRun(runId, {
+      finishedAt: now().toISOString(),
+      newCount: summary.new,
+      updated: summary.updated,
+      failed: summary.failed,
+      skipped: summary.skipped,
+      commit: summary.commit ?? undefined,
+      bytes: summary.bytesWritten.pages + summary.bytesWritten.images + summary.bytesWritten.other,
+    });
+    return summary;
+  } finally {
+    await releaseLock();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 1. sources
+
+interface Discovery {
+  /** channel id -> items, newest first */
+  items: Map<string, SourceItem[]>;
+  /** Validators of listing/feed responses, saved only once the run has committed. */
+  validators: Map<string, { etag?: string; lastModified?: string }>;
+  /** URLs that failed before and deserve another try even if no channel lists them now. */
+  retryUrls: Map<string, { siteId: string; channelId?: string }>;
+}
+
+async function discoverChannels(config: Config, http: HttpClient, store: Store, log: Logger): Promise<Discovery> {
+  const discovery: Discovery = { items: new Map(), validators: new Map(), retryUrls: new Map() };
+  const tasks: Array<Promise<void>> = [];
+  for (const site of config.sites) {
+    for (const channel of site.channels) {
+      tasks.push(
+        discoverChannel(site, channel, http, store)
+          .then((result) => {
+            discovery.items.set(channel.id, result.items);
+            if (result.validators) discovery.validators.set(result.sourceUrl, result.validators);
+          })
+          .catch((error) => {
+            // A channel that cannot be read loses nothing: its articles are found again next run.
+            log.error(`channel ${site.id}/${channel.id} could not be read: ${errorMessage(error)}`);
+            discovery.items.set(channel.id, []);
+          }),
+      );
+    }
+  }
+  await Promise.all(tasks);
+  for (const failure of await store.listFailures({})) {
+    if (failure.attempts < MAX_ATTEMPTS_FOR_PERMANENT_FAILURES || failure.retryable) {
+      discovery.retryUrls.set(failure.url, { siteId: failure.siteId, channelId: failure.channelId });
+    }
+  }
+  return discovery;
+}
+
+async function discoverChannel(
+  site: SiteConfig,
+  channel: ChannelConfig,
+  http: HttpClient,
+  store: Store,
+): Promise<{ items: SourceItem[]; sourceUrl: string; validators?: { etag?: string; lastModified?: string } }> {
+  const sourceUrl = channel.listing?.url ?? channel.feed ?? channel.sitemap ?? '';
+  const page = await http.fetch(sourceUrl, { validators: await store.getValidators(sourceUrl) });
+  if (page.notModified) return { items: [], sourceUrl };
+  const validators = page.etag || page.lastModified ? { etag: page.etag, lastModified: page.lastModified } : undefined;
+  let links: ReturnType<typeof parseFeed>;
+  if (channel.listing) {
+    links = parseListing(page.text, page.url, channel.listing.links);
+  } else if (channel.sitemap || detectSourceFormat(page.text) === 'sitemap') {
+    const sitemap = parseSitemap(page.text, page.url);
+    links = sitemap.links;
+    // A sitemap index: read its first child sitemaps (the newest are listed first by convention).
+    for (const child of sitemap.sitemaps.slice(0, MAX_CHILD_SITEMAPS)) {
+      const childPage = await http.fetch(child);
+      links.push(...parseSitemap(childPage.text, childPage.url).links);
+    }
+  } else {
+    links = parseFeed(page.text, page.url);
+  }
+  return { items: toSourceItems(links, site, channel), sourceUrl, validators };
+}
+
+/** A sitemap index can list thousands of sitemaps; the newest few hold the new articles. */
+const MAX_CHILD_SITEMAPS = 3;
+
+// ---------------------------------------------------------------------------------------------------------------
+// 2. plan: which listed URLs need work
+
+interface PlannedArticle {
+  url: string;
+  site: SiteConfig;
+  /** Every channel that lists it, config order first. */
+  channels: string[];
+  listedTitle?: string;
+  listedDate?: string;
+  existing?: StoredArticle;
+  reason: 'new' | 'changed' | 'retry';
+}
+
+async function planArticles(
+  config: Config,
+  store: Store,
+  listings: Map<string, SourceItem[]>,
+  retryUrls: Discovery['retryUrls'],
+  summary: RunSummary,
+  log: Logger,
+): Promise<{ work: PlannedArticle[]; memberships: Array<{ article: StoredArticle; channels: string[] }> }> {
+  const sites = new Map(config.sites.map((site) => [site.id, site]));
+  const channelOrder = new Map<string, number>();
+  config.sites.forEach((site) => {
+    site.channels.forEach((channel) => {
+      channelOrder.set(channel.id, channelOrder.size);
+    });
+  });
+  const work: PlannedArticle[] = [];
+  const memberships: Array<{ article: StoredArticle; channels: string[] }> = [];
+
+  for (const [url, items] of listings) {
+    const site = sites.get(items[0].siteId);
+    if (!site) continue;
+    const channels = [...new Set(items.map((item) => item.channelId))].sort(
+      (a, b) => (channelOrder.get(a) ?? 0) - (channelOrder.get(b) ?? 0),
+    );
+    const listedTitle = items.find((item) => item.title)?.title;
+    const listedDate = items.find((item) => item.published)?.published;
+    const existing = await store.getArticleByUrl(url);
+    if (existing) {
+      memberships.push({ article: existing, channels });
+      const signal = await store.getSourceSignal(url);
+      const changed =
+        signal !== undefined &&
+        ((listedTitle !== undefined && normalizeSpace(listedTitle) !== normalizeSpace(signal.title ?? '')) ||
+          (listedDate !== undefined && listedDate !== signal.published));
+      if (changed) work.push({ url, site, channels, listedTitle, listedDate, existing, reason: 'changed' });
+      else summary.unchanged++;
+      retryUrls.delete(url);
+      continue;
+    }
+    const failure = await store.failureFor(url);
+    if (failure && !failure.retryable && failure.attempts >= MAX_ATTEMPTS_FOR_PERMANENT_FAILURES) {
+      summary.skipped++;
+      log.debug(`skipped after ${failure.attempts} failures: ${url} (${failure.code})`);
+      retryUrls.delete(url);
+      continue;
+    }
+    work.push({ url, site, channels, listedTitle, listedDate, reason: failure ? 'retry' : 'new' });
+    retryUrls.delete(url);
+  }
+  // Failed URLs no channel lists any more still get their retry.
+  for (const [url, origin] of retryUrls) {
+    const site = sites.get(origin.siteId);
+    if (!site || (await store.getArticleByUrl(url))) continue;
+    work.push({ url, site, channels: origin.channelId ? [origin.channelId] : [], reason: 'retry' });
+  }
+  return { work, memberships };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 3. the per-article unit: fetch -> extract -> images, then store
+
+interface ProcessContext {
+  config: Config;
+  http: HttpClient;
+  store: Store;
+  log: Logger;
+  now: () => Date;
+  summary: RunSummary;
+  options: RunOptions;
+}
+
+interface Processed {
+  /** Articles (siteId/id keys) whose page must be (re)rendered. */
+  renderedKeys: Array<{ siteId: string; id: string }>;
+  /** Channels whose indexes changed. */
+  changedChannels: Set<string>;
+  /** Asset files fetched this run. */
+  assets: OutputFile[];
+}
+
+async function processArticles(
+  plan: Awaited<ReturnType<typeof planArticles>>,
+  context: ProcessContext,
+): Promise<Processed> {
+  const { store, summary, log } = context;
+  const processed: Processed = { renderedKeys: [], changedChannels: new Set(), assets: [] };
+
+  // Memberships of articles already mirrored: a new channel listing an old article is an index change only.
+  for (const { article, channels } of plan.memberships) {
+    for (const channelId of channels) {
+      if (await store.addMembership(article.siteId, article.id, channelId, context.now().toISOString())) {
+        processed.changedChannels.add(channelId);
+      }
+    }
+  }
+
+  let done = 0;
+  const total = plan.work.length;
+  context.options.onProgress?.(0, total);
+  await Promise.all(
+    plan.work.map(async (planned) => {
+      if (context.options.signal?.aborted) return;
+      try {
+        const outcome = await mirrorOneArticle(planned, context, processed);
+        if (outcome === 'new') summary.new++;
+        else if (outcome === 'updated') summary.updated++;
+        else summary.unchanged++;
+      } catch (error) {
+        const failure = toFailure(planned.url, error);
+        summary.failed++;
+        summary.failures.push(failure);
+        log.error(`article failed: ${failure.url}: ${failure.message}`, {
+          code: failure.code,
+          retryable: failure.retryable,
+        });
+        await store.recordFailure({
+          url: planned.url,
+          siteId: planned.site.id,
+          channelId: planned.channels[0],
+          code: failure.code,
+          message: failure.message,
+          retryable: failure.retryable,
+          at: context.now().toISOString(),
+        });
+      } finally {
+        context.options.onProgress?.(++done, total);
+      }
+    }),
+  );
+  // Articles an interrupted run stored but never rendered and committed.
+  for (const key of await store.listUnrendered()) {
+    if (!processed.renderedKeys.some((k) => k.siteId === key.siteId && k.id === key.id)) {
+      processed.renderedKeys.push(key);
+      for (const channelId of await store.channelsOf(key.siteId, key.id)) processed.changedChannels.add(channelId);
+    }
+  }
+  return processed;
+}
+
+async function mirrorOneArticle(
+  planned: PlannedArticle,
+  context: ProcessContext,
+  processed: Processed,
+): Promise<'new' | 'updated' | 'unchanged'> {
+  const { config, http, store, summary, log } = context;
+  const { site, url } = planned;
+  const validators = planned.existing ? await store.getValidators(url) : undefined;
+  const page = await http.fetch(url, { validators });
+  if (page.notModified) {
+    await store.saveSourceSignal(url, { title: planned.listedTitle, published: planned.listedDate });
+    return 'unchanged';
+  }
+
+  const extracted = extractArticle(page.text, { url: page.url, rules: site.rules, lang: site.lang });
+  if (!extracted) {
+    throw new ExtractError(`extract: ${url} does not look like an article (no body found)`, {
+      code: 'not_article',
+      where: url,
+      retryable: false,
+    });
+  }
+  if (extracted.method === 'generic' && site.rules?.body) {
+    summary.fallbacks.push({ siteId: site.id, url, misses: extracted.ruleMisses });
+    log.warn(`site rules of ${site.id} found no body; used the generic extractor`, { url, misses: extracted.ruleMisses });
+  }
+
+  // The same article reached through another URL (redirect, canonical link) is the article already mirrored.
+  const aliases = [page.url, extracted.canonicalUrl]
+    .map((candidate) => (candidate ? normalizeArticleUrl(candidate) : null))
+    .filter((candidate): candidate is string => candidate !== null && candidate !== url && sameSite(candidate, site.base));
+  let existing = planned.existing;
+  for (const alias of aliases) existing ??= await store.getArticleByUrl(alias);
+
+  const rawId =
+    existing?.id ??
+    articleIdFromUrl(url, site.articleId) ??
+    aliases.map((alias) => articleIdFromUrl(alias, site.articleId)).find(Boolean);
+  if (!rawId) {
+    throw new ExtractError(`extract: ${url} matches no article id pattern of site ${site.id}`, {
+      code: 'no_article_id',
+      where: url,
+      retryable: false,
+    });
+  }
+  const id = existing?.id ?? safeId(rawId);
+  const homeChannel = existing?.homeChannel ?? planned.channels[0] ?? site.channels[0].id;
+  const pagePath =
+    existing?.pagePath ??
+    pagePathFor(homeChannel, id, { shardByMonth: config.mirror.shardByMonth, published: extracted.published });
+
+  // Images are mirrored before the article is stored, so a stored article always renders complete.
+  if (config.mirror.images === 'mirror') {
+    for (const src of collectImageUrls(extracted)) {
+      const result = await mirrorOneImage(src, context);
+      if (result?.file) processed.assets.push(result.file);
+    }
+  }
+
+  const now = context.now().toISOString();
+  const contentHash = hashExtracted(extracted);
+  const outcome = await store.saveArticle({
+    siteId: site.id,
+    id,
+    url: existing?.url ?? url,
+    canonicalUrl: extracted.canonicalUrl,
+    homeChannel,
+    pagePath,
+    title: extracted.title,
+    author: extracted.author,
+    published: extracted.published,
+    lang: extracted.lang,
+    contentHash,
+    extracted: JSON.stringify(extracted),
+    firstSeen: existing?.firstSeen ?? now,
+    updatedAt: now,
+  });
+  for (const alias of [url, ...aliases]) await store.addArticleUrl(alias, site.id, id);
+  await store.saveValidators(url, { etag: page.etag, lastModified: page.lastModified, contentHash });
+  await store.saveSourceSignal(url, { title: planned.listedTitle, published: planned.listedDate });
+  await store.clearFailure(url);
+  const channels = planned.channels.length > 0 ? planned.channels : [homeChannel];
+  for (const channelId of channels) {
+    if (await store.addMembership(site.id, id, channelId, now)) processed.changedChannels.add(channelId);
+  }
+  if (outcome !== 'unchanged') {
+    processed.renderedKeys.push({ siteId: site.id, id });
+    // A changed title shows in every index listing the article.
+    for (const channelId of await store.channelsOf(site.id, id)) processed.changedChannels.add(channelId);
+  }
+  return outcome;
+}
+
+async function mirrorOneImage(
+  src: string,
+  context: ProcessContext,
+): Promise<{ image: MirroredImage; file?: OutputFile } | undefined> {
+  const { store, summary, log, config } = context;
+  const known = await store.getImage(src);
+  if (known) {
+    summary.images.reused++;
+    return undefined;
+  }
+  try {
+    const image = await mirrorImage(context.http, src, { maxBytes: config.fetch.maxImageBytes });
+    await store.saveImage({
+      src,
+      assetPath: image.assetPath,
+      sha256: image.sha256,
+      bytes: image.bytes.byteLength,
+      originalBytes: image.originalBytes,
+      width: image.width,
+      height: image.height,
+      contentType: image.contentType,
+    });
+    summary.images.mirrored++;
+    return { image, file: { path: image.assetPath, content: image.bytes } };
+  } catch (error) {
+    // A failed image keeps its alt text on the page and is tried again next run.
+    const failure = toFailure(src, error);
+    summary.images.failed++;
+    log.warn(`image failed: ${src}: ${failure.message}`);
+    await store.recordImageFailure(src, failure.code, failure.message);
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 4-5. transform + render
+
+async function renderChanges(
+  loaded: LoadedConfig,
+  store: Store,
+  processed: Processed,
+  now: Date,
+  log: Logger,
+): Promise<OutputFile[]> {
+  const { config } = loaded;
+  const mirror = config.mirror;
+  const files: OutputFile[] = [...processed.assets];
+  const channelTitles = new Map(config.sites.flatMap((site) => site.channels.map((c) => [c.id, c.title] as const)));
+
+  for (const key of processed.renderedKeys) {
+    const stored = await store.getArticle(key.siteId, key.id);
+    if (!stored) continue;
+    const extracted = JSON.parse(stored.extracted) as ExtractedArticle;
+    const article = await buildArticle(stored, extracted, config, store);
+    files.push({
+      path: stored.pagePath,
+      content: renderPage(article, {
+        mirror,
+        pagePath: stored.pagePath,
+        channelTitle: channelTitles.get(stored.homeChannel) ?? stored.homeChannel,
+      }),
+    });
+    if (mirror.publicUrl) {
+      files.push({ path: `${stored.pagePath}.png`, content: await renderQrPng(publicUrlOf(mirror.publicUrl, stored.pagePath)) });
+    }
+  }
+
+  if (processed.renderedKeys.length === 0 && processed.changedChannels.size === 0 && processed.assets.length === 0) {
+    return files;
+  }
+  for (const channelId of processed.changedChannels) {
+    const entries = await store.listChannelEntries(channelId, {});
+    const channel = { id: channelId, title: channelTitles.get(channelId) ?? channelId };
+    files.push(...renderChannelIndexes(channel, entries, { mirror, now }));
+    files.push({ path: `indexes/${channelId}.csv`, content: renderChannelCsv(entries) });
+  }
+  const channels = [];
+  for (const site of config.sites) {
+    for (const channel of site.channels) {
+      channels.push({ id: channel.id, title: channel.title, count: await store.countArticles(channel.id) });
+    }
+  }
+  const newest: IndexEntry[] = await store.listNewest(mirror.homeSize);
+  files.push({ path: 'README.md', content: renderHome(mirror, channels, newest, now) });
+  files.push({ path: 'feed.xml', content: renderFeed(mirror, await store.listNewest(FEED_SIZE), now) });
+  files.push({ path: 'mirrors.md', content: renderMirrorsList(mirror) });
+  log.debug(`rendered ${files.length} files`, { cacheBuster: cacheBuster(now) });
+  return files;
+}
+
+/** Newest articles in feed.xml: enough for a reader who checks daily. */
+const FEED_SIZE = 50;
+
+/** Transform an extracted article for its page: link policy, images, script, sanitising. */
+async function buildArticle(
+  stored: StoredArticle,
+  extracted: ExtractedArticle,
+  config: Config,
+  store: Store,
+): Promise<Article> {
+  // Resolve every link and image before the pure transform, which takes plain lookups.
+  const linkTargets = new Map<string, string>();
+  for (const href of collectLinkUrls(extracted.body)) {
+    const normalized = normalizeArticleUrl(href);
+    const target = normalized ? await store.pagePathForUrl(normalized) : undefined;
+    if (target) linkTargets.set(href, target);
+  }
+  const assets = new Map<string, string>();
+  if (config.mirror.images === 'mirror') {
+    for (const src of collectImageUrls(extracted)) {
+      const image = await store.getImage(src);
+      if (image) assets.set(src, image.assetPath);
+    }
+  }
+  const transformed = transformArticle(extracted, {
+    pagePath: stored.pagePath,
+    links: config.mirror.links,
+    mirroredPath: (url) => linkTargets.get(url),
+    images: config.mirror.images,
+    assetPath: (src) => assets.get(src),
+    script: config.mirror.script,
+  });
+  return {
+    id: stored.id,
+    siteId: stored.siteId,
+    url: stored.url,
+    channels: await store.channelsOf(stored.siteId, stored.id),
+    title: transformed.title,
+    author: extracted.author,
+    published: extracted.published,
+    lang: extracted.lang,
+    leadImage: transformed.leadImage,
+    caption: transformed.caption,
+    body: transformed.body,
+  };
+}
+
+function publicUrlOf(publicUrl: string, path: string): string {
+  return new URL(path, publicUrl.endsWith('/') ? publicUrl : `${publicUrl}/`).href;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// helpers
+
+function emptySummary(): RunSummary {
+  return {
+    new: 0,
+    updated: 0,
+    unchanged: 0,
+    failed: 0,
+    skipped: 0,
+    seconds: 0,
+    fallbacks: [],
+    failures: [],
+    images: { mirrored: 0, reused: 0, failed: 0, bytes: 0 },
+    bytesWritten: { pages: 0, images: 0, other: 0 },
+    filesWritten: 0,
+    commit: null,
+    pushes: [],
+  };
+}
+
+function hashExtracted(extracted: ExtractedArticle): string {
+  const { ruleMisses: _misses, method: _method, ...content } = extracted;
+  return createHash('sha256').update(JSON.stringify(content)).digest('hex');
+}
+
+function toFailure(url: string, error: unknown): ArticleFailure {
+  if (error instanceof NewsmirrorError) {
+    return { url, code: error.code, message: error.message, retryable: error.retryable };
+  }
+  // An unexpected exception is a bug or unusual input: keep trying, the page may change.
+  return { url, code: 'internal', message: errorMessage(error), retryable: true };
+}
+
+function tallyBytes(summary: RunSummary, files: OutputFile[], _anyWritten: boolean): void {
+  for (const file of files) {
+    const size = typeof file.content === 'string' ? Buffer.byteLength(file.content) : file.content.byteLength;
+    if (file.path.startsWith('assets/')) summary.bytesWritten.images += size;
+    else if (file.path.startsWith('pages/')) summary.bytesWritten.pages += size;
+    else summary.bytesWritten.other += size;
+  }
+  summary.images.bytes = summary.bytesWritten.images;
+}
+
+function commitMessage(at: Date, summary: RunSummary): string {
+  const time = at.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  return `同步于: ${time}\n\nnew ${summary.new}, updated ${summary.updated}, failed ${summary.failed}, skipped ${summary.skipped}`;
+}
+
+function normalizeSpace(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
