@@ -1,0 +1,408 @@
+// The HTTP client every stage fetches through: polite (per-host and global concurrency limits, an honest
+// User-Agent, conditional GET, backoff honouring Retry-After) and defensive (timeouts plus an overall deadline,
+// decoded-size cap, bounded redirects checked hop by hop, private addresses refused for content-found URLs).
+import { STATUS_CODES } from 'node:http';
+import { createRequire } from 'node:module';
+import PQueue from 'p-queue';
+import { Agent, type Dispatcher, request } from 'undici';
+import type { FetchConfig } from '../../config/options.ts';
+import { FetchError } from '../../internal/errors.ts';
+import type { CacheValidators, FetchedPage } from '../types.ts';
+import { ACCEPT_ENCODING, BodyTooLarge, readBody, UnsupportedEncoding } from './body.ts';
+import { decodeBody } from './charset.ts';
+import {
+  createGuardedLookup,
+  isPrivateAddress,
+  PrivateAddressRefused,
+  resolveHost,
+} from './private-address.ts';
+import { backoffDelay, isRetryableStatus, parseRetryAfter } from './retry.ts';
+
+const packageJson = createRequire(import.meta.url)('../../../package.json') as { version: string };
+
+/** Says who we are and where to complain, so site operators can reach us instead of blocking blindly. */
+export const DEFAULT_USER_AGENT = `newsmirror/${packageJson.version} (+https://github.com/newsmirror/newsmirror)`;
+
+const DEFAULT_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+
+/** First retry waits about half a second: long enough for a restarting backend, short enough for a run. */
+const DEFAULT_BACKOFF_BASE_MS = 500;
+
+/** Longer Retry-After requests are not waited out: the URL fails as retryable and the next run tries again. */
+const DEFAULT_MAX_RETRY_AFTER_MS = 60_000;
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/** Bytes sniffed to decide whether a response without Content-Type is text. */
+const BINARY_SNIFF_BYTES = 512;
+
+export interface FetchOptions {
+  /** Sent as If-None-Match / If-Modified-Since; a 304 answer gives `notModified: true`. */
+  validators?: CacheValidators;
+  /** Cap on the decoded body; default config.maxBodyBytes (images pass config.maxImageBytes). */
+  maxBytes?: number;
+  accept?: string;
+  /**
+   * The URL came from page content (a link or an image), not from the config: refuse private, loopback and
+   * link-local targets on every hop unless config.allowPrivateAddresses.
+   */
+  fromContent?: boolean;
+}
+
+export interface HttpClient {
+  fetch(url: string, options?: FetchOptions): Promise<FetchedPage>;
+  /** Ends open connections; fetches still running fail with 'network'. */
+  close(): Promise<void>;
+}
+
+export interface HttpClientOptions {
+  /** Delay before the first retry; later ones double (with jitter). */
+  backoffBaseMs?: number;
+  /** Retry-After values above this are not waited out (the fetch fails as retryable instead). */
+  maxRetryAfterMs?: number;
+  /** Called before each retry; `attempt` is the attempt that failed (1 = the first). */
+  onRetry?: (url: string, attempt: number, reason: string) => void;
+  /** Which resolved addresses count as private for `fromContent` fetches; default isPrivateAddress. */
+  isPrivateAddress?: (address: string) => boolean;
+}
+
+type Attempt =
+  | { kind: 'page'; page: Omit<FetchedPage, 'requestedUrl'> }
+  | { kind: 'redirect'; location: string }
+  | { kind: 'failed'; error: FetchError; retryAfterMs?: number };
+
+export function createHttpClient(config: FetchConfig, options: HttpClientOptions = {}): HttpClient {
+  const backoffBaseMs = options.backoffBaseMs ?? DEFAULT_BACKOFF_BASE_MS;
+  const maxRetryAfterMs = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
+  const isRefused = options.isPrivateAddress ?? isPrivateAddress;
+  // undici's bodyTimeout is per chunk, so a server dripping a byte a second never trips it; this bounds a whole
+  // attempt by the sum of its phases' budgets.
+  const attemptDeadlineMs = config.connectTimeoutMs + config.headersTimeoutMs + config.bodyTimeoutMs;
+
+  const agentOptions = { headersTimeout: config.headersTimeoutMs, bodyTimeout: config.bodyTimeoutMs };
+  const openAgent = new Agent({ ...agentOptions, connect: { timeout: config.connectTimeoutMs } });
+  const guardedAgent = new Agent({
+    ...agentOptions,
+    connect: { timeout: config.connectTimeoutMs, lookup: createGuardedLookup(isRefused) },
+  });
+
+  const globalQueue = new PQueue({ concurrency: config.concurrency });
+  const hostQueues = new Map<string, PQueue>();
+  let closed = false;
+
+  /** Runs `task` holding one slot of its host and one global slot; the host slot is taken first so one busy
+   * host queues behind its own limit instead of filling the global one. */
+  function withSlots<T>(hostname: string, task: () => Promise<T>): Promise<T> {
+    let hostQueue = hostQueues.get(hostname);
+    if (!hostQueue) {
+      hostQueue = new PQueue({ concurrency: config.perHostConcurrency });
+      hostQueues.set(hostname, hostQueue);
+    }
+    return hostQueue.add(() => globalQueue.add(task)) as Promise<T>;
+  }
+
+  async function attempt(
+    target: URL,
+    requestedUrl: string,
+    fetchOptions: FetchOptions,
+    guarded: boolean,
+  ): Promise<Attempt> {
+    const maxBytes = fetchOptions.maxBytes ?? config.maxBodyBytes;
+    const controller = new AbortController();
+    let deadlineHit = false;
+    const deadline = setTimeout(() => {
+      deadlineHit = true;
+      controller.abort();
+    }, attemptDeadlineMs);
+    const fail = (code: string, reason: string, retryable: boolean, cause?: unknown): Attempt => ({
+      kind: 'failed',
+      error: fetchError(requestedUrl, target, code, reason, retryable, cause),
+    });
+    try {
+      if (guarded) {
+        const refused = (await resolveHost(target.hostname)).find(isRefused);
+        if (refused)
+          return fail('private_address', `resolves to ${refused}, a private or loopback address`, false);
+      }
+      const response = await request(target.href, {
+        method: 'GET',
+        dispatcher: guarded ? guardedAgent : openAgent,
+        headers: requestHeaders(config, fetchOptions),
+        signal: controller.signal,
+      });
+      const { statusCode: status, headers } = response;
+      const location = header(headers, 'location');
+      if (REDIRECT_STATUSES.has(status) && location) {
+        await response.body.dump();
+        return { kind: 'redirect', location };
+      }
+      const contentType = header(headers, 'content-type') ?? '';
+      const etag = header(headers, 'etag') ?? fetchOptions.validators?.etag;
+      const lastModified = header(headers, 'last-modified') ?? fetchOptions.validators?.lastModified;
+      if (status === 304) {
+        await response.body.dump();
+        const body = new Uint8Array(0);
+        const page = {
+          url: target.href,
+          status,
+          notModified: true,
+          contentType,
+          body,
+          text: '',
+          charset: '',
+        };
+        return { kind: 'page', page: { ...page, etag, lastModified } };
+      }
+      if (status < 200 || status > 299) {
+        await response.body.dump().catch(() => undefined);
+        const statusText = STATUS_CODES[status] ?? 'Unknown Status';
+        return {
+          kind: 'failed',
+          error: fetchError(
+            requestedUrl,
+            target,
+            `http_${status}`,
+            `answered ${status} ${statusText}`,
+            isRetryableStatus(status),
+          ),
+          retryAfterMs: parseRetryAfter(header(headers, 'retry-after')),
+        };
+      }
+      const declaredLength = Number(header(headers, 'content-length'));
+      if (!header(headers, 'content-encoding') && declaredLength > maxBytes) {
+        response.body.destroy();
+        return fail(
+          'too_large',
+          `announced ${declaredLength} bytes, more than the ${maxBytes}-byte cap`,
+          false,
+        );
+      }
+      const body = await readBody(
+        response.body,
+        header(headers, 'content-encoding'),
+        maxBytes,
+        controller.signal,
+      );
+      const decoded = isText(contentType, body) ? decodeBody(body, contentType) : { text: '', charset: '' };
+      return {
+        kind: 'page',
+        page: {
+          url: target.href,
+          status,
+          notModified: false,
+          contentType,
+          body,
+          ...decoded,
+          etag,
+          lastModified,
+        },
+      };
+    } catch (error) {
+      if (deadlineHit) return fail('timeout', `did not finish within ${attemptDeadlineMs} ms`, true, error);
+      return classifyFailure(error, fail, maxBytes);
+    } finally {
+      clearTimeout(deadline);
+    }
+  }
+
+  /** One hop with its retries. */
+  async function fetchHop(target: URL, requestedUrl: string, fetchOptions: FetchOptions, guarded: boolean) {
+    for (let attemptNumber = 1; ; attemptNumber++) {
+      const result = await withSlots(target.hostname, () =>
+        attempt(target, requestedUrl, fetchOptions, guarded),
+      );
+      if (result.kind !== 'failed') return result;
+      const { error, retryAfterMs } = result;
+      if (!error.retryable || attemptNumber > config.retries || closed)
+        throw afterAttempts(error, attemptNumber);
+      if (retryAfterMs !== undefined && retryAfterMs > maxRetryAfterMs) {
+        throw new FetchError(
+          `${error.message} and asked to retry after ${Math.ceil(retryAfterMs / 1000)} s`,
+          {
+            code: error.code,
+            where: error.where,
+            retryable: true,
+          },
+        );
+      }
+      options.onRetry?.(requestedUrl, attemptNumber, error.message);
+      await sleep(retryAfterMs ?? backoffDelay(attemptNumber, backoffBaseMs));
+    }
+  }
+
+  return {
+    async fetch(url, fetchOptions = {}) {
+      if (closed)
+        throw new FetchError(
+          `fetch: ${url} requested after the client was closed`,
+          failure(url, 'network', false),
+        );
+      const guarded = Boolean(fetchOptions.fromContent) && !config.allowPrivateAddresses;
+      let target = parseTarget(url, url);
+      const visited = new Set<string>();
+      for (let redirects = 0; ; redirects++) {
+        visited.add(target.href);
+        const result = await fetchHop(target, url, fetchOptions, guarded);
+        if (result.kind === 'page') return { requestedUrl: url, ...result.page };
+        const next = parseTarget(result.location, url, target);
+        if (visited.has(next.href)) {
+          throw new FetchError(
+            `fetch: ${url} redirects in a loop (${target.href} back to ${next.href})`,
+            failure(url, 'redirect_loop', false),
+          );
+        }
+        if (redirects + 1 > config.maxRedirects) {
+          throw new FetchError(
+            `fetch: ${url} redirected more than ${config.maxRedirects} times (last to ${next.href})`,
+            failure(url, 'too_many_redirects', false),
+          );
+        }
+        target = next;
+      }
+    },
+    async close() {
+      closed = true;
+      globalQueue.clear();
+      for (const queue of hostQueues.values()) queue.clear();
+      await Promise.all([openAgent.destroy(), guardedAgent.destroy()]);
+    },
+  };
+}
+
+function requestHeaders(config: FetchConfig, options: FetchOptions): Record<string, string> {
+  const headers: Record<string, string> = {
+    'user-agent': config.userAgent ?? DEFAULT_USER_AGENT,
+    accept: options.accept ?? DEFAULT_ACCEPT,
+    'accept-encoding': ACCEPT_ENCODING,
+  };
+  if (options.validators?.etag) headers['if-none-match'] = options.validators.etag;
+  if (options.validators?.lastModified) headers['if-modified-since'] = options.validators.lastModified;
+  return headers;
+}
+
+/** Parses `raw` (relative to `base` for redirects) and accepts only http and https; the fragment is dropped. */
+function parseTarget(raw: string, requestedUrl: string, base?: URL): URL {
+  let target: URL;
+  try {
+    target = new URL(raw, base);
+  } catch (error) {
+    const context = base ? ` (redirect from ${base.href})` : '';
+    throw new FetchError(
+      `fetch: "${raw}" is not a valid URL${context}`,
+      failure(requestedUrl, 'bad_url', false, error),
+    );
+  }
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+    const context = base ? ` (redirect from ${base.href})` : '';
+    throw new FetchError(
+      `fetch: ${target.href} uses ${target.protocol}, only http: and https: are fetched${context}`,
+      failure(requestedUrl, 'unsupported_scheme', false),
+    );
+  }
+  target.hash = '';
+  return target;
+}
+
+/** Undici and node errors mapped to our codes; anything unknown counts as a network failure (retryable). */
+function classifyFailure(
+  error: unknown,
+  fail: (code: string, reason: string, retryable: boolean, cause?: unknown) => Attempt,
+  maxBytes: number,
+): Attempt {
+  const chain = causeChain(error);
+  const find = <T>(test: (link: unknown) => link is T): T | undefined => chain.find(test);
+  const refused = find((link): link is PrivateAddressRefused => link instanceof PrivateAddressRefused);
+  if (refused)
+    return fail('private_address', `resolves to ${refused.address}, a private or loopback address`, false);
+  if (find((link): link is BodyTooLarge => link instanceof BodyTooLarge)) {
+    return fail('too_large', `sent more than the ${maxBytes}-byte cap`, false);
+  }
+  const unsupported = find((link): link is UnsupportedEncoding => link instanceof UnsupportedEncoding);
+  if (unsupported) return fail('decompression', `sent ${unsupported.message}`, false);
+  const codes = chain
+    .map((link) => (link as { code?: unknown })?.code)
+    .filter((code) => typeof code === 'string');
+  if (codes.some((code) => ZLIB_ERROR_CODE.test(code))) {
+    return fail('decompression', `sent a body that does not decompress (${errorText(error)})`, false, error);
+  }
+  if (codes.some((code) => TIMEOUT_CODES.has(code)))
+    return fail('timeout', `timed out (${errorText(error)})`, true, error);
+  return fail('network', `could not be fetched: ${errorText(error)}`, true, error);
+}
+
+/** node:zlib error codes: 'Z_DATA_ERROR', 'Z_BUF_ERROR' for gzip/deflate, 'ERR__ERROR_FORMAT_...' for brotli. */
+const ZLIB_ERROR_CODE = /^(Z_|ERR__ERROR|ERR_BROTLI)/;
+
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ETIMEDOUT',
+]);
+
+function causeChain(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (
+    let link = error;
+    link !== undefined && link !== null && chain.length < 8;
+    link = (link as Error).cause
+  ) {
+    chain.push(link);
+    if (link instanceof AggregateError) chain.push(...link.errors);
+  }
+  return chain;
+}
+
+function errorText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && !error.message.includes(code)
+    ? `${error.message} [${code}]`
+    : error.message;
+}
+
+function fetchError(
+  requestedUrl: string,
+  target: URL,
+  code: string,
+  reason: string,
+  retryable: boolean,
+  cause?: unknown,
+) {
+  const via = target.href === requestedUrl ? '' : ` (redirected from ${requestedUrl})`;
+  return new FetchError(
+    `fetch: ${target.href}${via} ${reason}`,
+    failure(requestedUrl, code, retryable, cause),
+  );
+}
+
+function failure(where: string, code: string, retryable: boolean, cause?: unknown) {
+  return { code, where, retryable, cause };
+}
+
+function afterAttempts(error: FetchError, attempts: number): FetchError {
+  if (attempts === 1) return error;
+  return new FetchError(`${error.message} (after ${attempts} attempts)`, {
+    code: error.code,
+    where: error.where,
+    retryable: error.retryable,
+    cause: error.cause,
+  });
+}
+
+function header(headers: Dispatcher.ResponseData['headers'], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Text-like responses are decoded; images and other binaries keep `text: ''`. */
+function isText(contentType: string, body: Uint8Array): boolean {
+  const mime = contentType.split(';')[0].trim().toLowerCase();
+  if (!mime) return !body.subarray(0, BINARY_SNIFF_BYTES).includes(0);
+  if (mime.startsWith('image/')) return false;
+  return mime.startsWith('text/') || /(html|xml|json)/.test(mime);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
