@@ -34,7 +34,9 @@ const FORMATS = new Set(['json', 'markdown', 'text']);
 
 export async function extractCommand(inputs: string[], options: ExtractCommandOptions): Promise<number> {
   if (!FORMATS.has(options.format)) {
-    process.stderr.write(`newsmirror extract: --format must be json, markdown or text (got "${options.format}")\n`);
+    process.stderr.write(
+      `newsmirror extract: --format must be json, markdown or text (got "${options.format}")\n`,
+    );
     return 2;
   }
   let failed = 0;
@@ -116,7 +118,12 @@ function formatResult(result: ExtractResult, format: string, several: boolean): 
 function markdownDocument(result: ExtractResult): string {
   if (result.title === null) return '';
   const meta = [result.author, result.published].filter(Boolean).join(' · ');
-  return [`# ${result.title.replace(/([\\`*_[\]#<>])/g, '\\$1')}`, meta ? `\n${meta}` : '', '', result.markdown].join('\n');
+  return [
+    `# ${result.title.replace(/([\\`*_[\]#<>])/g, '\\$1')}`,
+    meta ? `\n${meta}` : '',
+    '',
+    result.markdown,
+  ].join('\n');
 }
 
 function isUrl(input: string): boolean {

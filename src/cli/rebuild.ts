@@ -10,7 +10,9 @@ export async function rebuildCommand(options: { config: string; commit?: boolean
   const store = await openSqliteStore(loaded.storePath);
   try {
     const result = await rebuildMirror({ loaded, store, log, commit: options.commit !== false });
-    process.stdout.write(`rebuilt ${result.pages} pages, ${result.files} files written; commit ${result.commit ?? 'none'}\n`);
+    process.stdout.write(
+      `rebuilt ${result.pages} pages, ${result.files} files written; commit ${result.commit ?? 'none'}\n`,
+    );
     return 0;
   } finally {
     await store.close();

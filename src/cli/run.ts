@@ -19,11 +19,14 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   const log = createLogger({ level: options.quiet ? 'error' : 'info', json: options.logJson });
   const store = await openSqliteStore(loaded.storePath);
   const http = createHttpClient(loaded.config.fetch);
-  const bar = process.stderr.isTTY && !options.quiet && !options.logJson ? new SingleBar({
-    format: 'articles [{bar}] {value}/{total}',
-    stream: process.stderr,
-    clearOnComplete: true,
-  }) : undefined;
+  const bar =
+    process.stderr.isTTY && !options.quiet && !options.logJson
+      ? new SingleBar({
+          format: 'articles [{bar}] {value}/{total}',
+          stream: process.stderr,
+          clearOnComplete: true,
+        })
+      : undefined;
   const controller = new AbortController();
   const stop = () => {
     log.warn('stopping: finishing the articles in flight, then committing');
@@ -50,7 +53,9 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     });
     bar?.stop();
     for (const failure of summary.failures) {
-      process.stderr.write(`failed: ${failure.url}: ${failure.message}${failure.retryable ? ' (retried next run)' : ''}\n`);
+      process.stderr.write(
+        `failed: ${failure.url}: ${failure.message}${failure.retryable ? ' (retried next run)' : ''}\n`,
+      );
     }
     process.stdout.write(`${formatSummary(summary, loaded.mirrorDir)}\n`);
     return summary.failed > 0 ? 1 : 0;

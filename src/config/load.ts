@@ -77,7 +77,9 @@ function describeIssue(
   const line = lineOf(document, lineCounter, path);
   const location = line === undefined ? file : `${file}:${line}`;
   const message =
-    issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
+    issue.code === 'unrecognized_keys'
+      ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`
+      : issue.message;
   return `  ${location}: ${field}: ${message}`;
 }
 
@@ -95,5 +97,7 @@ function lineOf(
 }
 
 function formatPath(path: Array<string | number>): string {
-  return path.map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? part : `.${part}`)).join('');
+  return path
+    .map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? part : `.${part}`))
+    .join('');
 }

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { LoadedConfig } from '../config/load.ts';
 import type { ChannelConfig, Config, SiteConfig } from '../config/options.ts';
-import { errorMessage, ExtractError, NewsmirrorError } from '../internal/errors.ts';
+import { ExtractError, errorMessage, NewsmirrorError } from '../internal/errors.ts';
 import { collectLinkUrls } from '../internal/hast.ts';
 import { articleIdFromUrl, pagePath as pagePathFor, safeId } from '../internal/ids.ts';
 import type { Logger } from '../internal/log.ts';
@@ -13,11 +13,10 @@ import type { Store, StoredArticle } from '../store/index.ts';
 import { extractArticle } from './extract/index.ts';
 import type { HttpClient } from './fetch/client.ts';
 import { type MirroredImage, mirrorImage } from './fetch/images.ts';
-import { acquireMirrorLock } from './publish/lock.ts';
 import { openGitMirror, type PushResult } from './publish/git.ts';
+import { acquireMirrorLock } from './publish/lock.ts';
 import { removeTempFiles, writeFilesAtomic } from './publish/write-files.ts';
 import {
-  cacheBuster,
   type IndexEntry,
   renderChannelCsv,
   renderChannelIndexes,
@@ -161,7 +160,12 @@ interface Discovery {
   retryUrls: Map<string, { siteId: string; channelId?: string }>;
 }
 
-async function discoverChannels(config: Config, http: HttpClient, store: Store, log: Logger): Promise<Discovery> {
+async function discoverChannels(
+  config: Config,
+  http: HttpClient,
+  store: Store,
+  log: Logger,
+): Promise<Discovery> {
   const discovery: Discovery = { items: new Map(), validators: new Map(), retryUrls: new Map() };
   const tasks: Array<Promise<void>> = [];
   for (const site of config.sites) {
@@ -194,11 +198,16 @@ async function discoverChannel(
   channel: ChannelConfig,
   http: HttpClient,
   store: Store,
-): Promise<{ items: SourceItem[]; sourceUrl: string; validators?: { etag?: string; lastModified?: string } }> {
+): Promise<{
+  items: SourceItem[];
+  sourceUrl: string;
+  validators?: { etag?: string; lastModified?: string };
+}> {
   const sourceUrl = channel.listing?.url ?? channel.feed ?? channel.sitemap ?? '';
   const page = await http.fetch(sourceUrl, { validators: await store.getValidators(sourceUrl) });
   if (page.notModified) return { items: [], sourceUrl };
-  const validators = page.etag || page.lastModified ? { etag: page.etag, lastModified: page.lastModified } : undefined;
+  const validators =
+    page.etag || page.lastModified ? { etag: page.etag, lastModified: page.lastModified } : undefined;
   let links: ReturnType<typeof parseFeed>;
   if (channel.listing) {
     links = parseListing(page.text, page.url, channel.listing.links);
@@ -366,7 +375,8 @@ async function processArticles(
   for (const key of await store.listUnrendered()) {
     if (!processed.renderedKeys.some((k) => k.siteId === key.siteId && k.id === key.id)) {
       processed.renderedKeys.push(key);
-      for (const channelId of await store.channelsOf(key.siteId, key.id)) processed.changedChannels.add(channelId);
+      for (const channelId of await store.channelsOf(key.siteId, key.id))
+        processed.changedChannels.add(channelId);
     }
   }
   return processed;
@@ -396,13 +406,19 @@ async function mirrorOneArticle(
   }
   if (extracted.method === 'generic' && site.rules?.body) {
     summary.fallbacks.push({ siteId: site.id, url, misses: extracted.ruleMisses });
-    log.warn(`site rules of ${site.id} found no body; used the generic extractor`, { url, misses: extracted.ruleMisses });
+    log.warn(`site rules of ${site.id} found no body; used the generic extractor`, {
+      url,
+      misses: extracted.ruleMisses,
+    });
   }
 
   // The same article reached through another URL (redirect, canonical link) is the article already mirrored.
   const aliases = [page.url, extracted.canonicalUrl]
     .map((candidate) => (candidate ? normalizeArticleUrl(candidate) : null))
-    .filter((candidate): candidate is string => candidate !== null && candidate !== url && sameSite(candidate, site.base));
+    .filter(
+      (candidate): candidate is string =>
+        candidate !== null && candidate !== url && sameSite(candidate, site.base),
+    );
   let existing = planned.existing;
   for (const alias of aliases) existing ??= await store.getArticleByUrl(alias);
 
@@ -421,7 +437,10 @@ async function mirrorOneArticle(
   const homeChannel = existing?.homeChannel ?? planned.channels[0] ?? site.channels[0].id;
   const pagePath =
     existing?.pagePath ??
-    pagePathFor(homeChannel, id, { shardByMonth: config.mirror.shardByMonth, published: extracted.published });
+    pagePathFor(homeChannel, id, {
+      shardByMonth: config.mirror.shardByMonth,
+      published: extracted.published,
+    });
 
   // Images are mirrored before the article is stored, so a stored article always renders complete.
   if (config.mirror.images === 'mirror') {
@@ -509,35 +528,63 @@ async function renderChanges(
   now: Date,
   log: Logger,
 ): Promise<OutputFile[]> {
-  const { config } = loaded;
-  const mirror = config.mirror;
   const files: OutputFile[] = [...processed.assets];
-  const channelTitles = new Map(config.sites.flatMap((site) => site.channels.map((c) => [c.id, c.title] as const)));
-
+  if (
+    processed.renderedKeys.length === 0 &&
+    processed.changedChannels.size === 0 &&
+    processed.assets.length === 0
+  ) {
+    return files; // nothing new: no file changes, so no commit
+  }
   for (const key of processed.renderedKeys) {
     const stored = await store.getArticle(key.siteId, key.id);
-    if (!stored) continue;
-    const extracted = JSON.parse(stored.extracted) as ExtractedArticle;
-    const article = await buildArticle(stored, extracted, config, store);
-    files.push({
+    if (stored) files.push(...(await renderArticleFiles(stored, loaded.config, store)));
+  }
+  files.push(...(await renderIndexesAndHome(loaded.config, store, processed.changedChannels, now)));
+  log.debug(`rendered ${files.length} files`);
+  return files;
+}
+
+/** The page of one stored article and, when the mirror has a public URL, its QR code. */
+async function renderArticleFiles(
+  stored: StoredArticle,
+  config: Config,
+  store: Store,
+): Promise<OutputFile[]> {
+  const mirror = config.mirror;
+  const extracted = JSON.parse(stored.extracted) as ExtractedArticle;
+  const article = await buildArticle(stored, extracted, config, store);
+  const files: OutputFile[] = [
+    {
       path: stored.pagePath,
       content: renderPage(article, {
         mirror,
         pagePath: stored.pagePath,
-        channelTitle: channelTitles.get(stored.homeChannel) ?? stored.homeChannel,
+        channelTitle: channelTitleOf(config, stored.homeChannel),
       }),
+    },
+  ];
+  if (mirror.publicUrl) {
+    files.push({
+      path: `${stored.pagePath}.png`,
+      content: await renderQrPng(publicUrlOf(mirror.publicUrl, stored.pagePath)),
     });
-    if (mirror.publicUrl) {
-      files.push({ path: `${stored.pagePath}.png`, content: await renderQrPng(publicUrlOf(mirror.publicUrl, stored.pagePath)) });
-    }
   }
+  return files;
+}
 
-  if (processed.renderedKeys.length === 0 && processed.changedChannels.size === 0 && processed.assets.length === 0) {
-    return files;
-  }
-  for (const channelId of processed.changedChannels) {
+/** Indexes and CSV of the channels that changed, then the home page, the feed and the list of mirrors. */
+async function renderIndexesAndHome(
+  config: Config,
+  store: Store,
+  changedChannels: Iterable<string>,
+  now: Date,
+): Promise<OutputFile[]> {
+  const mirror = config.mirror;
+  const files: OutputFile[] = [];
+  for (const channelId of changedChannels) {
     const entries = await store.listChannelEntries(channelId, {});
-    const channel = { id: channelId, title: channelTitles.get(channelId) ?? channelId };
+    const channel = { id: channelId, title: channelTitleOf(config, channelId) };
     files.push(...renderChannelIndexes(channel, entries, { mirror, now }));
     files.push({ path: `indexes/${channelId}.csv`, content: renderChannelCsv(entries) });
   }
@@ -547,13 +594,65 @@ async function renderChanges(
       channels.push({ id: channel.id, title: channel.title, count: await store.countArticles(channel.id) });
     }
   }
-  const newest: IndexEntry[] = await store.listNewest(mirror.homeSize);
-  files.push({ path: 'README.md', content: renderHome(mirror, channels, newest, now) });
+  files.push({
+    path: 'README.md',
+    content: renderHome(mirror, channels, await store.listNewest(mirror.homeSize), now),
+  });
   files.push({ path: 'feed.xml', content: renderFeed(mirror, await store.listNewest(FEED_SIZE), now) });
   files.push({ path: 'mirrors.md', content: renderMirrorsList(mirror) });
-  log.debug(`rendered ${files.length} files`, { cacheBuster: cacheBuster(now) });
   return files;
 }
+
+function channelTitleOf(config: Config, channelId: string): string {
+  for (const site of config.sites) {
+    for (const channel of site.channels) if (channel.id === channelId) return channel.title;
+  }
+  return channelId;
+}
+
+export interface RebuildOptions {
+  loaded: LoadedConfig;
+  store: Store;
+  log: Logger;
+  commit?: boolean;
+  now?: () => Date;
+}
+
+/** Re-render every page, index and feed from the store (after a template or config change); no fetching. */
+export async function rebuildMirror(
+  options: RebuildOptions,
+): Promise<{ pages: number; files: number; commit: string | null }> {
+  const { loaded, store } = options;
+  const { config, mirrorDir } = loaded;
+  const now = (options.now ?? (() => new Date()))();
+  const releaseLock = await acquireMirrorLock(mirrorDir, {});
+  try {
+    const git = openGitMirror(mirrorDir, { branch: config.mirror.branch });
+    await git.ensureRepo();
+    let pages = 0;
+    let written = 0;
+    // Pages go out in batches so memory stays flat on a mirror of 100,000 articles.
+    let batch: OutputFile[] = [];
+    for await (const stored of store.allArticles()) {
+      batch.push(...(await renderArticleFiles(stored, config, store)));
+      pages++;
+      if (batch.length >= REBUILD_BATCH_FILES) {
+        written += (await writeFilesAtomic(mirrorDir, batch)).written;
+        batch = [];
+      }
+    }
+    const channelIds = config.sites.flatMap((site) => site.channels.map((channel) => channel.id));
+    batch.push(...(await renderIndexesAndHome(config, store, channelIds, now)));
+    written += (await writeFilesAtomic(mirrorDir, batch)).written;
+    const commit = options.commit === false ? null : await git.commitAll(`重建于: ${formatTime(now)}`);
+    return { pages, files: written, commit };
+  } finally {
+    await releaseLock();
+  }
+}
+
+/** Files written per batch during a rebuild. */
+const REBUILD_BATCH_FILES = 500;
 
 /** Newest articles in feed.xml: enough for a reader who checks daily. */
 const FEED_SIZE = 50;
@@ -650,12 +749,17 @@ function tallyBytes(summary: RunSummary, files: OutputFile[], _anyWritten: boole
   summary.images.bytes = summary.bytesWritten.images;
 }
 
+function formatTime(at: Date): string {
+  return at
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
+}
+
 function commitMessage(at: Date, summary: RunSummary): string {
-  const time = at.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
-  return `同步于: ${time}\n\nnew ${summary.new}, updated ${summary.updated}, failed ${summary.failed}, skipped ${summary.skipped}`;
+  return `同步于: ${formatTime(at)}\n\nnew ${summary.new}, updated ${summary.updated}, failed ${summary.failed}, skipped ${summary.skipped}`;
 }
 
 function normalizeSpace(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
-

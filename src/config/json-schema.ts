@@ -1,0 +1,15 @@
+// The JSON Schema of newsmirror.yaml for editors, derived from the zod schema so the two never disagree.
+import { z } from 'zod';
+import { configSchema } from './options.ts';
+
+export function configJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
+  return {
+    ...schema,
+    title: 'newsmirror.yaml',
+    $id: 'https://github.com/newsmirror/newsmirror/schema/newsmirror.schema.json',
+  };
+}
