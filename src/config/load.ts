@@ -57,6 +57,12 @@ export function parseConfigText(text: string, file: string, baseDir: string): Lo
   const storePath = config.store.path
     ? resolvePath(baseDir, config.store.path)
     : resolve(baseDir, '.newsmirror', 'store.sqlite');
+  // A remote given as a relative path means a folder beside the config, not beside the mirror (where git runs).
+  config.mirror.remotes = config.mirror.remotes.map((remote) =>
+    typeof remote === 'object' && /^\.\.?\//.test(remote.url)
+      ? { ...remote, url: resolve(baseDir, remote.url) }
+      : remote,
+  );
   return { config, file, baseDir, mirrorDir, storePath };
 }
 
