@@ -1,9 +1,21 @@
 // Generic extractor: finds the article in a page that has no site rules (or whose rules stopped matching).
-// First version: the element holding the most paragraph text. Replaced by the full extractor (issue 3).
-import { type Document, type Element, isTag } from 'domhandler';
-import { textContent } from 'domutils';
+//
+// 1. clean: drop what is never content (scripts, hidden and navigation elements, blocks whose class/id
+//    names page furniture) unless that block holds most of the page's text;
+// 2. score: every run of inline text is a paragraph scored by length and punctuation (Latin and CJK), damped by
+//    its link share, and passes its score to its ancestors with a decay; containers are ranked by that score,
+//    their own link density and their class/id words;
+// 3. pick the best container, widen it when close rivals share an ancestor, and add sibling blocks that
+//    read like prose;
+// 4. prune inside: link lists, boilerplate lines, furniture blocks, the title heading.
+// See docs/extraction.md for the reasoning and the benchmark figures.
+import type { Document, Element } from 'domhandler';
 import type { HastRoot, ImageRef } from '../../types.ts';
 import { domToHast } from '../dom.ts';
+import { cleanDocument } from './clean.ts';
+import { findMetadata } from './metadata.ts';
+import { pruneContent } from './prune.ts';
+import { selectContent } from './select.ts';
 
 export interface GenericExtraction {
   /** The article body, already cleaned of boilerplate the extractor recognised. */
@@ -16,29 +28,20 @@ export interface GenericExtraction {
   caption?: string;
 }
 
-/** Smallest amount of paragraph text for a page to count as an article. */
-const MIN_ARTICLE_CHARS = 140;
-
 /** Returns null when the page does not look like an article. May remove nodes from `document`. */
-export function extractGeneric(document: Document, _url: string): GenericExtraction | null {
-  const scores = new Map<Element, number>();
-  const visit = (node: Element): void => {
-    if (node.name === 'p') {
-      const length = textContent(node).trim().length;
-      const parent = node.parent;
-      if (parent && isTag(parent)) scores.set(parent, (scores.get(parent) ?? 0) + length);
-    }
-    for (const child of node.children) if (isTag(child)) visit(child);
+export function extractGeneric(document: Document, url: string): GenericExtraction | null {
+  const pageTitle = cleanDocument(document);
+  const selection = selectContent(document);
+  if (!selection) return null;
+  const metadata = findMetadata(document, selection.nodes, pageTitle, url);
+  const nodes: Element[] = pruneContent(selection.nodes, metadata.titleHeading);
+  if (nodes.length === 0) return null;
+  return {
+    body: domToHast(nodes),
+    ...(metadata.title ? { title: metadata.title } : {}),
+    ...(metadata.author ? { author: metadata.author } : {}),
+    ...(metadata.published ? { published: metadata.published } : {}),
+    ...(metadata.leadImage ? { leadImage: metadata.leadImage } : {}),
+    ...(metadata.caption ? { caption: metadata.caption } : {}),
   };
-  for (const child of document.children) if (isTag(child)) visit(child);
-  let best: Element | undefined;
-  let bestScore = 0;
-  for (const [element, score] of scores) {
-    if (score > bestScore) {
-      best = element;
-      bestScore = score;
-    }
-  }
-  if (!best || bestScore < MIN_ARTICLE_CHARS) return null;
-  return { body: domToHast(best.children) };
 }

@@ -1,0 +1,119 @@
+// First pass over the whole page: remove what can never be article text, before anything is scored.
+import { type AnyNode, type Document, type Element, isComment, isTag } from 'domhandler';
+import { removeElement, textContent } from 'domutils';
+import { BOILERPLATE_ATTR, KEEP_ATTR } from './patterns.ts';
+import { computeStats, type TextStats, textWeight } from './text-stats.ts';
+
+/** Elements with no readable text of their own, or whose text is code, controls or chrome. */
+const JUNK_TAGS = new Set([
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'iframe',
+  'object',
+  'embed',
+  'svg',
+  'math',
+  'canvas',
+  'button',
+  'input',
+  'select',
+  'textarea',
+  'option',
+  'link',
+  'meta',
+  'head',
+  'nav',
+  'dialog',
+  'menu',
+  'audio',
+  'video',
+  'source',
+  'track',
+  'map',
+  'area',
+  'applet',
+  'frame',
+  'frameset',
+  'label',
+]);
+
+/** Page chrome elements: removed wherever they are, unless they hold most of the page (a misused <header>). */
+const CHROME_TAGS = new Set(['header', 'footer', 'aside']);
+
+/** A furniture block holding more than this share of the page's text is kept: the page misuses the class. */
+const MAX_REMOVED_SHARE = 0.4;
+
+const HIDDEN_STYLE = /(?:display\s*:\s*none|visibility\s*:\s*hidden)/i;
+
+/** Cleans `document` in place; returns the page's <title> (read before <head> is dropped). */
+export function cleanDocument(document: Document): string | undefined {
+  let pageTitle: string | undefined;
+  const junk: AnyNode[] = [];
+  const visit = (node: AnyNode): void => {
+    if (isComment(node)) {
+      junk.push(node);
+      return;
+    }
+    if (!isTag(node)) return;
+    if (node.name === 'title' && pageTitle === undefined) pageTitle = textContent(node).trim();
+    if (JUNK_TAGS.has(node.name) || isHidden(node)) {
+      junk.push(node);
+      return;
+    }
+    // ASP.NET and many CMSs wrap the whole page in a form; its content is what matters.
+    if (node.name === 'form') node.name = 'div';
+    for (const child of node.children) visit(child);
+  };
+  for (const child of document.children) visit(child);
+  for (const node of junk) removeElement(node);
+
+  const stats = computeStats(document);
+  const total = Math.max(1, totalWeight(document, stats));
+  const furniture: Element[] = [];
+  const find = (node: Element): void => {
+    if (node.name !== 'body' && node.name !== 'html' && isFurniture(node)) {
+      const own = stats.get(node);
+      if (!own || textWeight(own) < MAX_REMOVED_SHARE * total) {
+        furniture.push(node);
+        return;
+      }
+    }
+    for (const child of node.children) if (isTag(child)) find(child);
+  };
+  for (const child of document.children) if (isTag(child)) find(child);
+  for (const node of furniture) removeElement(node);
+  return pageTitle || undefined;
+}
+
+function isHidden(node: Element): boolean {
+  const { attribs } = node;
+  if ('hidden' in attribs) return true;
+  if (attribs.style && HIDDEN_STYLE.test(attribs.style)) return true;
+  return attribs['aria-hidden'] === 'true' && node.name !== 'body' && node.name !== 'html';
+}
+
+export function classAndId(node: Element): string {
+  const { class: className, id } = node.attribs;
+  return className && id ? `${className} ${id}` : (className ?? id ?? '');
+}
+
+function isFurniture(node: Element): boolean {
+  if (CHROME_TAGS.has(node.name)) return true;
+  const words = classAndId(node);
+  if (!words) return false;
+  if (node.name === 'a' || node.name === 'article' || node.name === 'main') return false;
+  return BOILERPLATE_ATTR.test(words) && !KEEP_ATTR.test(words);
+}
+
+function totalWeight(document: Document, stats: Map<Element, TextStats>): number {
+  let total = 0;
+  for (const child of document.children) {
+    if (isTag(child)) {
+      const own = stats.get(child);
+      if (own) total += textWeight(own);
+    }
+  }
+  return total;
+}

@@ -1,0 +1,169 @@
+// What the content itself says about the article: the title heading, a byline, a dateline, the lead image.
+// Page metadata (meta tags, JSON-LD) is read by the caller; this covers pages that have none.
+import { type AnyNode, type Document, type Element, isTag, isText } from 'domhandler';
+import { textContent } from 'domutils';
+import type { ImageRef } from '../../types.ts';
+
+export interface ContentMetadata {
+  title?: string;
+  /** The heading element holding the title, removed from the body. */
+  titleHeading?: Element;
+  author?: string;
+  published?: string;
+  leadImage?: ImageRef;
+  caption?: string;
+}
+
+/** Characters of text around the start of the article searched for a byline and dateline. */
+const HEADER_WINDOW_CHARS = 600;
+
+const NUMERIC_DATE =
+  /((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2})\s*[:：时]\s*(\d{2})(?:\s*[:：分]\s*(\d{2}))?)?/;
+const MONTHS = 'jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec';
+const WORD_DATE = new RegExp(`\\b(${MONTHS})[a-z]*\\.?\\s+(\\d{1,2}),?\\s+((?:19|20)\\d{2})\\b`, 'i');
+const CJK_AUTHOR =
+  /(?:作者|撰文|文\s*[/／]|记者|编辑|来源)\s*[:：]?\s*([^\s:：|｜,，。;；()（）【】\d]{2,12})/;
+const LATIN_AUTHOR = /\bby\s+([A-Z][\p{L}'.-]+(?:\s+(?:[A-Z][\p{L}'.-]+|de|van|von|da|and))*)/u;
+
+export function findMetadata(
+  document: Document,
+  content: Element[],
+  pageTitle: string | undefined,
+  url: string,
+): ContentMetadata {
+  const metadata: ContentMetadata = {};
+  const heading = findTitleHeading(document, content, pageTitle);
+  if (heading) {
+    metadata.titleHeading = heading;
+    metadata.title = squash(textContent(heading));
+  } else if (pageTitle) {
+    // "Headline - Site name": the longest part is the headline.
+    const parts = pageTitle.split(/\s+[-|_–—]\s+|_|｜|\|/).map((part) => part.trim());
+    metadata.title = parts.reduce((a, b) => (b.length > a.length ? b : a), '');
+  }
+  const window = headerText(heading ?? content[0], content);
+  const date = parseDate(window);
+  if (date) metadata.published = date;
+  const author = window.match(CJK_AUTHOR)?.[1] ?? window.match(LATIN_AUTHOR)?.[1];
+  if (author) metadata.author = author.trim();
+  const image = firstImage(content);
+  if (image) {
+    const src = image.attribs.src ?? image.attribs['data-src'];
+    if (src) {
+      metadata.leadImage = {
+        src: absolute(src, url),
+        ...(image.attribs.alt ? { alt: image.attribs.alt } : {}),
+      };
+      const caption = captionOf(image);
+      if (caption) metadata.caption = caption;
+    }
+  }
+  return metadata;
+}
+
+function squash(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+function findTitleHeading(
+  document: Document,
+  content: Element[],
+  pageTitle: string | undefined,
+): Element | undefined {
+  const headings: Element[] = [];
+  const collect = (node: AnyNode): void => {
+    if (!isTag(node)) return;
+    if (node.name === 'h1' || node.name === 'h2') headings.push(node);
+    for (const child of node.children) collect(child);
+  };
+  for (const child of document.children) collect(child);
+  const compactTitle = (pageTitle ?? '').replace(/\s+/g, '');
+  const matchesTitle = (heading: Element) => {
+    const text = textContent(heading).replace(/\s+/g, '');
+    return text.length >= 4 && compactTitle.includes(text);
+  };
+  return (
+    headings.find((h) => h.name === 'h1' && matchesTitle(h)) ??
+    headings.find(matchesTitle) ??
+    headings.find((h) => h.name === 'h1' && content.some((node) => contains(node, h))) ??
+    (headings.filter((h) => h.name === 'h1').length === 1 ? headings.find((h) => h.name === 'h1') : undefined)
+  );
+}
+
+function contains(ancestor: Element, node: Element): boolean {
+  for (let current: Element | null = node; current; current = current.parent as Element | null) {
+    if (current === ancestor) return true;
+  }
+  return false;
+}
+
+/** Text from `start` onwards in document order, up to the window size. */
+function headerText(start: Element | undefined, content: Element[]): string {
+  if (!start) return '';
+  let text = '';
+  let node: AnyNode | null = start;
+  const append = (current: AnyNode): boolean => {
+    if (isText(current)) text += `${current.data} `;
+    else if (isTag(current)) for (const child of current.children) if (append(child)) return true;
+    return text.length >= HEADER_WINDOW_CHARS;
+  };
+  while (node && text.length < HEADER_WINDOW_CHARS) {
+    if (append(node)) break;
+    while (node && !node.next) node = node.parent;
+    node = node?.next ?? null;
+  }
+  if (!text && content[0]) text = textContent(content[0]).slice(0, HEADER_WINDOW_CHARS);
+  return squash(text);
+}
+
+function parseDate(text: string): string | undefined {
+  const numeric = text.match(NUMERIC_DATE);
+  if (numeric) {
+    const [, year, month, day, hour, minute, second] = numeric;
+    if (Number(month) < 1 || Number(month) > 12 || Number(day) < 1 || Number(day) > 31) return undefined;
+    const date = `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
+    return hour ? `${date}T${hour.padStart(2, '0')}:${minute}:${second ?? '00'}` : date;
+  }
+  const word = text.match(WORD_DATE);
+  if (word) {
+    const month = MONTHS.split('|').indexOf(word[1].toLowerCase().slice(0, 3)) + 1;
+    const index = month > 0 ? month : 9;
+    return `${word[3]}-${String(index).padStart(2, '0')}-${word[2].padStart(2, '0')}`;
+  }
+  return undefined;
+}
+
+function firstImage(content: Element[]): Element | undefined {
+  const find = (node: Element): Element | undefined => {
+    if (node.name === 'img') return node;
+    for (const child of node.children) {
+      if (!isTag(child)) continue;
+      const found = find(child);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  for (const node of content) {
+    const found = find(node);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function captionOf(image: Element): string | undefined {
+  for (let node = image.parent; node && isTag(node); node = node.parent) {
+    if (node.name === 'figure') {
+      const caption = node.children.find((child) => isTag(child) && child.name === 'figcaption');
+      return caption ? squash(textContent(caption)) || undefined : undefined;
+    }
+  }
+  return undefined;
+}
+
+function absolute(src: string, base: string): string {
+  try {
+    return new URL(src, base).href;
+  } catch {
+    return src;
+  }
+}

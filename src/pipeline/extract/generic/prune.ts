@@ -1,0 +1,140 @@
+// Second pass, inside the chosen container only: remove what sits in the article's box but is not the article.
+import { type Element, isTag, isText } from 'domhandler';
+import { removeElement, textContent } from 'domutils';
+import { classAndId } from './clean.ts';
+import { BOILERPLATE_ATTR, BOILERPLATE_LINE, KEEP_ATTR } from './patterns.ts';
+import { computeStats, emptyStats, linkDensity, type TextStats, textWeight } from './text-stats.ts';
+
+/** Containers that may hold link lists or furniture rather than prose. */
+const CONTAINER_TAGS = new Set([
+  'div',
+  'section',
+  'ul',
+  'ol',
+  'dl',
+  'table',
+  'header',
+  'footer',
+  'aside',
+  'center',
+  'article',
+  'figure',
+  'span',
+]);
+const LINE_TAGS = new Set([
+  'p',
+  'li',
+  'dd',
+  'dt',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'div',
+  'span',
+  'td',
+  'strong',
+  'b',
+  'em',
+  'font',
+]);
+const HEADING_TAGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+
+/** A container whose text is more than this share links is a link list (related stories, tags, share bar). */
+const MAX_CONTAINER_LINK_DENSITY = 0.5;
+/** A line that is more than this share link and short is a teaser ("Read more: ...") rather than prose. */
+const MAX_LINE_LINK_DENSITY = 0.8;
+const SHORT_LINE_CHARS = 150;
+/** Boilerplate phrases are only tested on short blocks; long ones are prose that happens to start alike. */
+const MAX_BOILERPLATE_LINE_CHARS = 200;
+/** A furniture-named block holding more than this share of the selection is the article itself. */
+const MAX_PRUNED_SHARE = 0.5;
+
+export function pruneContent(nodes: Element[], titleHeading: Element | undefined): Element[] {
+  const stats = new Map<Element, TextStats>();
+  for (const node of nodes) computeStats(node, stats);
+  const total = Math.max(
+    1,
+    nodes.reduce((sum, node) => sum + textWeight(stats.get(node) ?? emptyStats()), 0),
+  );
+  const doomed: Element[] = [];
+  const visit = (node: Element, isRoot: boolean): void => {
+    if (node === titleHeading || (!isRoot && shouldRemove(node, stats, total))) {
+      doomed.push(node);
+      return;
+    }
+    for (const child of node.children) if (isTag(child)) visit(child, false);
+  };
+  const kept: Element[] = [];
+  for (const node of nodes) {
+    if (nodes.length > 1 && shouldRemove(node, stats, total)) continue;
+    visit(node, true);
+    kept.push(node);
+  }
+  for (const node of doomed) removeElement(node);
+  dropTrailingHeadings(kept);
+  return kept.filter((node) => textContent(node).trim() || hasImage(node));
+}
+
+function shouldRemove(node: Element, stats: Map<Element, TextStats>, total: number): boolean {
+  const own = stats.get(node);
+  if (!own) return false;
+  if (node.name === 'h1') return true;
+  if (own.chars === 0)
+    return (
+      own.images === 0 &&
+      node.name !== 'br' &&
+      node.name !== 'hr' &&
+      node.name !== 'img' &&
+      CONTAINER_TAGS.has(node.name)
+    );
+  const words = classAndId(node);
+  if (
+    words &&
+    BOILERPLATE_ATTR.test(words) &&
+    !KEEP_ATTR.test(words) &&
+    textWeight(own) < MAX_PRUNED_SHARE * total
+  ) {
+    return true;
+  }
+  const density = linkDensity(own);
+  if (CONTAINER_TAGS.has(node.name) && density > MAX_CONTAINER_LINK_DENSITY) return true;
+  if (LINE_TAGS.has(node.name) || HEADING_TAGS.has(node.name)) {
+    if (density > MAX_LINE_LINK_DENSITY && own.chars < SHORT_LINE_CHARS) return true;
+    if (own.chars <= MAX_BOILERPLATE_LINE_CHARS) {
+      const text = textContent(node).replace(/\s+/g, ' ').trim();
+      if (BOILERPLATE_LINE.test(text)) return true;
+    }
+  }
+  return false;
+}
+
+function hasImage(node: Element): boolean {
+  for (const child of node.children) {
+    if (!isTag(child)) continue;
+    if (child.name === 'img' || hasImage(child)) return true;
+  }
+  return false;
+}
+
+/** A heading with nothing after it ("Related", "More from ...") introduces something that was pruned. */
+function dropTrailingHeadings(nodes: Element[]): void {
+  for (;;) {
+    const last = lastBlock(nodes);
+    if (!last || !HEADING_TAGS.has(last.name)) return;
+    removeElement(last);
+  }
+}
+
+function lastBlock(nodes: Element[]): Element | undefined {
+  let current: Element | undefined = nodes.at(-1);
+  while (current) {
+    if (HEADING_TAGS.has(current.name)) return current;
+    const children = current.children.filter((child) => isTag(child) || (isText(child) && child.data.trim()));
+    const last = children.at(-1);
+    if (!last || !isTag(last)) return undefined;
+    current = last;
+  }
+  return undefined;
+}

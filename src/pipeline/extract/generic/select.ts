@@ -1,0 +1,265 @@
+// Scoring and choice of the article container.
+import { type AnyNode, type Document, type Element, isTag, isText } from 'domhandler';
+import { classAndId } from './clean.ts';
+import { NEGATIVE_ATTR, POSITIVE_ATTR } from './patterns.ts';
+import {
+  addTextStats,
+  computeStats,
+  emptyStats,
+  linkDensity,
+  type TextStats,
+  textWeight,
+} from './text-stats.ts';
+
+/** Elements that start a new block; everything else is inline and belongs to the enclosing block's paragraph. */
+export const BLOCK_TAGS = new Set([
+  'address',
+  'article',
+  'aside',
+  'blockquote',
+  'body',
+  'center',
+  'dd',
+  'details',
+  'div',
+  'dl',
+  'dt',
+  'fieldset',
+  'figcaption',
+  'figure',
+  'footer',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'header',
+  'hr',
+  'html',
+  'li',
+  'main',
+  'ol',
+  'p',
+  'pre',
+  'section',
+  'table',
+  'tbody',
+  'td',
+  'tfoot',
+  'th',
+  'thead',
+  'tr',
+  'ul',
+  'summary',
+  'caption',
+]);
+
+/** Blocks that are paragraphs themselves: their score goes to their parent, not to them. */
+const PARAGRAPH_TAGS = new Set([
+  'p',
+  'pre',
+  'li',
+  'dd',
+  'dt',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'blockquote',
+  'figcaption',
+  'address',
+  'th',
+  'caption',
+  'summary',
+]);
+
+/** Text weight below which a run of text is a label or a link, not a paragraph. */
+const MIN_PARAGRAPH_WEIGHT = 25;
+/** Length bonus: one point per this much text weight, capped, so one long block cannot outvote many paragraphs. */
+const LENGTH_BONUS_UNIT = 100;
+const LENGTH_BONUS_CAP = 3;
+/** Ancestors a paragraph's score reaches; deeper wrappers are rare and far containers would collect chrome. */
+const MAX_ANCESTOR_LEVELS = 5;
+/** Score added or removed by a container's class/id words. */
+const ATTR_WEIGHT = 25;
+/** Rivals scoring at least this share of the best are treated as parts of the same article. */
+const RIVAL_SHARE = 0.75;
+/** How many rivals must share an ancestor before it is taken instead of the best container. */
+const MIN_RIVALS_IN_ANCESTOR = 3;
+/** A sibling block joins the article when it scores this share of the best container. */
+const SIBLING_SHARE = 0.2;
+const MIN_SIBLING_SCORE = 10;
+/** Below this much text weight the best container is no article (index, error or media page). */
+export const MIN_ARTICLE_WEIGHT = 250;
+/** A container where more than this share of the text is links is a list of links, not an article. */
+const MAX_ARTICLE_LINK_DENSITY = 0.5;
+
+export interface Selection {
+  nodes: Element[];
+  stats: Map<Element, TextStats>;
+}
+
+export function selectContent(document: Document): Selection | null {
+  const stats = computeStats(document);
+  const raw = new Map<Element, number>();
+  for (const child of document.children) if (isTag(child)) scoreBlock(child, raw);
+
+  const scores = new Map<Element, number>();
+  let best: Element | undefined;
+  let bestScore = 0;
+  for (const [node, rawScore] of raw) {
+    const own = stats.get(node);
+    if (!own) continue;
+    const score = rawScore * (1 - linkDensity(own)) + attrWeight(node);
+    scores.set(node, score);
+    if (score > bestScore) {
+      best = node;
+      bestScore = score;
+    }
+  }
+  if (!best) return null;
+
+  best = widen(best, bestScore, scores);
+  const nodes = withSiblings(best, scores, stats);
+  let weight = 0;
+  let linkChars = 0;
+  let chars = 0;
+  for (const node of nodes) {
+    const own = stats.get(node);
+    if (!own) continue;
+    weight += textWeight(own);
+    linkChars += own.linkChars;
+    chars += own.chars;
+  }
+  if (weight < MIN_ARTICLE_WEIGHT) return null;
+  if (chars && linkChars / chars > MAX_ARTICLE_LINK_DENSITY) return null;
+  return { nodes, stats };
+}
+
+function attrWeight(node: Element): number {
+  const words = classAndId(node);
+  let weight = 0;
+  if (words) {
+    if (POSITIVE_ATTR.test(words)) weight += ATTR_WEIGHT;
+    if (NEGATIVE_ATTR.test(words)) weight -= ATTR_WEIGHT;
+  }
+  if (node.name === 'article') weight += ATTR_WEIGHT;
+  return weight;
+}
+
+/** Collects the inline text of `node` into paragraphs and credits their scores to ancestors. */
+function scoreBlock(node: Element, raw: Map<Element, number>): void {
+  const inline = emptyStats();
+  for (const child of node.children) collectInline(child, inline, raw, false);
+  const weight = textWeight(inline);
+  if (weight < MIN_PARAGRAPH_WEIGHT) return;
+  const score =
+    (1 + inline.punctuation + Math.min(weight / LENGTH_BONUS_UNIT, LENGTH_BONUS_CAP)) *
+    (1 - linkDensity(inline));
+  if (score <= 0) return;
+  let target: Element | null = PARAGRAPH_TAGS.has(node.name) ? parentElement(node) : node;
+  for (let level = 0; target && level < MAX_ANCESTOR_LEVELS; level++) {
+    const divider = level === 0 ? 1 : level === 1 ? 2 : level * 3;
+    raw.set(target, (raw.get(target) ?? 0) + score / divider);
+    target = parentElement(target);
+  }
+}
+
+function collectInline(node: AnyNode, into: TextStats, raw: Map<Element, number>, inLink: boolean): void {
+  if (isText(node)) {
+    const before = into.chars;
+    addTextStats(node.data, into);
+    if (inLink) into.linkChars += into.chars - before;
+    return;
+  }
+  if (!isTag(node)) return;
+  if (BLOCK_TAGS.has(node.name)) {
+    scoreBlock(node, raw);
+    return;
+  }
+  const link = inLink || node.name === 'a';
+  for (const child of node.children) collectInline(child, into, raw, link);
+}
+
+function parentElement(node: Element): Element | null {
+  const parent = node.parent;
+  return parent && isTag(parent) ? parent : null;
+}
+
+/** When several strong containers share an ancestor, the article is the ancestor (split into sections). */
+function widen(best: Element, bestScore: number, scores: Map<Element, number>): Element {
+  const rivals = [...scores]
+    .filter(([node, score]) => node !== best && score >= RIVAL_SHARE * bestScore)
+    .map(([node]) => node);
+  let chosen = best;
+  if (rivals.length >= MIN_RIVALS_IN_ANCESTOR - 1) {
+    for (
+      let ancestor = parentElement(best);
+      ancestor && ancestor.name !== 'body';
+      ancestor = parentElement(ancestor)
+    ) {
+      const inside = rivals.filter((rival) => contains(ancestor, rival)).length;
+      if (inside + 1 >= MIN_RIVALS_IN_ANCESTOR) {
+        chosen = ancestor;
+        break;
+      }
+    }
+  }
+  // A container that is its parent's only element child adds nothing; the parent may carry siblings' context.
+  let parent = parentElement(chosen);
+  while (parent && parent.name !== 'body' && parent.children.filter(isTag).length === 1) {
+    chosen = parent;
+    parent = parentElement(chosen);
+  }
+  return chosen;
+}
+
+function contains(ancestor: Element, node: Element): boolean {
+  for (let current: Element | null = node; current; current = parentElement(current)) {
+    if (current === ancestor) return true;
+  }
+  return false;
+}
+
+/** Prose-like text weight for a sibling paragraph with no score of its own to join. */
+const SIBLING_PARAGRAPH_WEIGHT = 80;
+const SIBLING_MAX_LINK_DENSITY = 0.25;
+
+function withSiblings(
+  best: Element,
+  scores: Map<Element, number>,
+  stats: Map<Element, TextStats>,
+): Element[] {
+  const parent = best.parent;
+  if (!parent || !isTag(parent)) return [best];
+  const bestScore = scores.get(best) ?? 0;
+  const threshold = Math.max(MIN_SIBLING_SCORE, bestScore * SIBLING_SHARE);
+  const bestClass = best.attribs.class;
+  const nodes: Element[] = [];
+  for (const sibling of parent.children) {
+    if (!isTag(sibling)) continue;
+    if (sibling === best) {
+      nodes.push(sibling);
+      continue;
+    }
+    let score = scores.get(sibling) ?? 0;
+    if (bestClass && sibling.attribs.class === bestClass) score += bestScore * SIBLING_SHARE;
+    if (score >= threshold) {
+      nodes.push(sibling);
+      continue;
+    }
+    if (PARAGRAPH_TAGS.has(sibling.name) || sibling.name === 'div') {
+      const own = stats.get(sibling);
+      if (!own) continue;
+      const weight = textWeight(own);
+      const density = linkDensity(own);
+      if (weight > SIBLING_PARAGRAPH_WEIGHT && density < SIBLING_MAX_LINK_DENSITY && own.punctuation > 0) {
+        nodes.push(sibling);
+      }
+    }
+  }
+  return nodes;
+}

@@ -1,0 +1,95 @@
+// Per-element text statistics, computed bottom-up in one walk so scoring and pruning never re-read a subtree.
+import { type AnyNode, type Element, isTag, isText } from 'domhandler';
+import { PUNCTUATION } from './patterns.ts';
+
+export interface TextStats {
+  /** Non-whitespace characters. */
+  chars: number;
+  /** Of which inside links. */
+  linkChars: number;
+  /** Han, kana and hangul characters (one of them carries about as much as a short Latin word). */
+  cjkChars: number;
+  /** Sentence punctuation marks. */
+  punctuation: number;
+  /** Descendant elements. */
+  tags: number;
+  /** Descendant links. */
+  links: number;
+  /** Descendant images. */
+  images: number;
+}
+
+/** A CJK character weighs about as much as this many Latin characters (average word length, space included). */
+const CJK_CHAR_WEIGHT = 3;
+
+/** Text amount comparable across scripts: Latin characters, with CJK characters counted as short words. */
+export function textWeight(stats: TextStats): number {
+  return stats.chars + (CJK_CHAR_WEIGHT - 1) * stats.cjkChars;
+}
+
+/** Share of the text that sits inside links. */
+export function linkDensity(stats: TextStats): number {
+  return stats.chars ? stats.linkChars / stats.chars : 0;
+}
+
+export function emptyStats(): TextStats {
+  return { chars: 0, linkChars: 0, cjkChars: 0, punctuation: 0, tags: 0, links: 0, images: 0 };
+}
+
+function isCjk(code: number): boolean {
+  return (
+    (code >= 0x4e00 && code <= 0x9fff) ||
+    (code >= 0x3400 && code <= 0x4dbf) ||
+    (code >= 0x3040 && code <= 0x30ff) ||
+    (code >= 0xac00 && code <= 0xd7af) ||
+    (code >= 0xf900 && code <= 0xfaff)
+  );
+}
+
+export function addTextStats(text: string, stats: TextStats): void {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code <= 32 || code === 0xa0 || code === 0x3000) continue;
+    stats.chars++;
+    if (code >= 0x3000 && isCjk(code)) stats.cjkChars++;
+    else if (PUNCTUATION.has(text[i])) stats.punctuation++;
+  }
+}
+
+/** Computes stats for every element under `root`; the map is keyed by element. */
+export function computeStats(root: AnyNode, into = new Map<Element, TextStats>()): Map<Element, TextStats> {
+  walk(root, into, false);
+  return into;
+}
+
+function walk(node: AnyNode, into: Map<Element, TextStats>, inLink: boolean): TextStats {
+  const stats = emptyStats();
+  if (isText(node)) {
+    addTextStats(node.data, stats);
+    if (inLink) stats.linkChars = stats.chars;
+    return stats;
+  }
+  if (!('children' in node)) return stats;
+  const isLink = isTag(node) && node.name === 'a';
+  for (const child of node.children) {
+    const childStats = walk(child, into, inLink || isLink);
+    add(stats, childStats);
+    if (isTag(child)) {
+      stats.tags++;
+      if (child.name === 'a') stats.links++;
+      else if (child.name === 'img') stats.images++;
+    }
+  }
+  if (isTag(node)) into.set(node, stats);
+  return stats;
+}
+
+function add(to: TextStats, from: TextStats): void {
+  to.chars += from.chars;
+  to.linkChars += from.linkChars;
+  to.cjkChars += from.cjkChars;
+  to.punctuation += from.punctuation;
+  to.tags += from.tags;
+  to.links += from.links;
+  to.images += from.images;
+}
