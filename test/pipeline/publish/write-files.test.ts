@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { PublishError } from '../../../src/internal/errors.ts';
+import { removeFiles, removeTempFiles, writeFilesAtomic } from '../../../src/pipeline/publish/write-files.ts';
+
+let base: string;
+before(async () => {
+  base = await mkdtemp(join(tmpdir(), 'newsmirror-write-'));
+});
+after(async () => {
+  await rm(base, { recursive: true, force: true });
+});
+
+let counter = 0;
+async function freshDir(): Promise<string> {
+  const dir = join(base, `m${counter++}`);
+  await mkdir(dir);
+  return dir;
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split('\\').join('/'))
+    .sort();
+}
+
+describe('writeFilesAtomic', () => {
+  test('writes nested files with their exact bytes and leaves no temp files', async () => {
+    const dir = await freshDir();
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 255]);
+    const summary = await writeFilesAtomic(dir, [
+      { path: 'README.md', content: '# 首页\n' },
+      { path: 'pages/news/n123.md', content: '### 标题\n' },
+      { path: 'assets/ab/abcdef.png', content: png },
+    ]);
+    assert.deepEqual(summary, {
+      written: 3,
+      unchanged: 0,
+      bytes: Buffer.byteLength('# 首页\n') + Buffer.byteLength('### 标题\n') + 8,
+    });
+    assert.deepEqual(await listFiles(dir), ['README.md', 'assets/ab/abcdef.png', 'pages/news/n123.md']);
+    assert.equal(await readFile(join(dir, 'pages/news/n123.md'), 'utf8'), '### 标题\n');
+    assert.deepEqual(new Uint8Array(await readFile(join(dir, 'assets/ab/abcdef.png'))), png);
+  });
+
+  test('identical files are not rewritten (mtime kept); changed ones are replaced', async () => {
+    const dir = await freshDir();
+    await writeFilesAtomic(dir, [
+      { path: 'a.md', content: 'same' },
+      { path: 'b.md', content: 'old' },
+    ]);
+    const past = new Date('2001-02-03T04:05:06Z');
+    await utimes(join(dir, 'a.md'), past, past);
+    await utimes(join(dir, 'b.md'), past, past);
+    const summary = await writeFilesAtomic(dir, [
+      { path: 'a.md', content: 'same' },
+      { path: 'b.md', content: 'new!' },
+    ]);
+    assert.deepEqual(summary, { written: 1, unchanged: 1, bytes: 4 });
+    assert.equal((await stat(join(dir, 'a.md'))).mtime.getTime(), past.getTime());
+    assert.notEqual((await stat(join(dir, 'b.md'))).mtime.getTime(), past.getTime());
+    assert.equal(await readFile(join(dir, 'b.md'), 'utf8'), 'new!');
+    assert.deepEqual(await listFiles(dir), ['a.md', 'b.md']);
+  });
+
+  test('unsafe paths are refused before anything is written', async () => {
+    const dir = await freshDir();
+    const unsafe = [
+      '/etc/passwd',
+      '../outside.md',
+      'pages/../../outside.md',
+      'pages\\x.md',
+      'a\0b.md',
+      '.git/config',
+      '',
+      'pages//x.md',
+      './x.md',
+      'C:/x.md',
+    ];
+    for (const path of unsafe) {
+      await assert.rejects(
+        writeFilesAtomic(dir, [
+          { path: 'good.md', content: 'x' },
+          { path, content: 'bad' },
+        ]),
+        (error: unknown) => {
+          assert.ok(error instanceof PublishError, `${JSON.stringify(path)} should give a PublishError`);
+          assert.equal(error.code, 'unsafe_path');
+          assert.equal(error.retryable, false);
+          assert.match(error.message, /refusing to write/);
+          return true;
+        },
+      );
+    }
+    assert.deepEqual(await listFiles(dir), []);
+    assert.deepEqual(await readdir(base).then((names) => names.includes('outside.md')), false);
+  });
+
+  test('a symlinked folder leading outside the mirror is refused', async () => {
+    const dir = await freshDir();
+    const outside = await freshDir();
+    await symlink(outside, join(dir, 'escape'));
+    await assert.rejects(writeFilesAtomic(dir, [{ path: 'escape/x.md', content: 'x' }]), {
+      code: 'unsafe_path',
+    });
+    assert.deepEqual(await listFiles(outside), []);
+  });
+
+  test('the same path twice in one batch is refused', async () => {
+    const dir = await freshDir();
+    await assert.rejects(
+      writeFilesAtomic(dir, [
+        { path: 'x.md', content: '1' },
+        { path: 'x.md', content: '2' },
+      ]),
+      { code: 'duplicate_path' },
+    );
+  });
+});
+
+describe('removeTempFiles and removeFiles', () => {
+  test('removeTempFiles removes only our temp pattern, outside .git', async () => {
+    const dir = await freshDir();
+    await mkdir(join(dir, 'pages/news'), { recursive: true });
+    await mkdir(join(dir, '.git'), { recursive: true });
+    await writeFile(join(dir, 'pages/news/n1.md.tmp-4242-0123456789ab'), 'half');
+    await writeFile(join(dir, 'README.md.tmp-1-abcdefabcdef'), 'half');
+    await writeFile(join(dir, 'pages/news/n1.md'), 'whole');
+    await writeFile(join(dir, 'notes.tmp'), 'not ours');
+    await writeFile(join(dir, '.git/index.tmp-1-abcdefabcdef'), 'git internals are left alone');
+    assert.equal(await removeTempFiles(dir), 2);
+    assert.deepEqual(await listFiles(dir), [
+      '.git/index.tmp-1-abcdefabcdef',
+      'notes.tmp',
+      'pages/news/n1.md',
+    ]);
+    assert.equal(await removeTempFiles(join(dir, 'missing')), 0);
+  });
+
+  test('removeFiles deletes files, prunes emptied folders, ignores missing ones, refuses unsafe paths', async () => {
+    const dir = await freshDir();
+    await writeFilesAtomic(dir, [
+      { path: 'pages/a/x.md', content: 'x' },
+      { path: 'pages/b/y.md', content: 'y' },
+      { path: 'pages/b/z.md', content: 'z' },
+    ]);
+    await removeFiles(dir, ['pages/a/x.md', 'pages/b/y.md', 'pages/none.md']);
+    assert.deepEqual(await listFiles(dir), ['pages/b/z.md']);
+    assert.deepEqual((await readdir(join(dir, 'pages'))).sort(), ['b']);
+    await assert.rejects(removeFiles(dir, ['../x']), { code: 'unsafe_path' });
+  });
+});
