@@ -1,0 +1,304 @@
+// The store: what newsmirror remembers between runs. This module only declares the interface and its records,
+// so the pipeline depends on it alone; `sqlite.ts` implements it (the embedded default) and a PostgreSQL store can
+// follow. Methods return Promises for that reason, even though SQLite does its work synchronously inside.
+//
+// Times are ISO 8601 strings (`new Date().toISOString()`); days are 'YYYY-MM-DD' (UTC). URLs are compared
+// exactly as given: normalise them (sources drop fragments and tracking parameters) before they reach the store.
+
+/** One mirrored article, keyed by (siteId, id). */
+export interface ArticleRecord {
+  siteId: string;
+  /** Id derived from the URL with the site's `articleId` pattern. */
+  id: string;
+  /** The URL the article was last fetched from. */
+  url: string;
+  canonicalUrl?: string;
+  /** The channel whose folder holds the page (the first channel that listed it). */
+  homeChannel: string;
+  /** Path of the page relative to the mirror root, e.g. 'pages/ncid1078159/n14097883.md'. */
+  pagePath: string;
+  title: string;
+  author?: string;
+  /** ISO 8601 as the publisher gave it. */
+  published?: string;
+  lang?: string;
+  /** Hash of what the page shows; a different hash means the article changed at the source. */
+  contentHash: string;
+  /** JSON text of the ExtractedArticle, so `rebuild` can re-render without fetching. */
+  extracted: string;
+  /** When the article was first stored. Kept from the first save; later saves cannot change it. */
+  firstSeen: string;
+  /** When the stored content last changed. */
+  updatedAt: string;
+  /** When the article was found retracted (gone at the source); absent while it is live. */
+  retractedAt?: string;
+}
+
+/** What `saveArticle` did: stored a new article, changed a stored one, or found nothing to change. */
+export type SaveResult = 'new' | 'updated' | 'unchanged';
+
+export interface ListArticlesOptions {
+  /** Only articles listed in this channel (any channel when absent). */
+  channelId?: string;
+  /** Default: no limit. */
+  limit?: number;
+  offset?: number;
+}
+
+/** One line of a channel index. */
+export interface ChannelEntry {
+  siteId: string;
+  id: string;
+  title: string;
+  /** Page path of the article (it lives in its home channel's folder, which may differ from `channelId`). */
+  path: string;
+  published?: string;
+  firstSeen: string;
+  /** The channel that was listed. */
+  channelId: string;
+  homeChannel: string;
+  retractedAt?: string;
+}
+
+export interface PageOptions {
+  limit: number;
+  offset?: number;
+}
+
+/** Validators for conditional GET, plus the hash of the body they came with. */
+export interface FetchValidators {
+  etag?: string;
+  lastModified?: string;
+  contentHash?: string;
+}
+
+export interface FailureInput {
+  url: string;
+  siteId: string;
+  channelId?: string;
+  /** Stable key of the error (FetchError/ExtractError `code`), e.g. 'http_404', 'timeout'. */
+  code: string;
+  message: string;
+  /** Whether a later run may succeed; the pipeline retries only these. */
+  retryable: boolean;
+  at: string;
+}
+
+/** A URL that failed, with how often and since when. Cleared when the URL succeeds. */
+export interface FailureRecord extends Omit<FailureInput, 'at'> {
+  /** Failed attempts since the last success. */
+  attempts: number;
+  firstAt: string;
+  lastAt: string;
+}
+
+export interface ListFailuresOptions {
+  retryableOnly?: boolean;
+  siteId?: string;
+}
+
+export type RunStatus = 'running' | 'finished' | 'abandoned';
+
+export interface RunSummary {
+  finishedAt: string;
+  newCount: number;
+  updated: number;
+  failed: number;
+  skipped: number;
+  /** The commit the run made, if it made one. */
+  commit?: string;
+  /** Bytes written into the mirror (pages and assets). */
+  bytes: number;
+}
+
+export interface RunRecord extends Partial<RunSummary> {
+  id: number;
+  startedAt: string;
+  /** 'running' until finished; a 'running' row that is not the current run was killed midway. */
+  status: RunStatus;
+}
+
+export interface ImageInput {
+  /** Absolute URL of the image at the publisher. */
+  src: string;
+  /** Path of the stored asset relative to the mirror root, e.g. 'assets/ab/ab12….webp'. */
+  assetPath: string;
+  /** sha256 (hex) of the stored bytes. */
+  sha256: string;
+  /** Size of the stored (re-encoded) asset. */
+  bytes: number;
+  /** Size of the image as downloaded. */
+  originalBytes: number;
+  width?: number;
+  height?: number;
+  contentType: string;
+  /** Default: now. */
+  savedAt?: string;
+}
+
+export interface ImageRecord extends ImageInput {
+  savedAt: string;
+}
+
+export interface ImageFailure {
+  src: string;
+  code: string;
+  message: string;
+  attempts: number;
+  firstAt: string;
+  lastAt: string;
+}
+
+export interface PushAttempt {
+  at: string;
+  ok: boolean;
+  /** The commit pushed (or tried). */
+  commit?: string;
+  error?: string;
+}
+
+/** What newsmirror knows of one git remote. */
+export interface PushState {
+  remote: string;
+  lastAttemptAt: string;
+  /** Whether the last attempt succeeded. */
+  ok: boolean;
+  /** Commit of the last attempt. */
+  commit?: string;
+  /** Error of the last attempt, when it failed. */
+  error?: string;
+  lastSuccessAt?: string;
+  /** Commit the remote is known to hold. */
+  lastPushedCommit?: string;
+  /** Failed attempts since the last success (0 after a success). */
+  consecutiveFailures: number;
+}
+
+export interface ViewCount {
+  /** Page path relative to the mirror root. */
+  path: string;
+  /** 'YYYY-MM-DD' (UTC). */
+  day: string;
+  count: number;
+}
+
+export interface TopPagesOptions {
+  /** First day counted, 'YYYY-MM-DD' (inclusive). */
+  sinceDay: string;
+  limit: number;
+  /** Only pages of articles whose home channel is this one. */
+  channelId?: string;
+}
+
+export interface TopPage {
+  path: string;
+  views: number;
+  /** Known when the path is an article's page. */
+  siteId?: string;
+  id?: string;
+  title?: string;
+  channelId?: string;
+}
+
+export interface DayViews {
+  day: string;
+  views: number;
+}
+
+export interface Store {
+  // --- articles -------------------------------------------------------------------------------------------------
+  getArticle(siteId: string, id: string): Promise<ArticleRecord | undefined>;
+  /** Finds an article by any URL it is known under: fetched, canonical, or a listing variant (`addArticleUrl`). */
+  getArticleByUrl(url: string): Promise<ArticleRecord | undefined>;
+  /** The article whose page is at `pagePath`. */
+  getArticleByPath(pagePath: string): Promise<ArticleRecord | undefined>;
+  /**
+   * Stores an article under (siteId, id), never as a second row. 'unchanged' when contentHash, homeChannel, pagePath
+   * and retractedAt are all as stored (nothing is written then); otherwise 'updated' rewrites every field but
+   * firstSeen. `url` and `canonicalUrl` are remembered as URLs of the article either way.
+   */
+  saveArticle(record: ArticleRecord): Promise<SaveResult>;
+  /** Remembers one more URL of a stored article; a URL belongs to one article, the latest one given. */
+  addArticleUrl(url: string, siteId: string, id: string): Promise<void>;
+  /** Page path of the article known under `url`, for the link policy. */
+  pagePathForUrl(url: string): Promise<string | undefined>;
+  /** Whether `pagePath` is the page of a stored article (the counter counts only those). */
+  hasPage(pagePath: string): Promise<boolean>;
+  /**
+   * Newest first: by published time (or first-seen time when the publisher gave none, or gave a time after we first
+   * saw the article), then by first-seen order.
+   */
+  listArticles(options?: ListArticlesOptions): Promise<ArticleRecord[]>;
+  /** Articles in the store, or listed in one channel. Kept as counters: O(1). */
+  countArticles(channelId?: string): Promise<number>;
+  /** Every article in first-seen order, read in batches so memory stays flat (for `rebuild`). */
+  allArticles(): AsyncIterable<ArticleRecord>;
+
+  // --- channel membership ---------------------------------------------------------------------------------------
+  /** Records that `channelId` lists the article; true when that is new. Throws when the article is not stored. */
+  addMembership(siteId: string, id: string, channelId: string, seenAt: string): Promise<boolean>;
+  /** Channels listing the article, its home channel first, then in the order they listed it. */
+  channelsOf(siteId: string, id: string): Promise<string[]>;
+  /** One page of a channel's index, newest first (same order as `listArticles`). */
+  listChannelEntries(channelId: string, options: PageOptions): Promise<ChannelEntry[]>;
+
+  // --- fetch cache (conditional GET) ----------------------------------------------------------------------------
+  getValidators(url: string): Promise<FetchValidators | undefined>;
+  /** Replaces the validators of `url`. */
+  saveValidators(url: string, validators: FetchValidators): Promise<void>;
+
+  // --- failures -------------------------------------------------------------------------------------------------
+  /** Counts one more failed attempt at `input.url`; keeps the first time, updates the rest. */
+  recordFailure(input: FailureInput): Promise<FailureRecord>;
+  clearFailure(url: string): Promise<void>;
+  /** Oldest failure first. */
+  listFailures(options?: ListFailuresOptions): Promise<FailureRecord[]>;
+  failureFor(url: string): Promise<FailureRecord | undefined>;
+
+  // --- runs -----------------------------------------------------------------------------------------------------
+  /** Marks a run as started (status 'running') and returns its id. */
+  startRun(at: string): Promise<number>;
+  finishRun(runId: number, summary: RunSummary): Promise<void>;
+  /** Marks a run that was killed midway as dealt with, so it is reported once. */
+  abandonRun(runId: number, at: string): Promise<void>;
+  /** Newest first. */
+  lastRuns(count: number): Promise<RunRecord[]>;
+  /** Runs still 'running': call before `startRun` to learn of runs killed midway. Oldest first. */
+  unfinishedRuns(): Promise<RunRecord[]>;
+
+  // --- images ---------------------------------------------------------------------------------------------------
+  getImage(src: string): Promise<ImageRecord | undefined>;
+  /** Any stored image with these bytes (assets are content-addressed and shared). */
+  getImageBySha256(sha256: string): Promise<ImageRecord | undefined>;
+  /** Stores (or replaces) an image and clears its failure, if any. */
+  saveImage(input: ImageInput): Promise<void>;
+  /** Counts one more failed attempt at an image; `at` defaults to now. */
+  recordImageFailure(src: string, code: string, message: string, at?: string): Promise<ImageFailure>;
+  /** Oldest failure first. */
+  listFailedImages(): Promise<ImageFailure[]>;
+
+  // --- git remotes ----------------------------------------------------------------------------------------------
+  recordPush(remote: string, attempt: PushAttempt): Promise<PushState>;
+  pushState(remote: string): Promise<PushState | undefined>;
+  /** Every remote ever pushed to, by name. */
+  pushStates(): Promise<PushState[]>;
+
+  // --- page views (the counter of `serve`) ----------------------------------------------------------------------
+  /** Adds counts to (path, day); rows with the same path and day add up. Atomic. */
+  addViews(rows: ViewCount[]): Promise<void>;
+  /** Most viewed pages since a day, most views first (ties by path). */
+  topPages(options: TopPagesOptions): Promise<TopPage[]>;
+  /** Views of all pages per day since a day, oldest day first; days without views are absent. */
+  viewsPerDay(options: { sinceDay: string }): Promise<DayViews[]>;
+
+  // --- housekeeping ---------------------------------------------------------------------------------------------
+  /**
+   * Runs `fn` atomically: every store call made inside it (through this store, awaited or not) commits together, or
+   * none does when it throws. Other callers wait until it ends. May nest (the inner one is a savepoint).
+   */
+  transaction<T>(fn: () => Promise<T> | T): Promise<T>;
+  /** Schema version of the open store (the number of migrations applied). */
+  schemaVersion(): Promise<number>;
+  /** Waits for a running transaction, then closes. Later calls fail. */
+  close(): Promise<void>;
+}
