@@ -1,0 +1,67 @@
+// From links as found to the channel's SourceItems: normal URLs, this site's articles only, each once,
+// newest first, bounded by the channel's limit.
+import type { ChannelConfig, SiteConfig } from '../../config/options.ts';
+import { articleIdFromUrl } from '../../internal/ids.ts';
+import { normalizeArticleUrl, sameSite } from '../../internal/url.ts';
+import type { SourceItem } from '../types.ts';
+import type { DiscoveredLink } from './links.ts';
+
+/**
+ * Normalise every URL (tracking variants collapse into one), keep only URLs on the site whose `articleId`
+ * pattern matches (when the site has one), drop repeats (the first listing wins, missing title or time is
+ * taken from a repeat), order newest first when every item has a readable time (otherwise keep the listed
+ * order, which listings and feeds already give newest first), then cut to `channel.limit`.
+ */
+export function toSourceItems(
+  links: DiscoveredLink[],
+  site: SiteConfig,
+  channel: ChannelConfig,
+): SourceItem[] {
+  const byUrl = new Map<string, SourceItem>();
+  for (const link of links) {
+    const url = normalizeArticleUrl(link.url);
+    if (url === null || !sameSite(url, site.base)) continue;
+    if (site.articleId !== undefined && articleIdFromUrl(url, site.articleId) === null) continue;
+    const seen = byUrl.get(url);
+    if (seen !== undefined) {
+      seen.title ??= link.title;
+      seen.published ??= link.published;
+      continue;
+    }
+    const item: SourceItem = { url, siteId: site.id, channelId: channel.id, position: 0 };
+    if (link.title !== undefined) item.title = link.title;
+    if (link.published !== undefined) item.published = link.published;
+    byUrl.set(url, item);
+  }
+  const items = newestFirst([...byUrl.values()]).slice(0, channel.limit);
+  items.forEach((item, index) => {
+    item.position = index;
+  });
+  return items;
+}
+
+function newestFirst(items: SourceItem[]): SourceItem[] {
+  const times = items.map((item) => (item.published === undefined ? Number.NaN : Date.parse(item.published)));
+  if (times.some(Number.isNaN)) return items;
+  // Array.prototype.sort is stable, so items with the same time keep their listed order.
+  return items
+    .map((item, index) => ({ item, time: times[index] }))
+    .sort((a, b) => b.time - a.time)
+    .map(({ item }) => item);
+}
+
+/**
+ * Group the items of every channel (in config order) by URL, so an article listed in several channels is
+ * one article: each entry lists every listing of it, the first being its home channel.
+ */
+export function mergeChannelItems(items: SourceItem[][]): Map<string, SourceItem[]> {
+  const byUrl = new Map<string, SourceItem[]>();
+  for (const channelItems of items) {
+    for (const item of channelItems) {
+      const listings = byUrl.get(item.url);
+      if (listings === undefined) byUrl.set(item.url, [item]);
+      else if (!listings.some((listing) => listing.channelId === item.channelId)) listings.push(item);
+    }
+  }
+  return byUrl;
+}
