@@ -89,15 +89,22 @@ export async function readBody(
 
   const chunks: Buffer[] = [];
   let total = 0;
+  // Leaving the loop early makes pipeline report its own AbortError first, so remember why we stopped.
+  let tooLarge: BodyTooLarge | undefined;
   async function collect(decoded: AsyncIterable<Buffer>): Promise<void> {
     for await (const chunk of decoded) {
       total += chunk.length;
-      if (total > maxBytes) throw new BodyTooLarge(maxBytes);
+      if (total > maxBytes) {
+        tooLarge = new BodyTooLarge(maxBytes);
+        throw tooLarge;
+      }
       chunks.push(chunk);
     }
   }
   try {
     await pipelineOf([source, ...decoders, collect], { signal });
+  } catch (error) {
+    throw tooLarge ?? error;
   } finally {
     // Closes the connection when we stopped early (cap, abort, corrupt data); a no-op after a complete read.
     body.destroy();
