@@ -13,7 +13,7 @@ const DAEMON_START_TIMEOUT_MS = 10_000;
 
 // Tests must not pick up a repository or identity from the environment they run in (e.g. inside a git hook).
 function cleanEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
+  const env: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
   for (const name of [
     'GIT_DIR',
     'GIT_WORK_TREE',

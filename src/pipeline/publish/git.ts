@@ -307,8 +307,14 @@ function isRetryable(error: unknown): boolean {
 }
 
 function describePushError(label: string, error: unknown): string {
-  const text = errorMessage(error).replace(/^publish: /, '');
-  return `push to remote ${label} failed: ${text}`;
+  const cause = error instanceof PublishError ? error.cause : undefined;
+  if (cause instanceof GitCommandError) {
+    const subcommand = cause.args.find(
+      (arg, index) => !arg.startsWith('-') && cause.args[index - 1] !== '-c',
+    );
+    return `push to remote ${label} failed: git ${subcommand} ${cause.reason}`;
+  }
+  return `push to remote ${label} failed: ${errorMessage(error).replace(/^publish: /, '')}`;
 }
 
 function badRemote(name: string, why: string): PublishError {
@@ -343,7 +349,8 @@ function isValidBranchName(name: string): boolean {
 function toPublishError(error: unknown, root: string): PublishError {
   if (error instanceof PublishError) return error;
   const message = errorMessage(error);
-  const locked = /index\.lock': File exists|Unable to create .*\.lock/i.test(message);
+  const detail = error instanceof GitCommandError ? error.stderr : message;
+  const locked = /Unable to create '[^']*\.lock': File exists/i.test(detail);
   return new PublishError(`publish: ${message}`, {
     code: locked
       ? 'git_locked'

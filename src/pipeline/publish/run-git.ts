@@ -24,19 +24,30 @@ export class GitCommandError extends Error {
   readonly code: number | null;
   readonly stderr: string;
   readonly timedOut: boolean;
-  constructor(args: string[], code: number | null, stderr: string, timedOut: boolean, cause?: unknown) {
-    const what = `git ${redactArgs(args).join(' ')}`;
+  /** Why it failed, without the command line: e.g. "exited 128: fatal: unable to connect ...". */
+  readonly reason: string;
+  constructor(
+    args: string[],
+    code: number | null,
+    stderr: string,
+    timedOut: boolean,
+    cause?: unknown,
+    timeoutMs?: number,
+  ) {
     const why = timedOut
-      ? 'timed out'
+      ? `timed out after ${Math.round((timeoutMs ?? 0) / 1000)} s`
       : code === null
         ? `could not start (${cause instanceof Error ? cause.message : String(cause)})`
         : `exited ${code}`;
-    super(`${what} ${why}${stderr.trim() ? `: ${lastLines(redactCredentials(stderr))}` : ''}`, { cause });
+    const detail = summarizeStderr(redactCredentials(stderr));
+    const reason = `${why}${detail ? `: ${detail}` : ''}`;
+    super(`git ${redactArgs(args).join(' ')} ${reason}`, { cause });
     this.name = 'GitCommandError';
     this.args = args;
     this.code = code;
     this.stderr = redactCredentials(stderr);
     this.timedOut = timedOut;
+    this.reason = reason;
   }
 }
 
@@ -87,6 +98,7 @@ const NEUTRAL_CONFIG = [
 export function runGit(args: string[], options: GitRunOptions): Promise<GitRunResult> {
   const fullArgs = [...NEUTRAL_CONFIG, ...args];
   const okCodes = options.okCodes ?? [];
+  const timeoutMs = options.timeoutMs ?? LOCAL_GIT_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
     // detached: git gets its own process group, so a timeout can kill its helpers too.
     const child = spawn('git', fullArgs, {
@@ -107,14 +119,14 @@ export function runGit(args: string[], options: GitRunOptions): Promise<GitRunRe
     const timer = setTimeout(() => {
       timedOut = true;
       killGroup(child.pid);
-    }, options.timeoutMs ?? LOCAL_GIT_TIMEOUT_MS);
+    }, timeoutMs);
     child.on('error', (error) => {
       clearTimeout(timer);
       reject(new GitCommandError(args, null, stderr, false, error));
     });
     child.on('close', (code) => {
       clearTimeout(timer);
-      if (timedOut) reject(new GitCommandError(args, code, stderr, true));
+      if (timedOut) reject(new GitCommandError(args, code, stderr, true, undefined, timeoutMs));
       else if (code === 0 || (code !== null && okCodes.includes(code))) resolve({ code, stdout, stderr });
       else reject(new GitCommandError(args, code, stderr, false));
     });
@@ -141,15 +153,14 @@ function redactArgs(args: string[]): string[] {
   return args.map((arg) => (arg.length > 200 ? `${arg.slice(0, 60)}…` : redactCredentials(arg)));
 }
 
-function lastLines(text: string): string {
-  return (
-    text
-      .trim()
-      .split('\n')
-      .map((line) => line.trim())
-      // Hints repeat advice meant for people at a terminal; the error lines say what happened.
-      .filter((line) => line && !line.startsWith('hint:'))
-      .slice(-4)
-      .join(' | ')
-  );
+// From the first line that says what went wrong (fatal:, error:, a rejected ref) on; hints meant for people at
+// a terminal are left out. Falls back to the last lines when git printed no such line.
+function summarizeStderr(text: string): string {
+  const lines = text
+    .trim()
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('hint:'));
+  const first = lines.findIndex((line) => /^(fatal|error|remote):|\[(remote )?rejected\]/.test(line));
+  return (first >= 0 ? lines.slice(first, first + 4) : lines.slice(-4)).join(' | ');
 }
