@@ -51,7 +51,7 @@ export interface FetchOptions {
 
 export interface HttpClient {
   fetch(url: string, options?: FetchOptions): Promise<FetchedPage>;
-  /** Ends open connections; fetches still running fail with 'network'. */
+  /** Ends open connections; fetches still running or queued fail with 'network'. */
   close(): Promise<void>;
 }
 
@@ -262,8 +262,8 @@ export function createHttpClient(config: FetchConfig, options: HttpClientOptions
     },
     async close() {
       closed = true;
-      globalQueue.clear();
-      for (const queue of hostQueues.values()) queue.clear();
+      // Queued fetches are not dropped (their promises would never settle): they run, fail fast with 'network'
+      // on the destroyed agents, and are not retried.
       await Promise.all([openAgent.destroy(), guardedAgent.destroy()]);
     },
   };

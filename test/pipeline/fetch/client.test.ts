@@ -11,6 +11,7 @@ import {
   type HttpClient,
   type HttpClientOptions,
 } from '../../../src/pipeline/fetch/client.ts';
+import { isPrivateAddress, resolveHost } from '../../../src/pipeline/fetch/private-address.ts';
 import { type FixtureServer, startFixtureServer } from '../../helpers/fixture-server.ts';
 
 // '新闻自由是民主社会的基石，记者应当独立报道。' encoded as GBK (python3 '...'.encode('gbk')).
@@ -505,6 +506,24 @@ describe('private addresses', () => {
   });
 });
 
+describe('private addresses at connect time', () => {
+  test('a name that passes the check and then resolves into loopback (DNS rebinding) is still refused', async () => {
+    server.route('/rebound', (_req, res) => html(res, 'admin panel'));
+    // The first look-up (our check) sees only public answers; the connection's own look-up sees loopback.
+    let checksLeft = (await resolveHost('localhost')).length;
+    const error = await fetchError(
+      withClient(
+        testConfig({ allowPrivateAddresses: false }),
+        (client) => client.fetch(`http://localhost:${server.port}/rebound`, { fromContent: true }),
+        { isPrivateAddress: (address) => checksLeft-- <= 0 && isPrivateAddress(address) },
+      ),
+    );
+    assert.equal(error.code, 'private_address');
+    assert.equal(error.retryable, false);
+    assert.equal(server.hits('/rebound').length, 0);
+  });
+});
+
 describe('URLs and bodies', () => {
   test('bad URLs and other schemes are refused without a request', async () => {
     await withClient(testConfig(), async (client) => {
@@ -561,5 +580,20 @@ describe('URLs and bodies', () => {
     assert.equal(page.contentType, 'image/png');
     assert.deepEqual(Buffer.from(page.body), png);
     assert.equal(server.hits('/pic.png')[0].headers.accept, 'image/*');
+  });
+});
+
+describe('close', () => {
+  test('fetches running or queued when the client closes fail instead of hanging', async () => {
+    server.route('/hang', () => {});
+    const client = createHttpClient(testConfig({ perHostConcurrency: 1, retries: 3 }));
+    const running = fetchError(client.fetch(`${server.origin}/hang`));
+    const queued = fetchError(client.fetch(`${server.origin}/hang`));
+    while (server.hits('/hang').length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await client.close();
+    const [first, second] = await Promise.all([running, queued]);
+    assert.equal(first.code, 'network');
+    assert.equal(second.code, 'network');
+    assert.equal((await fetchError(client.fetch(`${server.origin}/hang`))).code, 'network');
   });
 });
