@@ -35,7 +35,7 @@ export interface PushResult {
 }
 
 export interface GitMirror {
-  /** `git init -b <branch>` when missing; refuses a folder inside another repository's work tree. */
+  /** `git init -b <branch>` when missing; refuses a folder inside another repository's work tree unless ignored there. */
   ensureRepo(): Promise<void>;
   /** Stages everything and commits; null when there was nothing to commit, else the new commit's sha. */
   commitAll(message: string): Promise<string | null>;
@@ -53,7 +53,7 @@ export interface GitMirrorOptions {
   authorEmail?: string;
   /** Per push or fetch (default 10 minutes). */
   pushTimeoutMs?: number;
-  /** Allow creating the mirror repository inside another repository's work tree (it becomes a nested repo). */
+  /** Allow creating the mirror inside another repository's work tree even where that repository does not ignore it. */
   allowInsideOtherRepo?: boolean;
 }
 
@@ -99,14 +99,20 @@ export function openGitMirror(dir: string, options: GitMirrorOptions): GitMirror
         throw toPublishError(error, root);
       }
     }
-    if (topLevel !== null && (await realpath(topLevel)) !== realRoot && !options.allowInsideOtherRepo) {
-      throw new PublishError(
-        `publish: mirror folder ${root} lies inside the git repository ${topLevel}; ` +
-          'its commits would land in that repository. Choose a mirror folder outside it',
-        { code: 'inside_other_repo', where: root, retryable: false },
-      );
+    const nested = topLevel !== null && (await realpath(topLevel)) !== realRoot;
+    // A mirror inside another work tree is fine only where that repository ignores it (e.g. demo/out/);
+    // otherwise the outer repository would pick up the mirror as an embedded repository.
+    if (nested && !options.allowInsideOtherRepo) {
+      const ignored = await git(['check-ignore', '-q', '.'], [1]);
+      if (ignored.code !== 0) {
+        throw new PublishError(
+          `publish: mirror folder ${root} lies inside the git repository ${topLevel}, which does not ignore it; ` +
+            `add it to that repository's .gitignore or choose a mirror folder outside it`,
+          { code: 'inside_other_repo', where: root, retryable: false },
+        );
+      }
     }
-    if (topLevel === null || (await realpath(topLevel)) !== realRoot) {
+    if (topLevel === null || nested) {
       await git(['init', '-q', '-b', branch]);
       return;
     }

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { openGitMirror } from '../../../src/pipeline/publish/git.ts';
+import { acquireMirrorLock } from '../../../src/pipeline/publish/lock.ts';
 import { writeFilesAtomic } from '../../../src/pipeline/publish/write-files.ts';
 import {
   freePort,
@@ -71,12 +72,40 @@ describe('commits', () => {
     );
   });
 
+  test('the run lock can be taken before the repository exists and is never committed', async () => {
+    const dir = join(base, `locked${counter++}`);
+    const release = await acquireMirrorLock(dir);
+    try {
+      const mirror = openGitMirror(dir, { branch: 'main' });
+      await mirror.ensureRepo();
+      await writeFilesAtomic(dir, [{ path: 'a.md', content: 'a\n' }]);
+      assert.ok(await mirror.commitAll('first'));
+      assert.equal((await git(dir, ['ls-files'])).trim(), 'a.md');
+      assert.equal(await mirror.isClean(), true);
+    } finally {
+      await release();
+    }
+  });
+
   test('a mirror folder inside another repository is refused', async () => {
     const outer = join(base, `outer${counter++}`);
     await mkdir(outer);
     await git(outer, ['init', '-q']);
     const mirror = openGitMirror(join(outer, 'mirror'), { branch: 'main' });
-    await assert.rejects(mirror.ensureRepo(), { code: 'inside_other_repo' });
+    await assert.rejects(mirror.ensureRepo(), { code: 'inside_other_repo', message: /does not ignore it/ });
+
+    // Where the outer repository ignores the folder (like demo/out/), the mirror gets its own repository.
+    await writeFile(join(outer, '.gitignore'), '/out/\n');
+    const ignoredDir = join(outer, 'out', 'mirror');
+    const ignored = openGitMirror(ignoredDir, { branch: 'main' });
+    await ignored.ensureRepo();
+    await writeFilesAtomic(ignoredDir, [{ path: 'a.md', content: 'a\n' }]);
+    assert.ok(await ignored.commitAll('own repository'));
+    assert.equal(
+      (await git(ignoredDir, ['rev-parse', '--show-toplevel'])).trim(),
+      await realpath(ignoredDir),
+    );
+    assert.equal((await git(outer, ['status', '--porcelain'])).trim(), '?? .gitignore');
   });
 
   test('recoverInterruptedState removes a stale index.lock and aborts a half-done merge', async () => {
