@@ -3,7 +3,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { StoreError } from './errors.ts';
 import { orNull, withoutNulls } from './rows.ts';
-import type { ArticleRecord, ListArticlesOptions, SaveResult } from './store.ts';
+import type { ArticleKey, ArticleRecord, ChannelEntry, ListArticlesOptions, SaveResult } from './store.ts';
 
 // Rows read per step of `allArticles`: large enough that stepping costs little, small enough that a batch of
 // articles with their extracted JSON (a few tens of KB each) stays a few MB.
@@ -28,13 +28,13 @@ export const articleSql = {
   pathOwner: `SELECT site_id AS siteId, id, key FROM articles WHERE page_path = ?`,
   keyOf: `SELECT key, sort_ms AS sortMs FROM articles WHERE site_id = ? AND id = ?`,
   insert: `INSERT INTO articles (site_id, id, url, canonical_url, home_channel, page_path, title, author, published,
-      lang, content_hash, extracted, first_seen, updated_at, retracted_at, sort_ms)
+      lang, content_hash, extracted, first_seen, updated_at, retracted_at, sort_ms, needs_render)
     VALUES (@siteId, @id, @url, @canonicalUrl, @homeChannel, @pagePath, @title, @author, @published,
-      @lang, @contentHash, @extracted, @firstSeen, @updatedAt, @retractedAt, @sortMs)`,
+      @lang, @contentHash, @extracted, @firstSeen, @updatedAt, @retractedAt, @sortMs, 1)`,
   update: `UPDATE articles SET url = @url, canonical_url = @canonicalUrl, home_channel = @homeChannel,
       page_path = @pagePath, title = @title, author = @author, published = @published, lang = @lang,
       content_hash = @contentHash, extracted = @extracted, updated_at = @updatedAt, retracted_at = @retractedAt,
-      sort_ms = @sortMs
+      sort_ms = @sortMs, needs_render = 1
     WHERE key = @key`,
   updateMembershipOrder: `UPDATE memberships SET sort_ms = ? WHERE article_key = ?`,
   addUrl: `INSERT INTO article_urls (url, article_key) VALUES (?, ?)
@@ -42,6 +42,12 @@ export const articleSql = {
   listNewest: `SELECT ${ARTICLE_COLUMNS} FROM articles a ORDER BY a.sort_ms DESC, a.key DESC LIMIT ? OFFSET ?`,
   listNewestOfChannel: `SELECT ${ARTICLE_COLUMNS} FROM memberships m JOIN articles a ON a.key = m.article_key
     WHERE m.channel_id = ? ORDER BY m.sort_ms DESC, m.article_key DESC LIMIT ? OFFSET ?`,
+  listNewestEntries: `SELECT a.site_id AS siteId, a.id AS id, a.title AS title, a.page_path AS path,
+      a.published AS published, a.first_seen AS firstSeen, a.home_channel AS channelId, a.home_channel AS homeChannel,
+      a.retracted_at AS retractedAt
+    FROM articles a ORDER BY a.sort_ms DESC, a.key DESC LIMIT ?`,
+  markRendered: `UPDATE articles SET needs_render = 0 WHERE site_id = ? AND id = ? AND needs_render = 1`,
+  unrendered: `SELECT site_id AS siteId, id FROM articles WHERE needs_render = 1 ORDER BY key`,
   count: `SELECT n FROM counts WHERE scope = ?`,
   allAfter: `SELECT a.key AS key, ${ARTICLE_COLUMNS} FROM articles a WHERE a.key > ? ORDER BY a.key LIMIT ?`,
 } as const;
@@ -90,7 +96,23 @@ export function articleQueries(db: Database) {
     statement.addUrl.run(url, key);
   }
 
-  const save = db.transaction((record: ArticleRecord): SaveResult => {
+  /** Runs the first write of a save; a page path owned by another article fails it before anything is written. */
+  function writeChecked<T>(write: () => T, values: { siteId: string; id: string; pagePath: string }): T {
+    try {
+      return write();
+    } catch (error) {
+      const owner = statement.pathOwner.get(values.pagePath) as { siteId: string; id: string } | undefined;
+      if (owner === undefined || (owner.siteId === values.siteId && owner.id === values.id)) throw error;
+      throw new StoreError(
+        `store: cannot save article ${values.siteId}/${values.id} at ${values.pagePath}: ` +
+          `that page belongs to ${owner.siteId}/${owner.id}`,
+        { code: 'page_path_taken', where: values.pagePath, retryable: false, cause: error },
+      );
+    }
+  }
+
+  // Writes in a fixed order: the article row (the only write that can fail on bad data), then its URLs.
+  function save(record: ArticleRecord): SaveResult {
     const existing = statement.state.get(record.siteId, record.id) as ArticleState | undefined;
     const firstSeen = existing?.firstSeen ?? record.firstSeen;
     const values = {
@@ -111,20 +133,10 @@ export function articleQueries(db: Database) {
       retractedAt: orNull(record.retractedAt),
       sortMs: sortTime(record.published, firstSeen),
     };
-    if (existing?.pagePath !== values.pagePath) {
-      const owner = statement.pathOwner.get(values.pagePath) as { siteId: string; id: string } | undefined;
-      if (owner !== undefined) {
-        throw new StoreError(
-          `store: cannot save article ${values.siteId}/${values.id} at ${values.pagePath}: ` +
-            `that page belongs to ${owner.siteId}/${owner.id}`,
-          { code: 'page_path_taken', where: values.pagePath, retryable: false },
-        );
-      }
-    }
     let result: SaveResult;
     let key: number;
     if (existing === undefined) {
-      key = Number(statement.insert.run(values).lastInsertRowid);
+      key = Number(writeChecked(() => statement.insert.run(values), values).lastInsertRowid);
       result = 'new';
     } else {
       key = existing.key;
@@ -136,7 +148,7 @@ export function articleQueries(db: Database) {
       if (unchanged) {
         result = 'unchanged';
       } else {
-        statement.update.run({ ...values, key });
+        writeChecked(() => statement.update.run({ ...values, key }), values);
         statement.updateMembershipOrder.run(values.sortMs, key);
         result = 'updated';
       }
@@ -144,6 +156,10 @@ export function articleQueries(db: Database) {
     addUrl(record.url, key);
     if (record.canonicalUrl !== undefined) addUrl(record.canonicalUrl, key);
     return result;
+  }
+  const saveInTransaction = db.transaction(save);
+  const markAllRendered = db.transaction((keys: ArticleKey[]) => {
+    for (const key of keys) statement.markRendered.run(key.siteId, key.id);
   });
 
   return {
@@ -152,7 +168,9 @@ export function articleQueries(db: Database) {
     getArticleByPath: (pagePath: string) => asRecord(statement.byPagePath.get(pagePath)),
     hasPage: (pagePath: string) => statement.hasPage.get(pagePath) !== undefined,
     pagePathForUrl: (url: string) => statement.pagePathForUrl.pluck().get(url) as string | undefined,
-    saveArticle: (record: ArticleRecord) => save(record),
+    // Inside an open transaction the save needs no savepoint of its own (a third of its cost): a failing first write
+    // leaves nothing behind, and a later failure (I/O) fails the enclosing transaction.
+    saveArticle: (record: ArticleRecord) => (db.inTransaction ? save(record) : saveInTransaction(record)),
 
     addArticleUrl(url: string, siteId: string, id: string): void {
       const found = statement.keyOf.get(siteId, id) as { key: number } | undefined;
@@ -169,6 +187,14 @@ export function articleQueries(db: Database) {
           : statement.listNewestOfChannel.all(options.channelId, limit, offset);
       return rows.map((row) => asRecord(row)!);
     },
+
+    listNewest: (limit: number) =>
+      statement.listNewestEntries
+        .all(limit)
+        .map((row) => withoutNulls<ChannelEntry>(row as Record<string, unknown>)),
+
+    markRendered: (keys: ArticleKey[]) => markAllRendered(keys),
+    listUnrendered: () => statement.unrendered.all() as ArticleKey[],
 
     countArticles: (channelId?: string) =>
       (statement.count.pluck().get(channelId ?? '') as number | undefined) ?? 0,

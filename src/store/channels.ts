@@ -34,7 +34,7 @@ export function channelQueries(db: Database) {
     channelsOf: (siteId: string, id: string) => channelsOf.all(siteId, id) as string[],
     listChannelEntries: (channelId: string, page: PageOptions): ChannelEntry[] =>
       entries
-        .all(channelId, page.limit, page.offset ?? 0)
+        .all(channelId, page.limit ?? -1, page.offset ?? 0)
         .map((row) => withoutNulls<ChannelEntry>(row as Record<string, unknown>)),
   };
 }

@@ -13,7 +13,9 @@ import { imageQueries } from './images.ts';
 import { applyMigrations, schemaVersionOf } from './migrations.ts';
 import { remoteQueries } from './remotes.ts';
 import { runQueries } from './runs.ts';
+import { sourceSignalQueries } from './source-signals.ts';
 import type {
+  ArticleKey,
   ArticleRecord,
   FailureInput,
   FetchValidators,
@@ -23,6 +25,7 @@ import type {
   PageOptions,
   PushAttempt,
   RunSummary,
+  SourceSignal,
   Store,
   TopPagesOptions,
   ViewCount,
@@ -67,6 +70,7 @@ function queriesOf(db: Database.Database) {
   return {
     ...articleQueries(db),
     ...channelQueries(db),
+    ...sourceSignalQueries(db),
     ...fetchCacheQueries(db),
     ...failureQueries(db),
     ...runQueries(db),
@@ -151,6 +155,21 @@ class SqliteStore implements Store {
   }
   listArticles(options?: ListArticlesOptions) {
     return this.#call('listing articles', (q) => q.listArticles(options));
+  }
+  listNewest(limit: number) {
+    return this.#call('listing the newest articles', (q) => q.listNewest(limit));
+  }
+  markRendered(keys: ArticleKey[]) {
+    return this.#call('marking pages rendered', (q) => q.markRendered(keys));
+  }
+  listUnrendered() {
+    return this.#call('listing pages to render', (q) => q.listUnrendered());
+  }
+  getSourceSignal(url: string) {
+    return this.#call(`reading what the listing said of ${url}`, (q) => q.getSourceSignal(url));
+  }
+  saveSourceSignal(url: string, signal: SourceSignal) {
+    return this.#call(`saving what the listing said of ${url}`, (q) => q.saveSourceSignal(url, signal));
   }
   countArticles(channelId?: string) {
     return this.#call('counting articles', (q) => q.countArticles(channelId));

@@ -15,7 +15,7 @@ export interface ArticleRecord {
   canonicalUrl?: string;
   /** The channel whose folder holds the page (the first channel that listed it). */
   homeChannel: string;
-  /** Path of the page relative to the mirror root, e.g. 'pages/ncid1078159/n14097883.md'. */
+  /** Path of the page relative to the mirror root, e.g. 'pages/ncid1078159/n14097883.md'. Unique. */
   pagePath: string;
   title: string;
   author?: string;
@@ -32,6 +32,21 @@ export interface ArticleRecord {
   updatedAt: string;
   /** When the article was found retracted (gone at the source); absent while it is live. */
   retractedAt?: string;
+}
+
+/** The name the pipeline uses for a stored article. */
+export type StoredArticle = ArticleRecord;
+
+/** Identifies an article. */
+export interface ArticleKey {
+  siteId: string;
+  id: string;
+}
+
+/** What newsmirror saw of an article on the listing or feed it came from, to notice a change without fetching. */
+export interface SourceSignal {
+  title?: string;
+  published?: string;
 }
 
 /** What `saveArticle` did: stored a new article, changed a stored one, or found nothing to change. */
@@ -61,7 +76,8 @@ export interface ChannelEntry {
 }
 
 export interface PageOptions {
-  limit: number;
+  /** Default: no limit. */
+  limit?: number;
   offset?: number;
 }
 
@@ -229,10 +245,25 @@ export interface Store {
    * saw the article), then by first-seen order.
    */
   listArticles(options?: ListArticlesOptions): Promise<ArticleRecord[]>;
+  /** The newest articles of all channels as index entries (`channelId` is then the home channel). */
+  listNewest(limit: number): Promise<ChannelEntry[]>;
   /** Articles in the store, or listed in one channel. Kept as counters: O(1). */
   countArticles(channelId?: string): Promise<number>;
   /** Every article in first-seen order, read in batches so memory stays flat (for `rebuild`). */
   allArticles(): AsyncIterable<ArticleRecord>;
+
+  /**
+   * Marks articles whose pages are rendered and committed. A save that returns 'new' or 'updated' marks the article
+   * as needing a render, so a run killed before its commit leaves them for the next run (`listUnrendered`).
+   */
+  markRendered(keys: ArticleKey[]): Promise<void>;
+  /** Articles saved as new or updated whose pages were not yet marked rendered, in first-seen order. */
+  listUnrendered(): Promise<ArticleKey[]>;
+
+  // --- what listings said of each URL -----------------------------------------------------------------------------
+  getSourceSignal(url: string): Promise<SourceSignal | undefined>;
+  /** Replaces what is remembered of `url`'s listing. */
+  saveSourceSignal(url: string, signal: SourceSignal): Promise<void>;
 
   // --- channel membership ---------------------------------------------------------------------------------------
   /** Records that `channelId` lists the article; true when that is new. Throws when the article is not stored. */
