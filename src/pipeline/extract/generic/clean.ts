@@ -2,7 +2,7 @@
 import { type AnyNode, type Document, type Element, isComment, isTag } from 'domhandler';
 import { removeElement, textContent } from 'domutils';
 import { BOILERPLATE_ATTR, KEEP_ATTR } from './patterns.ts';
-import { computeStats, type TextStats, textWeight } from './text-stats.ts';
+import { adjustAncestors, computeStats, type TextStats, textWeight } from './text-stats.ts';
 
 /** Elements with no readable text of their own, or whose text is code, controls or chrome. */
 const JUNK_TAGS = new Set([
@@ -47,8 +47,14 @@ const MAX_REMOVED_SHARE = 0.4;
 
 const HIDDEN_STYLE = /(?:display\s*:\s*none|visibility\s*:\s*hidden)/i;
 
-/** Cleans `document` in place; returns the page's <title> (read before <head> is dropped). */
-export function cleanDocument(document: Document): string | undefined {
+/** Removes never-content elements in place; returns the page's <title> (read before <head> is dropped) and text stats. */
+export interface CleanedPage {
+  pageTitle?: string;
+  /** Text statistics of every element left, kept current through the removals. */
+  stats: Map<Element, TextStats>;
+}
+
+export function removeJunk(document: Document): CleanedPage {
   let pageTitle: string | undefined;
   const junk: AnyNode[] = [];
   const visit = (node: AnyNode): void => {
@@ -69,7 +75,14 @@ export function cleanDocument(document: Document): string | undefined {
   for (const child of document.children) visit(child);
   for (const node of junk) removeElement(node);
 
-  const stats = computeStats(document);
+  return { pageTitle: pageTitle || undefined, stats: computeStats(document) };
+}
+
+/**
+ * Blocks whose tag or class/id names page furniture (outermost only). Blocks holding a large share of the page
+ * are left out: the page misuses the word.
+ */
+export function findFurniture(document: Document, stats: Map<Element, TextStats>): Element[] {
   const total = Math.max(1, totalWeight(document, stats));
   const furniture: Element[] = [];
   const find = (node: Element): void => {
@@ -83,8 +96,27 @@ export function cleanDocument(document: Document): string | undefined {
     for (const child of node.children) if (isTag(child)) find(child);
   };
   for (const child of document.children) if (isTag(child)) find(child);
-  for (const node of furniture) removeElement(node);
-  return pageTitle || undefined;
+  return furniture;
+}
+
+/** Takes the furniture's text out of (sign -1) or back into (sign 1) its ancestors' stats. */
+export function accountFurniture(furniture: Element[], stats: Map<Element, TextStats>, sign: 1 | -1): void {
+  for (const node of furniture) adjustAncestors(node, stats, sign);
+}
+
+/** Removes furniture from the tree, except blocks that hold any of `content` (the page put its article there). */
+export function removeFurniture(furniture: Element[], content: Element[]): void {
+  const holders = new Set<Element>();
+  for (const node of content) {
+    for (
+      let current: Element | null = node;
+      current;
+      current = current.parent && isTag(current.parent) ? current.parent : null
+    ) {
+      holders.add(current);
+    }
+  }
+  for (const node of furniture) if (!holders.has(node)) removeElement(node);
 }
 
 function isHidden(node: Element): boolean {

@@ -12,7 +12,7 @@
 import type { Document, Element } from 'domhandler';
 import type { HastRoot, ImageRef } from '../../types.ts';
 import { domToHast } from '../dom.ts';
-import { cleanDocument } from './clean.ts';
+import { accountFurniture, findFurniture, removeFurniture, removeJunk } from './clean.ts';
 import { findMetadata } from './metadata.ts';
 import { pruneContent } from './prune.ts';
 import { selectContent } from './select.ts';
@@ -28,13 +28,26 @@ export interface GenericExtraction {
   caption?: string;
 }
 
+/** Below this text weight (about 100 words) a selection made without the furniture blocks is double-checked. */
+const RETRY_BELOW_WEIGHT = 600;
+
 /** Returns null when the page does not look like an article. May remove nodes from `document`. */
 export function extractGeneric(document: Document, url: string): GenericExtraction | null {
-  const pageTitle = cleanDocument(document);
-  const selection = selectContent(document);
+  const { pageTitle, stats } = removeJunk(document);
+  const furniture = findFurniture(document, stats);
+  accountFurniture(furniture, stats, -1);
+  let selection = selectContent(document, stats, new Set(furniture));
+  if (!selection || selection.weight < RETRY_BELOW_WEIGHT) {
+    // Some pages put the article in a box named like furniture: look again with nothing set aside.
+    accountFurniture(furniture, stats, 1);
+    const retry = selectContent(document, stats);
+    if (retry && retry.weight > (selection?.weight ?? 0)) selection = retry;
+    else accountFurniture(furniture, stats, -1);
+  }
   if (!selection) return null;
+  removeFurniture(furniture, selection.nodes);
   const metadata = findMetadata(document, selection.nodes, pageTitle, url);
-  const nodes: Element[] = pruneContent(selection.nodes, metadata.titleHeading);
+  const nodes: Element[] = pruneContent(selection.nodes, metadata.titleHeading, stats);
   if (nodes.length === 0) return null;
   return {
     body: domToHast(nodes),

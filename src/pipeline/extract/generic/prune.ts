@@ -3,7 +3,7 @@ import { type Element, isTag, isText } from 'domhandler';
 import { removeElement, textContent } from 'domutils';
 import { classAndId } from './clean.ts';
 import { BOILERPLATE_ATTR, BOILERPLATE_LINE, KEEP_ATTR } from './patterns.ts';
-import { computeStats, emptyStats, linkDensity, type TextStats, textWeight } from './text-stats.ts';
+import { emptyStats, linkDensity, type TextStats, textWeight } from './text-stats.ts';
 
 /** Containers that may hold link lists or furniture rather than prose. */
 const CONTAINER_TAGS = new Set([
@@ -51,9 +51,11 @@ const MAX_BOILERPLATE_LINE_CHARS = 200;
 /** A furniture-named block holding more than this share of the selection is the article itself. */
 const MAX_PRUNED_SHARE = 0.5;
 
-export function pruneContent(nodes: Element[], titleHeading: Element | undefined): Element[] {
-  const stats = new Map<Element, TextStats>();
-  for (const node of nodes) computeStats(node, stats);
+export function pruneContent(
+  nodes: Element[],
+  titleHeading: Element | undefined,
+  stats: Map<Element, TextStats>,
+): Element[] {
   const total = Math.max(
     1,
     nodes.reduce((sum, node) => sum + textWeight(stats.get(node) ?? emptyStats()), 0),

@@ -2,14 +2,7 @@
 import { type AnyNode, type Document, type Element, isTag, isText } from 'domhandler';
 import { classAndId } from './clean.ts';
 import { NEGATIVE_ATTR, POSITIVE_ATTR } from './patterns.ts';
-import {
-  addTextStats,
-  computeStats,
-  emptyStats,
-  linkDensity,
-  type TextStats,
-  textWeight,
-} from './text-stats.ts';
+import { addTextStats, emptyStats, linkDensity, type TextStats, textWeight } from './text-stats.ts';
 
 /** Elements that start a new block; everything else is inline and belongs to the enclosing block's paragraph. */
 export const BLOCK_TAGS = new Set([
@@ -99,13 +92,13 @@ const MAX_ARTICLE_LINK_DENSITY = 0.5;
 
 export interface Selection {
   nodes: Element[];
-  stats: Map<Element, TextStats>;
+  /** Text weight of the selection. */
+  weight: number;
 }
 
-export function selectContent(document: Document): Selection | null {
-  const stats = computeStats(document);
+function rank(document: Document, stats: Map<Element, TextStats>, skip: ReadonlySet<Element>) {
   const raw = new Map<Element, number>();
-  for (const child of document.children) if (isTag(child)) scoreBlock(child, raw);
+  for (const child of document.children) if (isTag(child)) scoreBlock(child, raw, skip);
 
   const scores = new Map<Element, number>();
   let best: Element | undefined;
@@ -120,6 +113,18 @@ export function selectContent(document: Document): Selection | null {
       bestScore = score;
     }
   }
+  return { best, bestScore, scores };
+}
+
+/** Blocks in `skip` (page furniture) are ignored as if removed; their stats must already be taken out. */
+export function selectContent(
+  document: Document,
+  stats: Map<Element, TextStats>,
+  skip: ReadonlySet<Element> = new Set(),
+): Selection | null {
+  const ranking = rank(document, stats, skip);
+  const { bestScore, scores } = ranking;
+  let { best } = ranking;
   if (!best) return null;
 
   best = widen(best, bestScore, scores);
@@ -136,7 +141,7 @@ export function selectContent(document: Document): Selection | null {
   }
   if (weight < MIN_ARTICLE_WEIGHT) return null;
   if (chars && linkChars / chars > MAX_ARTICLE_LINK_DENSITY) return null;
-  return { nodes, stats };
+  return { nodes, weight };
 }
 
 function attrWeight(node: Element): number {
@@ -151,9 +156,10 @@ function attrWeight(node: Element): number {
 }
 
 /** Collects the inline text of `node` into paragraphs and credits their scores to ancestors. */
-function scoreBlock(node: Element, raw: Map<Element, number>): void {
+function scoreBlock(node: Element, raw: Map<Element, number>, skip: ReadonlySet<Element>): void {
+  if (skip.has(node)) return;
   const inline = emptyStats();
-  for (const child of node.children) collectInline(child, inline, raw, false);
+  for (const child of node.children) collectInline(child, inline, raw, false, skip);
   const weight = textWeight(inline);
   if (weight < MIN_PARAGRAPH_WEIGHT) return;
   const score =
@@ -168,20 +174,26 @@ function scoreBlock(node: Element, raw: Map<Element, number>): void {
   }
 }
 
-function collectInline(node: AnyNode, into: TextStats, raw: Map<Element, number>, inLink: boolean): void {
+function collectInline(
+  node: AnyNode,
+  into: TextStats,
+  raw: Map<Element, number>,
+  inLink: boolean,
+  skip: ReadonlySet<Element>,
+): void {
   if (isText(node)) {
     const before = into.chars;
     addTextStats(node.data, into);
     if (inLink) into.linkChars += into.chars - before;
     return;
   }
-  if (!isTag(node)) return;
+  if (!isTag(node) || skip.has(node)) return;
   if (BLOCK_TAGS.has(node.name)) {
-    scoreBlock(node, raw);
+    scoreBlock(node, raw, skip);
     return;
   }
   const link = inLink || node.name === 'a';
-  for (const child of node.children) collectInline(child, into, raw, link);
+  for (const child of node.children) collectInline(child, into, raw, link, skip);
 }
 
 function parentElement(node: Element): Element | null {

@@ -46,13 +46,42 @@ function isCjk(code: number): boolean {
   );
 }
 
+/** Char codes of sentence punctuation, Latin and CJK: real prose has it, menus and link lists rarely do. */
+const PUNCTUATION_CODES = new Set([...PUNCTUATION].map((mark) => mark.charCodeAt(0)));
+
 export function addTextStats(text: string, stats: TextStats): void {
+  let chars = 0;
+  let cjk = 0;
+  let punctuation = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (code <= 32 || code === 0xa0 || code === 0x3000) continue;
-    stats.chars++;
-    if (code >= 0x3000 && isCjk(code)) stats.cjkChars++;
-    else if (PUNCTUATION.has(text[i])) stats.punctuation++;
+    chars++;
+    if (code >= 0x3000 && isCjk(code)) cjk++;
+    else if (PUNCTUATION_CODES.has(code)) punctuation++;
+  }
+  stats.chars += chars;
+  stats.cjkChars += cjk;
+  stats.punctuation += punctuation;
+}
+
+/**
+ * Subtracts (sign -1) or re-adds (sign 1) a subtree's stats to every ancestor's, so one walk serves the whole
+ * extraction while blocks are set aside and brought back.
+ */
+export function adjustAncestors(node: Element, stats: Map<Element, TextStats>, sign: 1 | -1): void {
+  const moved = stats.get(node);
+  if (!moved) return;
+  for (let parent = node.parent; parent && isTag(parent); parent = parent.parent) {
+    const own = stats.get(parent);
+    if (!own) continue;
+    own.chars += sign * moved.chars;
+    own.linkChars += sign * moved.linkChars;
+    own.cjkChars += sign * moved.cjkChars;
+    own.punctuation += sign * moved.punctuation;
+    own.tags += sign * (moved.tags + 1);
+    own.links += sign * (moved.links + (node.name === 'a' ? 1 : 0));
+    own.images += sign * (moved.images + (node.name === 'img' ? 1 : 0));
   }
 }
 
@@ -64,24 +93,28 @@ export function computeStats(root: AnyNode, into = new Map<Element, TextStats>()
 
 function walk(node: AnyNode, into: Map<Element, TextStats>, inLink: boolean): TextStats {
   const stats = emptyStats();
-  if (isText(node)) {
-    addTextStats(node.data, stats);
-    if (inLink) stats.linkChars = stats.chars;
-    return stats;
-  }
-  if (!('children' in node)) return stats;
-  const isLink = isTag(node) && node.name === 'a';
+  walkChildren(node, stats, into, inLink);
+  if (isTag(node)) into.set(node, stats);
+  return stats;
+}
+
+/** Adds the text of `node`'s children to `stats`, recording a fresh stats object for every element below. */
+function walkChildren(node: AnyNode, stats: TextStats, into: Map<Element, TextStats>, inLink: boolean): void {
+  if (!('children' in node)) return;
+  const link = inLink || (isTag(node) && node.name === 'a');
   for (const child of node.children) {
-    const childStats = walk(child, into, inLink || isLink);
-    add(stats, childStats);
-    if (isTag(child)) {
+    if (isText(child)) {
+      const before = stats.chars;
+      addTextStats(child.data, stats);
+      if (link) stats.linkChars += stats.chars - before;
+    } else if (isTag(child)) {
+      const childStats = walk(child, into, link);
+      add(stats, childStats);
       stats.tags++;
       if (child.name === 'a') stats.links++;
       else if (child.name === 'img') stats.images++;
     }
   }
-  if (isTag(node)) into.set(node, stats);
-  return stats;
 }
 
 function add(to: TextStats, from: TextStats): void {
