@@ -25,14 +25,17 @@ const patternCache = new Map<string, RegExp>();
 
 /**
  * The article id of a URL. With the site's `pattern`, group 1 of its first match (the whole match when the
- * pattern has no group); null when it does not match, meaning "not an article URL". Without a pattern, the
+ * pattern has no group); null when it does not match, meaning "not an article URL". A URL the pattern misses
+ * is tried once more without its query, so `$`-anchored patterns such as '/(n\d+)\.htm$' still know share
+ * variants like 'n1.htm?from=timeline' (whose query is kept: it is not safe to drop). Without a pattern, the
  * last non-empty path segment without its extension (plus a short hash of the query when there is one, so
  * `article.php?id=1` and `?id=2` differ), or a short hash of the URL when the path is empty.
  * Percent escapes are decoded, and the result is always passed through `safeId`.
  */
 export function articleIdFromUrl(url: string, pattern?: string): string | null {
   if (pattern !== undefined) {
-    const match = compiledPattern(pattern).exec(url);
+    const compiled = compiledPattern(pattern);
+    const match = compiled.exec(url) ?? compiled.exec(withoutQuery(url));
     if (match === null) return null;
     const raw = match.length > 1 ? match[1] : match[0];
     return raw ? safeId(decodePercent(raw)) : null;
@@ -43,6 +46,11 @@ export function articleIdFromUrl(url: string, pattern?: string): string | null {
   const stem = decodePercent(segment).replace(/\.[A-Za-z0-9]{1,6}$/, '');
   if (stem === '' || stem === '.') return 'u-' + shortHash(parsed.href);
   return safeId(parsed.search === '' ? stem : `${stem}-${shortHash(parsed.search)}`);
+}
+
+function withoutQuery(url: string): string {
+  const end = url.search(/[?#]/);
+  return end === -1 ? url : url.slice(0, end);
 }
 
 function compiledPattern(pattern: string): RegExp {

@@ -8,8 +8,8 @@ import type { DiscoveredLink } from './links.ts';
 
 /**
  * Normalise every URL (tracking variants collapse into one), keep only URLs on the site whose `articleId`
- * pattern matches (when the site has one), drop repeats (the first listing wins, missing title or time is
- * taken from a repeat), order newest first when every item has a readable time (otherwise keep the listed
+ * pattern matches (when the site has one), drop repeats: the same normal URL, or the same article id when the
+ * site has a pattern (the first listing wins; a missing title or time is taken from a repeat), order newest first when every item has a readable time (otherwise keep the listed
  * order, which listings and feeds already give newest first), then cut to `channel.limit`.
  */
 export function toSourceItems(
@@ -17,23 +17,25 @@ export function toSourceItems(
   site: SiteConfig,
   channel: ChannelConfig,
 ): SourceItem[] {
-  const byUrl = new Map<string, SourceItem>();
+  // Keyed by article id when the site has a pattern (two URLs of one id are one page), else by URL.
+  const byKey = new Map<string, SourceItem>();
   for (const link of links) {
     const url = normalizeArticleUrl(link.url);
     if (url === null || !sameSite(url, site.base)) continue;
-    if (site.articleId !== undefined && articleIdFromUrl(url, site.articleId) === null) continue;
-    const seen = byUrl.get(url);
+    const key = site.articleId === undefined ? url : articleIdFromUrl(url, site.articleId);
+    if (key === null) continue;
+    const seen = byKey.get(key);
     if (seen !== undefined) {
-      seen.title ??= link.title;
-      seen.published ??= link.published;
+      if (seen.title === undefined && link.title !== undefined) seen.title = link.title;
+      if (seen.published === undefined && link.published !== undefined) seen.published = link.published;
       continue;
     }
     const item: SourceItem = { url, siteId: site.id, channelId: channel.id, position: 0 };
     if (link.title !== undefined) item.title = link.title;
     if (link.published !== undefined) item.published = link.published;
-    byUrl.set(url, item);
+    byKey.set(key, item);
   }
-  const items = newestFirst([...byUrl.values()]).slice(0, channel.limit);
+  const items = newestFirst([...byKey.values()]).slice(0, channel.limit);
   items.forEach((item, index) => {
     item.position = index;
   });
