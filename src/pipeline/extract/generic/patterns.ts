@@ -3,7 +3,7 @@
 
 /** class/id words of blocks that are never article text; removed wherever they appear, unless they hold the article. */
 export const BOILERPLATE_ATTR =
-  /(?:^|[\s_-])(?:ad|ads|adv|advert|advertisement|advertising|ad-?slot|ad-?unit|banner|breadcrumbs?|comments?|comment-?list|community|cookie|disqus|footer|gdpr|masthead|menu|modal|nav|navbar|navigation|newsletter|outbrain|pager|pagination|paywall|popup|promo|promotions?|recirc|recommend(?:ed|ations?)?|related|replies|rss|share|sharing|shares|share-?tools|shoutbox|sidebar|skyscraper|social|sponsor(?:ed)?|subscribe|subscription|taboola|tags|toolbar|tools|trending|most-?popular|popular|read-?more|readmore|more-?stories|signup|sign-?up|widget|byline|author-?bio|timestamp|dateline|print|breaking-?news|visually-?hidden|sr-only|screen-?reader)(?:$|[\s_-])/i;
+  /(?:^|[\s_-])(?:ad|ads|adv|advert|advertisement|advertising|ad-?slot|ad-?unit|banner|breadcrumbs?|comments?|comment-?list|community|cookie|disqus|footer|gdpr|masthead|menu|modal|nav|navbar|navigation|newsletter|outbrain|pager|pagination|paywall|popup|promo|promotions?|recirc|recommend(?:ed|ations?)?|related|replies|rss|share|sharing|shares|share-?tools|shoutbox|sidebar|skyscraper|social|sponsor(?:ed)?|subscribe|subscription|taboola|tags|toolbar|tools|trending|most-?popular|popular|read-?more|readmore|more-?stories|signup|sign-?up|widget|byline|author-?bio|timestamp|dateline|print|breaking-?news|visually-?hidden|caption|captions|credits?|image-?credit|photo-?credit|gallery|slideshow|carousel|lightbox|sr-only|screen-?reader)(?:$|[\s_-])/i;
 
 /** class/id words that make a block more likely to be the article. */
 export const POSITIVE_ATTR =

@@ -82,7 +82,7 @@ export function pruneContent(
 function shouldRemove(node: Element, stats: Map<Element, TextStats>, total: number): boolean {
   const own = stats.get(node);
   if (!own) return false;
-  if (node.name === 'h1') return true;
+  if (node.name === 'h1' || node.name === 'figcaption') return true;
   if (own.chars === 0)
     return (
       own.images === 0 &&
