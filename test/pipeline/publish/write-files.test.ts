@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { PublishError } from '../../../src/internal/errors.ts';
 import { removeFiles, removeTempFiles, writeFilesAtomic } from '../../../src/pipeline/publish/write-files.ts';
 
@@ -153,5 +155,61 @@ describe('removeTempFiles and removeFiles', () => {
     assert.deepEqual(await listFiles(dir), ['pages/b/z.md']);
     assert.deepEqual((await readdir(join(dir, 'pages'))).sort(), ['b']);
     await assert.rejects(removeFiles(dir, ['../x']), { code: 'unsafe_path' });
+  });
+});
+
+describe('crash safety', () => {
+  const WRITE_MODULE = fileURLToPath(
+    new URL('../../../src/pipeline/publish/write-files.ts', import.meta.url),
+  );
+  /** Kills per run of this file: each costs a process start, and together they cover early, middle and late kills. */
+  const KILLS = 6;
+  const FILES = 40;
+  /** Big enough that a torn write would show as a short or mixed file. */
+  const FILE_BYTES = 64 * 1024;
+
+  test('SIGKILL during writes leaves each file wholly old or wholly new, and only temp files to clean', async () => {
+    const dir = await freshDir();
+    const paths = Array.from({ length: FILES }, (_, i) => `pages/c${i % 4}/n${i}.md`);
+    const body = (generation: number) => String(generation % 10).repeat(FILE_BYTES);
+    await writeFilesAtomic(
+      dir,
+      paths.map((path) => ({ path, content: body(0) })),
+    );
+    for (let kill = 1; kill <= KILLS; kill++) {
+      // The child rewrites every file with generation `kill` in a loop until it is killed.
+      const script = `import { writeFilesAtomic } from ${JSON.stringify(WRITE_MODULE)};
+const paths = ${JSON.stringify(paths)};
+const content = ${JSON.stringify(String(kill % 10))}.repeat(${FILE_BYTES});
+process.stdout.write('go\\n');
+for (let round = 0; ; round++) {
+  await writeFilesAtomic(${JSON.stringify(dir)}, paths.map((path, i) => ({ path, content: content + (round % 2 ? ' ' : '') })));
+}`;
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      await new Promise<void>((resolve) => child.stdout?.once('data', () => resolve()));
+      await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 40)));
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+
+      await removeTempFiles(dir);
+      assert.deepEqual(
+        await listFiles(dir),
+        [...paths].sort(),
+        `after kill ${kill}: only the real files remain`,
+      );
+      for (const path of paths) {
+        const text = await readFile(join(dir, path), 'utf8');
+        const whole = [body(kill - 1), body(kill - 1) + ' ', body(kill), body(kill) + ' '];
+        assert.ok(whole.includes(text), `after kill ${kill}: ${path} is torn (${text.length} bytes)`);
+      }
+      // Bring every file to a known generation before the next kill.
+      await writeFilesAtomic(
+        dir,
+        paths.map((path) => ({ path, content: body(kill) })),
+      );
+    }
   });
 });
