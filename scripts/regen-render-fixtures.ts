@@ -1,0 +1,35 @@
+// Rewrites test/fixtures/render/<case>/expected.md from each case's article.json and context.json.
+// Run after an intended change to the page format, then review the diff: `npx tsx scripts/regen-render-fixtures.ts`.
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { mirrorSchema } from '../src/config/options.ts';
+import type { PageContext } from '../src/pipeline/render/index.ts';
+import { renderPage } from '../src/pipeline/render/index.ts';
+import type { Article } from '../src/pipeline/types.ts';
+
+export const RENDER_FIXTURES = join('test', 'fixtures', 'render');
+
+/** One golden case: the article and context as stored, and the page they render to. */
+export function loadRenderCase(name: string): { article: Article; context: PageContext } {
+  const dir = join(RENDER_FIXTURES, name);
+  const article = JSON.parse(readFileSync(join(dir, 'article.json'), 'utf8')) as Article;
+  const raw = JSON.parse(readFileSync(join(dir, 'context.json'), 'utf8'));
+  // context.json holds only what the case sets; the config schema fills in the defaults as a real run would.
+  const context: PageContext = { ...raw, mirror: mirrorSchema.parse(raw.mirror) };
+  return { article, context };
+}
+
+export function renderCaseNames(): string[] {
+  return readdirSync(RENDER_FIXTURES, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const name of renderCaseNames()) {
+    const { article, context } = loadRenderCase(name);
+    writeFileSync(join(RENDER_FIXTURES, name, 'expected.md'), renderPage(article, context));
+    console.log(`wrote ${join(RENDER_FIXTURES, name, 'expected.md')}`);
+  }
+}

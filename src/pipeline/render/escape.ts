@@ -1,0 +1,89 @@
+// Text from publishers and config (titles, captions, link texts, URLs) must show as literal text: Markdown
+// escaping goes through mdast-util-to-markdown (the same rules that parse it back), HTML escaping by hand.
+import type { PhrasingContent, RootContent, Table } from 'mdast';
+import { gfmToMarkdown } from 'mdast-util-gfm';
+import { toMarkdown as mdastToMarkdown, type Options } from 'mdast-util-to-markdown';
+
+/** One Markdown style for the frame and the body: `-` bullets, `*` emphasis, fenced code, GFM tables. */
+export const MARKDOWN_OPTIONS: Options = {
+  extensions: [gfmToMarkdown()],
+  bullet: '-',
+  emphasis: '*',
+  strong: '*',
+  rule: '-',
+  fences: true,
+  listItemIndent: 'one',
+};
+
+/** Serialise one mdast block with our Markdown style, without the trailing newline. */
+export function serializeBlock(node: RootContent): string {
+  return mdastToMarkdown(node, MARKDOWN_OPTIONS).replace(/\n+$/, '');
+}
+
+/** Whitespace runs (newlines included) folded to one space, so a value stays on its line. */
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+export function text(value: string): PhrasingContent {
+  return { type: 'text', value: oneLine(value) };
+}
+
+export function link(label: string, url: string): PhrasingContent {
+  return { type: 'link', url, children: [text(label)] };
+}
+
+/** Raw inline Markdown/HTML we write ourselves (separators such as ` &nbsp;|&nbsp; `). */
+export function raw(value: string): PhrasingContent {
+  return { type: 'html', value };
+}
+
+/** `### title` with every Markdown and HTML character of the title escaped. */
+export function heading(depth: 1 | 2 | 3 | 4 | 5 | 6, children: PhrasingContent[]): string {
+  return serializeBlock({ type: 'heading', depth, children });
+}
+
+export function paragraph(children: PhrasingContent[]): string {
+  return serializeBlock({ type: 'paragraph', children });
+}
+
+/** A GFM table; pipes and newlines in cells are escaped by the serialiser, so a title cannot break it. */
+export function table(header: string[], rows: PhrasingContent[][][]): string {
+  const node: Table = {
+    type: 'table',
+    align: header.map(() => null),
+    children: [
+      { type: 'tableRow', children: header.map((cell) => ({ type: 'tableCell', children: [text(cell)] })) },
+      ...rows.map((row) => ({
+        type: 'tableRow' as const,
+        children: row.map((cell) => ({ type: 'tableCell' as const, children: cell })),
+      })),
+    ],
+  };
+  return serializeBlock(node);
+}
+
+/** `items` joined by ` &nbsp;|&nbsp; `, as the original's nav bar. */
+export function separated(items: PhrasingContent[]): PhrasingContent[] {
+  return items.flatMap((item, index) => (index === 0 ? [item] : [raw(' &nbsp;|&nbsp; '), item]));
+}
+
+const HTML_ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/** Escape text or an attribute value (double- or single-quoted) for HTML. */
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (character) => HTML_ESCAPES[character]);
+}
+
+/** http(s) URLs and scheme-less relative paths; anything else (javascript:, data:) is refused. */
+export function isSafeUrl(url: string): boolean {
+  if (/^https?:\/\//i.test(url)) return true;
+  const beforePath = url.split(/[/?#]/, 1)[0];
+  return !beforePath.includes(':');
+}

@@ -1,0 +1,40 @@
+// feed.xml: an Atom feed of the newest articles, for readers who follow the mirror in a feed reader.
+import { Feed } from 'feed';
+import type { MirrorConfig } from '../../config/options.ts';
+import { escapeHtml } from './escape.ts';
+import type { IndexEntry } from './indexes.ts';
+import { publicUrlOf } from './paths.ts';
+
+/**
+ * The feed package accepts absolute links only. Without a public URL the links are written relative to the
+ * feed (Atom allows IRI references): they are built on this reserved host (RFC 2606), which is then removed.
+ */
+const PLACEHOLDER_BASE = 'https://newsmirror.invalid/';
+
+export function renderFeed(mirror: MirrorConfig, entries: IndexEntry[], now: Date): string {
+  const base = mirror.publicUrl ?? PLACEHOLDER_BASE;
+  const feed = new Feed({
+    id: mirror.publicUrl ?? `urn:newsmirror:${encodeURIComponent(mirror.title)}`,
+    title: mirror.title,
+    updated: now,
+    generator: 'newsmirror',
+    link: publicUrlOf(base, 'README.md'),
+    feedLinks: { atom: publicUrlOf(base, 'feed.xml') },
+    copyright: '',
+  });
+  for (const entry of entries) {
+    const published = entry.published ? new Date(entry.published) : undefined;
+    const date = published && !Number.isNaN(published.getTime()) ? published : now;
+    feed.addItem({
+      // Titles go out as type="html": escaped, a title reads as text and cannot close the CDATA section.
+      title: escapeHtml(entry.title),
+      // The page path is stable across a change of publicUrl, so readers never see an entry twice.
+      id: `urn:newsmirror:${entry.path.split('/').map(encodeURIComponent).join('/')}`,
+      link: publicUrlOf(base, entry.path),
+      date,
+      ...(published && !Number.isNaN(published.getTime()) ? { published } : {}),
+    });
+  }
+  const xml = feed.atom1();
+  return mirror.publicUrl ? xml : xml.replaceAll(PLACEHOLDER_BASE, '');
+}

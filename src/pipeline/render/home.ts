@@ -1,0 +1,45 @@
+// README.md at the mirror root: nav bar, every channel with its article count, the newest articles.
+import type { PhrasingContent } from 'mdast';
+import type { MirrorConfig } from '../../config/options.ts';
+import { heading, link, paragraph, separated, text } from './escape.ts';
+import { cacheBuster, entryTable, type IndexEntry, newestIndexPath } from './indexes.ts';
+import { renderNavBar } from './nav.ts';
+import { withQuery } from './paths.ts';
+
+const HOME_PATH = 'README.md';
+/** "Newest articles", "all copies of this mirror", "Atom feed", "updated". */
+const NEWEST_HEADING = '最新文章';
+const MIRRORS_LABEL = '所有镜像';
+const FEED_LABEL = 'Atom 订阅';
+const UPDATED_LABEL = '更新于';
+
+export function renderHome(
+  mirror: MirrorConfig,
+  channels: Array<{ id: string; title: string; count: number }>,
+  newest: IndexEntry[],
+  now: Date,
+): string {
+  const buster = cacheBuster(now);
+  const lines = [heading(3, [text(mirror.title)]), '', '---', ''];
+  const nav = renderNavBar(mirror.nav, HOME_PATH, buster);
+  if (nav) lines.push(nav, '');
+  if (channels.length > 0) {
+    const channelLinks = channels.map((channel) =>
+      link(`${channel.title} (${channel.count})`, withQuery(newestIndexPath(channel.id), buster)),
+    );
+    lines.push(heading(4, separated(channelLinks)), '');
+  }
+  const titles = new Map(channels.map((channel) => [channel.id, channel.title]));
+  lines.push(heading(4, [text(NEWEST_HEADING)]), '');
+  lines.push(entryTable(newest.slice(0, mirror.homeSize), HOME_PATH, buster, titles), '');
+  const footer: PhrasingContent[] = separated([
+    link(MIRRORS_LABEL, withQuery('mirrors.md', buster)),
+    link(FEED_LABEL, 'feed.xml'),
+  ]);
+  lines.push('---', '', paragraph(footer), '', paragraph([text(`${UPDATED_LABEL} ${utcMinute(now)}`)]), '');
+  return lines.join('\n');
+}
+
+function utcMinute(now: Date): string {
+  return `${now.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}

@@ -1,0 +1,170 @@
+// Channel indexes: the newest titles on indexes/<channel>.md, older ones on numbered archive pages, and
+// the channel's id,title CSV as the original kept it.
+import { createHash } from 'node:crypto';
+import type { PhrasingContent } from 'mdast';
+import type { MirrorConfig } from '../../config/options.ts';
+import type { OutputFile } from '../types.ts';
+import { heading, link, paragraph, separated, table, text } from './escape.ts';
+import { renderNavBar } from './nav.ts';
+import { relativeLink, withQuery } from './paths.ts';
+
+export interface IndexEntry {
+  id: string;
+  title: string;
+  /** Mirror-root path of the article page. */
+  path: string;
+  /** ISO 8601. */
+  published?: string;
+  channelId: string;
+}
+
+/** Column headers of index tables: date, title. */
+const INDEX_COLUMNS = ['日期', '标题'];
+/** "Older articles:", "newest", "page n". */
+const OLDER_LABEL = '更早的文章：';
+const NEWEST_LABEL = '最新';
+const EMPTY_LABEL = '暂无文章';
+const pageLabel = (n: number) => `第 ${n} 页`;
+
+/** Hex digits of the content hash that stamps archive links: 32 bits tell versions of one page apart. */
+const ARCHIVE_STAMP_LENGTH = 8;
+
+/** `MMDDHHMM` in UTC, the original's `?MMDDHHMM` that makes the git host serve a fresh copy. */
+export function cacheBuster(now: Date): string {
+  const two = (value: number) => String(value).padStart(2, '0');
+  return (
+    two(now.getUTCMonth() + 1) + two(now.getUTCDate()) + two(now.getUTCHours()) + two(now.getUTCMinutes())
+  );
+}
+
+export function newestIndexPath(channelId: string): string {
+  return `indexes/${channelId}.md`;
+}
+
+export function archiveIndexPath(channelId: string, n: number): string {
+  return `indexes/${channelId}/${n}.md`;
+}
+
+/**
+ * `entries` newest first. The newest page lists the newest `indexPageSize` titles; archive page n (1 = the
+ * oldest) always holds the n-th full block of `indexPageSize` titles counted from the oldest, so once written
+ * it never changes: new articles only add pages. Archive pages link with a stamp of their own content instead
+ * of the run's time, and their footer names only older pages, which keeps them byte-for-byte stable (a
+ * mirror of 100,000 articles must not rewrite every index page each hour).
+ */
+export function renderChannelIndexes(
+  channel: { id: string; title: string },
+  entries: IndexEntry[],
+  context: { mirror: MirrorConfig; now: Date },
+): OutputFile[] {
+  const { mirror } = context;
+  const size = mirror.indexPageSize;
+  const oldestFirst = [...entries].reverse();
+  const archiveCount = entries.length > size ? Math.ceil((entries.length - size) / size) : 0;
+  const files: OutputFile[] = [];
+
+  const newestPath = newestIndexPath(channel.id);
+  const buster = cacheBuster(context.now);
+  const archiveLinks: PhrasingContent[] = [];
+  for (let n = archiveCount; n >= 1; n--) {
+    archiveLinks.push(
+      link(pageLabel(n), withQuery(relativeLink(newestPath, archiveIndexPath(channel.id, n)), buster)),
+    );
+  }
+  files.push({
+    path: newestPath,
+    content: indexPage({
+      title: channel.title,
+      path: newestPath,
+      entries: entries.slice(0, size),
+      query: buster,
+      mirror,
+      footer: archiveLinks.length > 0 ? [text(OLDER_LABEL), ...separated(archiveLinks)] : [],
+    }),
+  });
+
+  for (let n = 1; n <= archiveCount; n++) {
+    const path = archiveIndexPath(channel.id, n);
+    const pageEntries = oldestFirst.slice((n - 1) * size, n * size).reverse();
+    const stamp = archiveStamp(channel, n, pageEntries);
+    const footerLinks: PhrasingContent[] = [
+      link(NEWEST_LABEL, withQuery(relativeLink(path, newestPath), stamp)),
+    ];
+    for (let older = n - 1; older >= 1; older--) {
+      footerLinks.push(
+        link(pageLabel(older), withQuery(relativeLink(path, archiveIndexPath(channel.id, older)), stamp)),
+      );
+    }
+    files.push({
+      path,
+      content: indexPage({
+        title: `${channel.title}（${pageLabel(n)}）`,
+        path,
+        entries: pageEntries,
+        query: stamp,
+        mirror,
+        footer: separated(footerLinks),
+      }),
+    });
+  }
+  return files;
+}
+
+function indexPage(page: {
+  title: string;
+  path: string;
+  entries: IndexEntry[];
+  query: string;
+  mirror: MirrorConfig;
+  footer: PhrasingContent[];
+}): string {
+  const lines = [heading(3, [text(page.title)]), '', '---', ''];
+  const nav = renderNavBar(page.mirror.nav, page.path, page.query);
+  if (nav) lines.push(nav, '');
+  lines.push(entryTable(page.entries, page.path, page.query), '');
+  if (page.footer.length > 0) lines.push('---', '', paragraph(page.footer), '');
+  return lines.join('\n');
+}
+
+/** Titles newest first as a table of date and linked title; `fromFile` is the page holding the table. */
+export function entryTable(
+  entries: IndexEntry[],
+  fromFile: string,
+  query: string,
+  channelTitles?: Map<string, string>,
+): string {
+  if (entries.length === 0) return EMPTY_LABEL;
+  const header = channelTitles ? [INDEX_COLUMNS[0], '频道', INDEX_COLUMNS[1]] : INDEX_COLUMNS;
+  const rows = entries.map((entry) => {
+    const row: PhrasingContent[][] = [[text(dateOf(entry.published))]];
+    if (channelTitles) row.push([text(channelTitles.get(entry.channelId) ?? entry.channelId)]);
+    row.push([link(entry.title, withQuery(relativeLink(fromFile, entry.path), query))]);
+    return row;
+  });
+  return table(header, rows);
+}
+
+/** The calendar date as the publisher wrote it (its own time zone), e.g. `2023-10-18`. */
+function dateOf(published: string | undefined): string {
+  const match = published ? /^\d{4}-\d{2}-\d{2}/.exec(published) : null;
+  return match ? match[0] : '';
+}
+
+function archiveStamp(channel: { id: string }, n: number, entries: IndexEntry[]): string {
+  const hash = createHash('sha256').update(`${channel.id}\n${n}\n`);
+  for (const entry of entries)
+    hash.update(`${entry.id}\t${entry.path}\t${entry.title}\t${entry.published ?? ''}\n`);
+  return hash.digest('hex').slice(0, ARCHIVE_STAMP_LENGTH);
+}
+
+/** `id,title` rows, oldest first, quoted as RFC 4180 says (fields with `"`, `,`, CR or LF). */
+export function renderChannelCsv(entries: IndexEntry[]): string {
+  return [...entries]
+    .reverse()
+    .map((entry) => `${csvField(entry.id)},${csvField(entry.title)}\n`)
+    .join('');
+}
+
+function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}

@@ -1,0 +1,26 @@
+// mirrors.md: every public copy of this mirror, so readers can move to another when one is blocked.
+import type { MirrorConfig } from '../../config/options.ts';
+import { heading, link, paragraph, text } from './escape.ts';
+
+/** "All copies of this mirror", the advice to readers, "this copy", "no other copies yet". */
+const MIRRORS_TITLE = '所有镜像';
+const MIRRORS_ADVICE = '本镜像有以下公开副本。一个打不开时，请换用另一个，也可以把它们分享给朋友。';
+const THIS_COPY = '本镜像';
+const NONE_YET = '暂无其他镜像。';
+
+export function renderMirrorsList(mirror: MirrorConfig): string {
+  const lines = [heading(3, [text(`${mirror.title}：${MIRRORS_TITLE}`)]), '', '---', '', MIRRORS_ADVICE, ''];
+  const listed = new Set<string>();
+  const items: string[] = [];
+  if (mirror.publicUrl) {
+    items.push(`- ${paragraph([link(THIS_COPY, mirror.publicUrl)])}`);
+    listed.add(mirror.publicUrl);
+  }
+  for (const copy of mirror.mirrors) {
+    if (listed.has(copy.url)) continue;
+    listed.add(copy.url);
+    items.push(`- ${paragraph([link(copy.name, copy.url)])}`);
+  }
+  lines.push(items.length > 0 ? items.join('\n') : NONE_YET, '');
+  return lines.join('\n');
+}

@@ -1,0 +1,192 @@
+// Clutter that survived extraction: comments, embeds and widgets, share/ad/recommendation blocks named by
+// their class or id words, hidden elements, a repeated title, and the empty wrappers all that leaves behind.
+import type { Element, ElementContent, Root } from 'hast';
+import { collapseWhitespace, propertyString, rewrite, textOf } from './tree.ts';
+
+/** Elements that never carry article text a reader can use on a static page. */
+const CLUTTER_TAGS = new Set([
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'iframe',
+  'frame',
+  'frameset',
+  'object',
+  'embed',
+  'applet',
+  'svg',
+  'math',
+  'canvas',
+  'audio',
+  'video',
+  'form',
+  'button',
+  'input',
+  'select',
+  'textarea',
+  'nav',
+  'aside',
+  'dialog',
+  'link',
+  'meta',
+  'base',
+]);
+
+/**
+ * Words of class, id and custom tag names that mark non-article blocks (`below_article_ad`, `shareBar`,
+ * `recommend_post`, `twitter-widget`). Matched as whole words so `shadow` or `header` never match `ad`.
+ */
+const CLUTTER_WORDS = new Set([
+  'ad',
+  'ads',
+  'adsbygoogle',
+  'advert',
+  'adverts',
+  'advertisement',
+  'advertising',
+  'sponsor',
+  'sponsored',
+  'promo',
+  'promotion',
+  'share',
+  'sharing',
+  'sharebar',
+  'social',
+  'recommend',
+  'recommended',
+  'recommendation',
+  'recommendations',
+  'related',
+  'newsletter',
+  'subscribe',
+  'subscription',
+  'widget',
+  'toolbar',
+  'popup',
+  'outbrain',
+  'taboola',
+  'disqus',
+  'comments',
+]);
+
+/**
+ * A block named like clutter is still kept when it holds more than this share of the body's text: a
+ * wrapper such as `<div class="content has-share-buttons">` around the whole article must survive.
+ */
+const CLUTTER_MAX_TEXT_SHARE = 0.5;
+
+/** Wrappers removed when nothing a reader sees (text, image, rule, table) is left inside them. */
+const WRAPPER_TAGS = new Set([
+  'div',
+  'span',
+  'p',
+  'section',
+  'article',
+  'header',
+  'footer',
+  'figure',
+  'figcaption',
+  'font',
+  'center',
+  'b',
+  'strong',
+  'i',
+  'em',
+  'u',
+  'small',
+  'a',
+  'ul',
+  'ol',
+  'li',
+  'blockquote',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+]);
+
+/** Content that makes an element non-empty even without text. */
+const VISIBLE_WITHOUT_TEXT = new Set(['img', 'picture', 'hr', 'table']);
+
+export function dropClutter(root: Root, title?: string): void {
+  const bodyTextLength = collapseWhitespace(textOf(root)).length;
+  const normalizedTitle = title ? collapseWhitespace(title) : '';
+  let titleDropped = false;
+  rewrite(root, (node) => {
+    if (node.type === 'comment') return [];
+    if (node.type !== 'element') return undefined;
+    if (CLUTTER_TAGS.has(node.tagName) || isHidden(node)) return [];
+    if (hasClutterName(node)) {
+      const share = bodyTextLength === 0 ? 0 : collapseWhitespace(textOf(node)).length / bodyTextLength;
+      if (share <= CLUTTER_MAX_TEXT_SHARE) return [];
+    }
+    // The page frame shows the title; a copy of it at the top of the body is noise.
+    if (!titleDropped && /^h[1-2]$/.test(node.tagName) && normalizedTitle !== '') {
+      if (collapseWhitespace(textOf(node)) === normalizedTitle) {
+        titleDropped = true;
+        return [];
+      }
+    }
+    return undefined;
+  });
+  dropEmptyWrappers(root);
+}
+
+/** Remove empty wrappers bottom-up, so a wrapper holding only empty wrappers goes too; anchors stay. */
+export function dropEmptyWrappers(parent: Root | Element): void {
+  const kept: ElementContent[] = [];
+  for (const child of parent.children as ElementContent[]) {
+    if (child.type === 'element') {
+      dropEmptyWrappers(child);
+      if (WRAPPER_TAGS.has(child.tagName) && !isAnchor(child) && isEmpty(child)) continue;
+    }
+    kept.push(child);
+  }
+  (parent as Element).children = kept;
+}
+
+/** An empty element with an id or name may be the target of an in-page link. */
+function isAnchor(element: Element): boolean {
+  return propertyString(element, 'id') !== undefined || propertyString(element, 'name') !== undefined;
+}
+
+function isEmpty(element: Element): boolean {
+  for (const child of element.children) {
+    if (child.type === 'text' && child.value.trim() !== '') return false;
+    if (child.type === 'element') {
+      if (VISIBLE_WITHOUT_TEXT.has(child.tagName)) return false;
+      if (child.tagName !== 'br' && !isEmpty(child)) return false;
+    }
+  }
+  return true;
+}
+
+function isHidden(element: Element): boolean {
+  const properties = element.properties ?? {};
+  if (properties.hidden !== undefined && properties.hidden !== false && properties.hidden !== null)
+    return true;
+  const style = propertyString(element, 'style');
+  return style !== undefined && /(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)/i.test(style);
+}
+
+function hasClutterName(element: Element): boolean {
+  const names = [propertyString(element, 'className'), propertyString(element, 'id')];
+  if (element.tagName.includes('-')) names.push(element.tagName);
+  for (const name of names) {
+    if (name === undefined) continue;
+    for (const word of words(name)) if (CLUTTER_WORDS.has(word)) return true;
+  }
+  return false;
+}
+
+/** `below_article_ad shareBar` -> below, article, ad, share, bar. */
+function words(name: string): string[] {
+  return name
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+}
