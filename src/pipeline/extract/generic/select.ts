@@ -128,6 +128,7 @@ export function selectContent(
   if (!best) return null;
 
   best = widen(best, bestScore, scores);
+  best = climb(best, stats);
   const nodes = withSiblings(best, scores, stats);
   let weight = 0;
   let linkChars = 0;
@@ -225,6 +226,49 @@ function widen(best: Element, bestScore: number, scores: Map<Element, number>): 
   while (parent && parent.name !== 'body' && parent.children.filter(isTag).length === 1) {
     chosen = parent;
     parent = parentElement(chosen);
+  }
+  return chosen;
+}
+
+/** Ancestors looked at when the article is split into sibling chunks (one wrapper per chunk, ads between). */
+const MAX_CLIMB_LEVELS = 4;
+/** An ancestor is taken when what it adds is at least this share of the container's text... */
+const MIN_ADDED_SHARE = 0.2;
+/** ...and reads like the container: few links, and at least this share of its punctuation per character. */
+const MAX_ADDED_LINK_DENSITY = 0.25;
+const MIN_ADDED_PUNCTUATION_RATIO = 0.6;
+/** Additions smaller than this share are wrappers' leftovers (a date, a label): climb past them. */
+const NEGLIGIBLE_SHARE = 0.05;
+
+/** Moves up while an ancestor adds text that reads like more of the same article. */
+function climb(best: Element, stats: Map<Element, TextStats>): Element {
+  const base = stats.get(best);
+  if (!base) return best;
+  let chosen = best;
+  let current = best;
+  const baseWeight = Math.max(1, textWeight(base));
+  const basePunctuation = base.punctuation / baseWeight;
+  for (let level = 0; level < MAX_CLIMB_LEVELS; level++) {
+    const parent = parentElement(current);
+    if (!parent || parent.name === 'body' || parent.name === 'html') break;
+    const own = stats.get(parent);
+    const inner = stats.get(chosen);
+    if (!own || !inner) break;
+    const addedChars = own.chars - inner.chars;
+    const addedWeight = textWeight(own) - textWeight(inner);
+    current = parent;
+    if (addedWeight < NEGLIGIBLE_SHARE * baseWeight) continue;
+    const addedLinkDensity = addedChars > 0 ? (own.linkChars - inner.linkChars) / addedChars : 0;
+    const addedPunctuation = (own.punctuation - inner.punctuation) / addedWeight;
+    if (
+      addedWeight >= MIN_ADDED_SHARE * baseWeight &&
+      addedLinkDensity <= MAX_ADDED_LINK_DENSITY &&
+      addedPunctuation >= MIN_ADDED_PUNCTUATION_RATIO * basePunctuation
+    ) {
+      chosen = parent;
+      continue;
+    }
+    break;
   }
   return chosen;
 }
