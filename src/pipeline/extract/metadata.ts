@@ -1,0 +1,489 @@
+// Page metadata: what the publisher declares about an article (meta tags, Open Graph, JSON-LD, <time>,
+// <link rel=canonical>) and, failing that, what it prints near the title (bylines, visible dates).
+// Used for every field the site rules did not give, and for pages read by the generic extractor.
+
+import { type AnyNode, type Document, type Element, isTag, isText } from 'domhandler';
+import { textContent } from 'domutils';
+import type { ImageRef } from '../types.ts';
+import { dateOffset, findVisibleDate, normalizeDate } from './dates.ts';
+
+export interface PageMetadata {
+  title?: string;
+  author?: string;
+  /** ISO 8601. */
+  published?: string;
+  /** From the page's own declarations only (html lang, content-language, og:locale). */
+  lang?: string;
+  canonicalUrl?: string;
+  leadImage?: ImageRef;
+  siteName?: string;
+  /** Time-zone offset the page uses in its machine-readable dates ('+08:00'), for dates it prints without one. */
+  offset?: string;
+}
+
+export interface MetadataOptions {
+  /** Absolute base URL of the page (after <base href>). */
+  baseUrl: string;
+  /** The title element if known (e.g. from a site rule); otherwise the first <h1>. */
+  titleElement?: Element;
+}
+
+/** How much text after the title is searched for a byline or a printed date: the header, not the story. */
+const NEAR_TITLE_CHARS = 600;
+/** Longer "author" values are sentences or lists, not a name. */
+const MAX_AUTHOR_CHARS = 60;
+/** A title suffix longer than this is part of the title, not a site name. */
+const MAX_SITE_SUFFIX_CHARS = 30;
+/** Separators between a title and the site name in <title>: ' - ', ' | ', '｜', '_', ' — '. */
+const TITLE_SEPARATOR = /\s+[-–—|·•]\s+|\s*[｜丨|_]\s*|\s*——\s*|\s*—\s+/g;
+/** og:image values that are the site's logo or default card, not the article's picture. */
+const LOGO_IMAGE = /logo|favicon|default[-_]?(?:share|og|image|thumb)|site[-_]?(?:image|card)|placeholder/i;
+/** JSON-LD types that describe an article. */
+const ARTICLE_TYPE = /Article$|^BlogPosting$|^Report$|^LiveBlogPosting$|^NewsArticle$/;
+const NON_CONTENT_ELEMENTS = new Set(['script', 'style', 'noscript', 'template', 'head', 'select', 'button']);
+const BLOCK_ELEMENTS = new Set([
+  'address',
+  'article',
+  'aside',
+  'blockquote',
+  'br',
+  'dd',
+  'div',
+  'dl',
+  'dt',
+  'figcaption',
+  'figure',
+  'footer',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'header',
+  'hr',
+  'li',
+  'main',
+  'nav',
+  'ol',
+  'p',
+  'section',
+  'table',
+  'td',
+  'th',
+  'tr',
+  'ul',
+]);
+/** Bylines printed near the title, most specific first; group 1 is the name. */
+const BYLINE_PATTERNS = [
+  /(?:作者|撰文|文)\s*[：:／/]\s*([^\s|｜,，;；/（）()【】\]]{1,20})/,
+  /记者\s*([\u4e00-\u9fff·]{2,4}?)(?=综合|报导|报道|编译|采访|撰文|整理|专访|发自|[）)\s,，、】\]/|]|$)/,
+  /(?:^|\n)\s*[Bb][Yy]\s+((?:[\p{Lu}][\p{L}.'’-]*)(?:\s+(?:[\p{Lu}][\p{L}.'’-]*|van|von|de|der|da|la|and|&))*)/u,
+];
+
+export function collapseWhitespace(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** A clean person name from a byline or author field, or undefined when it is not one. */
+export function cleanAuthor(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  let name = collapseWhitespace(raw)
+    .replace(/^(?:by|from)\s+/i, '')
+    .replace(/^(?:作者|撰文|记者|文|编辑|责任编辑)\s*[：:／/]?\s*/, '')
+    .replace(/\s*(?:综合报导|综合报道|报导|报道|编译)$/, '')
+    .replace(/\s*[|｜,，;；]$/, '')
+    .trim();
+  if (/^(?:and|&)\s|\s(?:and|&)$/i.test(name)) name = name.replace(/^(?:and|&)\s+|\s+(?:and|&)$/gi, '');
+  if (!name || name.length > MAX_AUTHOR_CHARS || /^https?:|^\/\/|www\.|@.*\./i.test(name)) return undefined;
+  return name;
+}
+
+/**
+ * A title without the site name the publisher appended ('Title - Site', 'Title｜站名', 'Title_频道_站名').
+ * `siteSuffixes` are known site names; `dropShortSuffix` also removes an unknown short last segment,
+ * which is only safe for <title>, where a suffix is the norm.
+ */
+export function cleanTitle(
+  raw: string,
+  siteSuffixes: readonly string[] = [],
+  dropShortSuffix = false,
+): string {
+  let title = collapseWhitespace(raw);
+  for (const suffix of siteSuffixes) {
+    if (!suffix || suffix === title) continue;
+    for (const { part, rest } of separatorSplits(title)) {
+      if (part === suffix) title = rest;
+    }
+  }
+  if (dropShortSuffix) {
+    // Repeat for 'Title_Channel_Site', but never eat the title itself.
+    for (let split = lastSplit(title); split; split = lastSplit(title)) {
+      if (split.part.length > MAX_SITE_SUFFIX_CHARS || split.rest.length < split.part.length) break;
+      title = split.rest;
+    }
+  }
+  return title;
+}
+
+/** BCP 47 casing: 'zh_cn' -> 'zh-CN', 'zh-hant-tw' -> 'zh-Hant-TW'; undefined for junk. */
+export function normalizeLang(raw: string | undefined): string | undefined {
+  const first = raw?.split(/[,;\s]/).find(Boolean);
+  if (!first || !/^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$/.test(first)) return undefined;
+  const [language, ...subtags] = first.split(/[-_]/);
+  const cased = subtags.map((tag) => {
+    if (tag.length === 2 || /^\d{3}$/.test(tag)) return tag.toUpperCase();
+    if (tag.length === 4) return tag[0].toUpperCase() + tag.slice(1).toLowerCase();
+    return tag.toLowerCase();
+  });
+  return [language.toLowerCase(), ...cased].join('-');
+}
+
+/** Script-based guess from text: Han 'zh', kana 'ja', Hangul 'ko', Cyrillic 'ru', English by its stopwords. */
+export function guessLang(text: string): string | undefined {
+  const sample = text.slice(0, 5000);
+  const count = (pattern: RegExp): number => sample.match(pattern)?.length ?? 0;
+  const kana = count(/[\u3040-\u30ff]/g);
+  const hangul = count(/[\uac00-\ud7af]/g);
+  const han = count(/[\u4e00-\u9fff\u3400-\u4dbf]/g);
+  const cyrillic = count(/[\u0400-\u04ff]/g);
+  const arabic = count(/[\u0600-\u06ff]/g);
+  const hebrew = count(/[\u0590-\u05ff]/g);
+  const greek = count(/[\u0370-\u03ff]/g);
+  const thai = count(/[\u0e00-\u0e7f]/g);
+  const latin = count(/[A-Za-z]/g);
+  // Japanese text mixes kana into Han; a tenth of kana is far beyond what a Chinese page quotes.
+  if (kana > 0 && kana * 10 >= han) return 'ja';
+  const scripts: Array<[string, number]> = [
+    ['ko', hangul],
+    ['zh', han * 3], // a Han character carries about as much as a three-letter word
+    ['ru', cyrillic],
+    ['ar', arabic],
+    ['he', hebrew],
+    ['el', greek],
+    ['th', thai],
+  ];
+  const [lang, score] = scripts.reduce((best, entry) => (entry[1] > best[1] ? entry : best));
+  if (score > latin && score > 0) return lang;
+  const words = sample.toLowerCase().match(/[a-z]+/g) ?? [];
+  const english = words.filter((word) => ENGLISH_STOPWORDS.has(word)).length;
+  // Common English function words make up a fifth or more of English prose, far less in other languages.
+  return words.length >= 20 && english / words.length >= 0.12 ? 'en' : undefined;
+}
+const ENGLISH_STOPWORDS = new Set([
+  'the',
+  'and',
+  'of',
+  'to',
+  'in',
+  'is',
+  'that',
+  'for',
+  'was',
+  'with',
+  'on',
+  'as',
+]);
+
+/** Read everything the page declares about itself. Pure: never changes `document`. */
+export function readMetadata(document: Document, options: MetadataOptions): PageMetadata {
+  const { baseUrl } = options;
+  const elements = allElements(document);
+  const meta = metaContents(elements);
+  const article = jsonLdArticle(elements);
+  const metadata: PageMetadata = {};
+
+  const siteName = firstText(
+    meta.get('og:site_name'),
+    meta.get('application-name'),
+    jsonLdName(article?.publisher),
+    meta.get('twitter:site')?.replace(/^@/, ''),
+  );
+  if (siteName) metadata.siteName = siteName;
+
+  const h1 = elements.find((element) => element.name === 'h1');
+  const h1Text = h1 ? collapseWhitespace(textContent(h1)) : undefined;
+  const titleTag = elements.find((element) => element.name === 'title' && !isInsideSvg(element));
+  const titleTagText = titleTag ? collapseWhitespace(textContent(titleTag)) : undefined;
+  const suffixes = siteSuffixes(siteName, titleTagText);
+  const title = firstText(
+    cleanTitle(meta.get('og:title') ?? '', suffixes),
+    cleanTitle(meta.get('twitter:title') ?? '', suffixes),
+    cleanTitle(stringOf(article?.headline) ?? '', suffixes),
+    h1Text,
+    titleTagText ? cleanTitle(titleTagText, suffixes, true) : undefined,
+  );
+  if (title) metadata.title = title;
+
+  const offset = pageOffset(meta, article, elements);
+  if (offset) metadata.offset = offset;
+  const anchor = options.titleElement ?? h1;
+  const nearTitle = anchor ? textNear(document, anchor) : '';
+
+  const timeElement =
+    elements.find(
+      (element) => element.name === 'time' && element.attribs.datetime && isPublishedTime(element),
+    ) ?? elements.find((element) => element.name === 'time' && element.attribs.datetime);
+  const published = firstDefined(
+    [
+      meta.get('article:published_time'),
+      stringOf(article?.datePublished),
+      timeElement?.attribs.datetime,
+      meta.get('pubdate'),
+      meta.get('publishdate'),
+      meta.get('publish-date'),
+      meta.get('datepublished'),
+      meta.get('date'),
+    ].map((value) => (value ? normalizeDate(value, offset) : undefined)),
+  );
+  const visibleDate = published ? undefined : findVisibleDate(nearTitle, offset);
+  if (published ?? visibleDate) metadata.published = published ?? visibleDate;
+
+  const relAuthor = elements.find(
+    (element) => element.name === 'a' && /\bauthor\b/i.test(element.attribs.rel ?? ''),
+  );
+  // Publishers often name themselves as the author; that says nothing about who wrote the piece.
+  const author = [
+    meta.get('author'),
+    meta.get('article:author'),
+    jsonLdName(article?.author),
+    relAuthor ? textContent(relAuthor) : undefined,
+  ]
+    .map(cleanAuthor)
+    .concat(bylineIn(nearTitle))
+    .find((name) => name && name !== siteName);
+  if (author) metadata.author = author;
+
+  const htmlElement = elements.find((element) => element.name === 'html');
+  const lang =
+    normalizeLang(htmlElement?.attribs.lang ?? htmlElement?.attribs['xml:lang']) ??
+    normalizeLang(meta.get('content-language')) ??
+    normalizeLang(meta.get('og:locale')) ??
+    normalizeLang(stringOf(article?.inLanguage));
+  if (lang) metadata.lang = lang;
+
+  const canonical = elements.find(
+    (element) =>
+      element.name === 'link' && /\bcanonical\b/i.test(element.attribs.rel ?? '') && element.attribs.href,
+  );
+  const canonicalUrl = canonical ? httpUrl(canonical.attribs.href, baseUrl) : undefined;
+  if (canonicalUrl) metadata.canonicalUrl = canonicalUrl;
+
+  const imageCandidates = [
+    meta.get('og:image:secure_url'),
+    meta.get('og:image'),
+    meta.get('og:image:url'),
+    meta.get('twitter:image'),
+    meta.get('twitter:image:src'),
+    jsonLdImage(article?.image),
+  ];
+  for (const candidate of imageCandidates) {
+    const src = candidate ? httpUrl(candidate, baseUrl) : undefined;
+    if (src && !LOGO_IMAGE.test(new URL(src).pathname)) {
+      const alt = collapseWhitespace(meta.get('og:image:alt') ?? meta.get('twitter:image:alt') ?? '');
+      metadata.leadImage = alt ? { src, alt } : { src };
+      break;
+    }
+  }
+  return metadata;
+}
+
+/** Absolute http(s) URL of `value` against `baseUrl`, else undefined. */
+export function httpUrl(value: string | undefined, baseUrl: string): string | undefined {
+  if (!value?.trim()) return undefined;
+  try {
+    const url = new URL(value.trim(), baseUrl);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A byline ('作者：X', '记者X', 'By X') in text printed near the title. */
+export function bylineIn(text: string): string | undefined {
+  for (const pattern of BYLINE_PATTERNS) {
+    const name = cleanAuthor(pattern.exec(text)?.[1]);
+    if (name) return name;
+  }
+  return undefined;
+}
+
+/** Up to NEAR_TITLE_CHARS of visible text after `anchor`, with blocks on their own lines. */
+export function textNear(document: Document, anchor: Element): string {
+  let text = '';
+  let started = false;
+  const visit = (node: AnyNode): boolean => {
+    if (text.length >= NEAR_TITLE_CHARS) return false;
+    if (node === anchor) {
+      started = true;
+      return true;
+    }
+    if (isText(node)) {
+      if (started) text += node.data;
+      return true;
+    }
+    if (!isTag(node)) {
+      if ('children' in node) for (const child of node.children) if (!visit(child)) return false;
+      return true;
+    }
+    if (NON_CONTENT_ELEMENTS.has(node.name)) return true;
+    const block = BLOCK_ELEMENTS.has(node.name);
+    if (block && started) text += '\n';
+    for (const child of node.children) if (!visit(child)) return false;
+    if (block && started) text += '\n';
+    return true;
+  };
+  for (const child of document.children) if (!visit(child)) break;
+  return text
+    .replace(/[ \t\u00a0\u3000]+/g, ' ')
+    .replace(/\s*\n\s*/g, '\n')
+    .slice(0, NEAR_TITLE_CHARS);
+}
+
+function siteSuffixes(siteName: string | undefined, titleTagText: string | undefined): string[] {
+  const suffixes = siteName ? [siteName] : [];
+  // The last segment of <title> is usually the site name: strip it from og:title etc. too.
+  const split = titleTagText ? lastSplit(titleTagText) : undefined;
+  if (split && split.part.length <= MAX_SITE_SUFFIX_CHARS && split.rest.length >= split.part.length) {
+    suffixes.push(split.part);
+  }
+  return suffixes;
+}
+
+/** Every way of cutting `title` at a separator into (rest before, last part after), last cut first. */
+function separatorSplits(title: string): Array<{ rest: string; part: string }> {
+  const splits: Array<{ rest: string; part: string }> = [];
+  for (const match of title.matchAll(TITLE_SEPARATOR)) {
+    const rest = title.slice(0, match.index).trim();
+    const part = title.slice(match.index + match[0].length).trim();
+    if (rest && part) splits.push({ rest, part });
+  }
+  return splits.reverse();
+}
+
+function lastSplit(title: string): { rest: string; part: string } | undefined {
+  return separatorSplits(title)[0];
+}
+
+function allElements(document: Document): Element[] {
+  const found: Element[] = [];
+  const visit = (node: AnyNode): void => {
+    if (isTag(node)) found.push(node);
+    if ('children' in node) for (const child of node.children) visit(child);
+  };
+  for (const child of document.children) visit(child);
+  return found;
+}
+
+/** meta property/name/itemprop/http-equiv (lower case) -> first non-empty content. */
+function metaContents(elements: Element[]): Map<string, string> {
+  const contents = new Map<string, string>();
+  for (const element of elements) {
+    if (element.name !== 'meta') continue;
+    const content = element.attribs.content?.trim();
+    if (!content) continue;
+    for (const attribute of ['property', 'name', 'itemprop', 'http-equiv']) {
+      const key = element.attribs[attribute]?.trim().toLowerCase();
+      if (key && !contents.has(key)) contents.set(key, content);
+    }
+  }
+  return contents;
+}
+
+type JsonObject = Record<string, unknown>;
+
+/** The first JSON-LD object whose @type is an article kind (through @graph and arrays); bad JSON is skipped. */
+function jsonLdArticle(elements: Element[]): JsonObject | undefined {
+  for (const element of elements) {
+    if (element.name !== 'script' || !/ld\+json/i.test(element.attribs.type ?? '')) continue;
+    let data: unknown;
+    try {
+      // Publishers leave raw newlines and tabs inside strings; JSON forbids them.
+      data = JSON.parse(textContent(element).replace(/[\u0000-\u001f]+/g, ' '));
+    } catch {
+      continue;
+    }
+    const queue: unknown[] = [data];
+    while (queue.length > 0) {
+      const item = queue.shift();
+      if (Array.isArray(item)) queue.push(...item);
+      else if (item && typeof item === 'object') {
+        const object = item as JsonObject;
+        const types = ([] as unknown[]).concat(object['@type'] ?? []);
+        if (types.some((type) => typeof type === 'string' && ARTICLE_TYPE.test(type))) return object;
+        if (object['@graph']) queue.push(object['@graph']);
+        if (object.mainEntity) queue.push(object.mainEntity);
+      }
+    }
+  }
+  return undefined;
+}
+
+function stringOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.trim() || undefined;
+  if (Array.isArray(value)) return stringOf(value[0]);
+  return undefined;
+}
+
+/** JSON-LD person/organisation name: 'X', {name: 'X'}, or a list of those (joined). */
+function jsonLdName(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.trim() || undefined;
+  if (Array.isArray(value)) {
+    const names = value.map(jsonLdName).filter(Boolean);
+    return names.length > 0 ? names.join(', ') : undefined;
+  }
+  if (value && typeof value === 'object') return stringOf((value as JsonObject).name);
+  return undefined;
+}
+
+function jsonLdImage(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return jsonLdImage(value[0]);
+  if (value && typeof value === 'object') return stringOf((value as JsonObject).url);
+  return undefined;
+}
+
+/** The offset of the first machine-readable date on the page that has one. */
+function pageOffset(
+  meta: Map<string, string>,
+  article: JsonObject | undefined,
+  elements: Element[],
+): string | undefined {
+  const values = [
+    meta.get('article:published_time'),
+    meta.get('article:modified_time'),
+    meta.get('og:updated_time'),
+    stringOf(article?.datePublished),
+    stringOf(article?.dateModified),
+    ...elements.filter((element) => element.name === 'time').map((element) => element.attribs.datetime),
+  ];
+  for (const value of values) {
+    const offset = value ? dateOffset(normalizeDate(value)) : undefined;
+    if (offset) return offset;
+  }
+  return undefined;
+}
+
+function isPublishedTime(element: Element): boolean {
+  const { itemprop = '', class: className = '' } = element.attribs;
+  return 'pubdate' in element.attribs || /datePublished/i.test(itemprop) || /publish/i.test(className);
+}
+
+function isInsideSvg(element: Element): boolean {
+  for (let parent = element.parent; parent; parent = parent.parent) {
+    if (isTag(parent) && parent.name === 'svg') return true;
+  }
+  return false;
+}
+
+function firstText(...values: Array<string | undefined>): string | undefined {
+  for (const value of values) {
+    const text = value ? collapseWhitespace(value) : '';
+    if (text) return text;
+  }
+  return undefined;
+}
+
+function firstDefined<T>(values: Array<T | undefined>): T | undefined {
+  return values.find((value) => value !== undefined);
+}
