@@ -2,7 +2,7 @@
 // pushed to the bare remote demo/out/remote.git), prints the summary and where the mirror is, then exits.
 // Starts fresh every time so the figures describe a first run; pass --keep to run incrementally over the last output.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { formatSummary } from '../src/cli/run.ts';
 import { parseConfigText } from '../src/config/load.ts';
@@ -10,17 +10,16 @@ import { createLogger } from '../src/internal/log.ts';
 import { createHttpClient } from '../src/pipeline/fetch/client.ts';
 import { runMirror } from '../src/pipeline/run.ts';
 import { openSqliteStore } from '../src/store/index.ts';
-import { startFixtureServer } from '../test/helpers/fixture-server.ts';
+import { serveDemoSite } from '../test/helpers/demo-site.ts';
 
 const demoDir = 'demo';
 const outDir = join(demoDir, 'out');
 const keep = process.argv.includes('--keep');
 if (!keep) rmSync(outDir, { recursive: true, force: true });
 
-const server = await startFixtureServer({ root: join(demoDir, 'site'), port: keep ? demoPort() : 0 });
+const { server, configText } = await serveDemoSite({ port: keep ? demoPort() : 0 });
 try {
-  const text = readFileSync(join(demoDir, 'newsmirror.yaml'), 'utf8').replaceAll('{origin}', server.origin);
-  const loaded = parseConfigText(text, join(demoDir, 'newsmirror.yaml'), demoDir);
+  const loaded = parseConfigText(configText, join(demoDir, 'newsmirror.yaml'), demoDir);
   loaded.storePath = join(outDir, 'store.sqlite');
   for (const remote of loaded.config.mirror.remotes) {
     if (typeof remote === 'object' && !existsSync(remote.url)) {

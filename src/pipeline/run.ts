@@ -9,7 +9,7 @@ import { collectLinkUrls } from '../internal/hast.ts';
 import { articleIdFromUrl, pagePath as pagePathFor, safeId } from '../internal/ids.ts';
 import type { Logger } from '../internal/log.ts';
 import { normalizeArticleUrl, sameSite } from '../internal/url.ts';
-import type { Store, StoredArticle } from '../store/index.ts';
+import type { SourceSignal, Store, StoredArticle } from '../store/index.ts';
 import { extractArticle } from './extract/index.ts';
 import type { HttpClient } from './fetch/client.ts';
 import { type MirroredImage, mirrorImage } from './fetch/images.ts';
@@ -236,8 +236,8 @@ interface PlannedArticle {
   site: SiteConfig;
   /** Every channel that lists it, config order first. */
   channels: string[];
-  listedTitle?: string;
-  listedDate?: string;
+  /** What the channels said of it this run (titles, dates), remembered to notice a later change. */
+  signal: SourceSignal;
   existing?: StoredArticle;
   reason: 'new' | 'changed' | 'retry';
 }
@@ -266,18 +266,21 @@ async function planArticles(
     const channels = [...new Set(items.map((item) => item.channelId))].sort(
       (a, b) => (channelOrder.get(a) ?? 0) - (channelOrder.get(b) ?? 0),
     );
-    const listedTitle = items.find((item) => item.title)?.title;
-    const listedDate = items.find((item) => item.published)?.published;
+    const signal = signalOf(items);
     const existing = await store.getArticleByUrl(url);
     if (existing) {
       memberships.push({ article: existing, channels });
-      const signal = await store.getSourceSignal(url);
-      const changed =
-        signal !== undefined &&
-        ((listedTitle !== undefined && normalizeSpace(listedTitle) !== normalizeSpace(signal.title ?? '')) ||
-          (listedDate !== undefined && listedDate !== signal.published));
-      if (changed) work.push({ url, site, channels, listedTitle, listedDate, existing, reason: 'changed' });
-      else summary.unchanged++;
+      const remembered = await store.getSourceSignal(url);
+      if (remembered && signalChanged(remembered, signal)) {
+        work.push({
+          url,
+          site,
+          channels,
+          signal: mergeSignals(remembered, signal),
+          existing,
+          reason: 'changed',
+        });
+      } else summary.unchanged++;
       retryUrls.delete(url);
       continue;
     }
@@ -288,14 +291,20 @@ async function planArticles(
       retryUrls.delete(url);
       continue;
     }
-    work.push({ url, site, channels, listedTitle, listedDate, reason: failure ? 'retry' : 'new' });
+    work.push({ url, site, channels, signal, reason: failure ? 'retry' : 'new' });
     retryUrls.delete(url);
   }
   // Failed URLs no channel lists any more still get their retry.
   for (const [url, origin] of retryUrls) {
     const site = sites.get(origin.siteId);
     if (!site || (await store.getArticleByUrl(url))) continue;
-    work.push({ url, site, channels: origin.channelId ? [origin.channelId] : [], reason: 'retry' });
+    work.push({
+      url,
+      site,
+      channels: origin.channelId ? [origin.channelId] : [],
+      signal: {},
+      reason: 'retry',
+    });
   }
   return { work, memberships };
 }
@@ -392,7 +401,7 @@ async function mirrorOneArticle(
   const validators = planned.existing ? await store.getValidators(url) : undefined;
   const page = await http.fetch(url, { validators });
   if (page.notModified) {
-    await store.saveSourceSignal(url, { title: planned.listedTitle, published: planned.listedDate });
+    await store.saveSourceSignal(url, planned.signal);
     return 'unchanged';
   }
 
@@ -470,7 +479,7 @@ async function mirrorOneArticle(
   });
   for (const alias of [url, ...aliases]) await store.addArticleUrl(alias, site.id, id);
   await store.saveValidators(url, { etag: page.etag, lastModified: page.lastModified, contentHash });
-  await store.saveSourceSignal(url, { title: planned.listedTitle, published: planned.listedDate });
+  await store.saveSourceSignal(url, planned.signal);
   await store.clearFailure(url);
   const channels = planned.channels.length > 0 ? planned.channels : [homeChannel];
   for (const channelId of channels) {
@@ -758,6 +767,49 @@ function formatTime(at: Date): string {
 
 function commitMessage(at: Date, summary: RunSummary): string {
   return `同步于: ${formatTime(at)}\n\nnew ${summary.new}, updated ${summary.updated}, failed ${summary.failed}, skipped ${summary.skipped}`;
+}
+
+// A changed title or date in a listing is the signal that an article was edited; only then is it fetched again.
+// Several channels may list one article under different titles, and a channel answering 304 lists nothing, so the
+// signal is the set of titles (and dates) seen, and only a value never seen before counts as a change.
+
+const SIGNAL_SEPARATOR = '\n';
+/** Values remembered per article: enough for a few channels and a few edits. */
+const MAX_SIGNAL_VALUES = 8;
+
+function signalOf(items: SourceItem[]): SourceSignal {
+  const titles = unique(items.map((item) => item.title && normalizeSpace(item.title)));
+  const dates = unique(items.map((item) => item.published));
+  return {
+    title: titles.length > 0 ? titles.join(SIGNAL_SEPARATOR) : undefined,
+    published: dates.length > 0 ? dates.join(SIGNAL_SEPARATOR) : undefined,
+  };
+}
+
+function signalChanged(remembered: SourceSignal, current: SourceSignal): boolean {
+  const isNew = (now?: string, before?: string) => {
+    const known = new Set(before?.split(SIGNAL_SEPARATOR) ?? []);
+    return (now?.split(SIGNAL_SEPARATOR) ?? []).some((value) => !known.has(value));
+  };
+  return isNew(current.title, remembered.title) || isNew(current.published, remembered.published);
+}
+
+function mergeSignals(remembered: SourceSignal, current: SourceSignal): SourceSignal {
+  const merge = (now?: string, before?: string) => {
+    const values = unique([
+      ...(now?.split(SIGNAL_SEPARATOR) ?? []),
+      ...(before?.split(SIGNAL_SEPARATOR) ?? []),
+    ]);
+    return values.length > 0 ? values.slice(0, MAX_SIGNAL_VALUES).join(SIGNAL_SEPARATOR) : undefined;
+  };
+  return {
+    title: merge(current.title, remembered.title),
+    published: merge(current.published, remembered.published),
+  };
+}
+
+function unique(values: Array<string | undefined>): string[] {
+  return [...new Set(values.filter((value): value is string => Boolean(value)))];
 }
 
 function normalizeSpace(text: string): string {
