@@ -173,7 +173,7 @@ describe('mirror end to end (demo site, bare remote)', () => {
     const retry = await run();
     const hitsAfter = broken.map((path) => site.server.hits(path).length);
     assert.equal(retry.failed, 3);
-    hitsAfter.forEach((hits, index) => assert.ok(hits > hitsBefore[index], `${broken[index]} retried`));
+    for (const [index, hits] of hitsAfter.entries()) assert.ok(hits > hitsBefore[index], `${broken[index]} retried`);
     // Nothing already mirrored was lost.
     for (const article of site.manifest.articles) assert.ok(existsSync(pageOf(article.path)));
   });
