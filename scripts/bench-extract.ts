@@ -1,8 +1,21 @@
 // Extraction benchmark (issue 3): scores our generic extractor and @mozilla/readability on linkedom over
 // ../shared/bench-data (scrapinghub and zh-content), checks the scorer against the published reference outputs,
 // and compares speed on the same pages in the same run.
-//   npm run bench:extract -- [--dataset scrapinghub|zh-content|all] [--limit N] [--only-ours] [--dump DIR] [--worst N]
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+//   npm run bench:extract -- [--dataset scrapinghub|zh-content|all] [--limit N] [--only-ours] [--generic-only]
+//                            [--dump DIR] [--worst N]
+// Quality comes from the real CLI (`newsmirror extract FILE... --format json`); speed from the same extract
+// stage run in process against Readability in process, so neither pays process start-up.
+import { spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
@@ -10,6 +23,7 @@ import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import { parseHtml } from '../src/pipeline/extract/dom.ts';
 import { extractGeneric } from '../src/pipeline/extract/generic/index.ts';
+import { extractArticle } from '../src/pipeline/extract/index.ts';
 import { hastToText } from './bench/hast-text.ts';
 import {
   hanCharTokens,
@@ -27,6 +41,8 @@ const { values: options } = parseArgs({
     dataset: { type: 'string', default: 'all' },
     limit: { type: 'string' },
     'only-ours': { type: 'boolean', default: false },
+    /** Score extractGeneric alone, in process (no CLI, no page metadata): quick iterations on the extractor. */
+    'generic-only': { type: 'boolean', default: false },
     dump: { type: 'string' },
     worst: { type: 'string', default: '0' },
   },
@@ -36,6 +52,8 @@ const DATA_ROOT = resolve('../shared/bench-data');
 
 interface Page {
   id: string;
+  /** The page as saved (zh-content: raw bytes in its own charset). */
+  bytes: Uint8Array;
   url: string;
   html: string;
   truth: string;
@@ -74,6 +92,10 @@ function limitPages(pages: Page[]): Page[] {
   return options.limit ? pages.slice(0, Number(options.limit)) : pages;
 }
 
+function fromBytes(bytes: Uint8Array): { bytes: Uint8Array; html: string } {
+  return { bytes, html: Buffer.from(bytes).toString('utf8') };
+}
+
 function loadScrapinghub(): Page[] {
   const dir = join(DATA_ROOT, 'scrapinghub');
   const truth = readJson<Record<string, { articleBody: string; url: string }>>(
@@ -83,7 +105,7 @@ function loadScrapinghub(): Page[] {
     id,
     url,
     truth: articleBody,
-    html: gunzipSync(readFileSync(join(dir, 'html', `${id}.html.gz`))).toString('utf8'),
+    ...fromBytes(gunzipSync(readFileSync(join(dir, 'html', `${id}.html.gz`)))),
   }));
   return limitPages(pages);
 }
@@ -113,12 +135,22 @@ async function loadZh(): Promise<Page[]> {
   const dates = bodies(readJson(join(dir, 'eval', 'date_ground.json')));
   const pages: Page[] = [];
   for (const [id, text] of truth) {
-    const html = decode(readFileSync(join(dir, 'original', `${id}.html`)));
+    const bytes = readFileSync(join(dir, 'original', `${id}.html`));
+    const html = decode(bytes);
     // Each page is wrapped in <text id="URL" title="..." encoding="...">.
     const wrapper = html.slice(0, 2000).match(/<text\b[^>]*>/i)?.[0] ?? '';
     const url = wrapper.match(/\bid="([^"]*)"/)?.[1] ?? `https://example.invalid/${id}`;
     const pageTitle = wrapper.match(/\btitle="([^"]*)"/)?.[1];
-    pages.push({ id, url, html, truth: text, author: authors.get(id), date: dates.get(id), pageTitle });
+    pages.push({
+      id,
+      url,
+      bytes,
+      html,
+      truth: text,
+      author: authors.get(id),
+      date: dates.get(id),
+      pageTitle,
+    });
   }
   return limitPages(pages);
 }
@@ -126,7 +158,8 @@ async function loadZh(): Promise<Page[]> {
 /** Pages run untimed first, so both extractors are measured with their code compiled by the JIT. */
 const WARM_UP_PAGES = 20;
 
-function runOurs(pages: Page[]): Run {
+/** The generic extractor alone (parse + extractGeneric), for quick iterations on it: `--generic-only`. */
+function runGeneric(pages: Page[]): Run {
   const outputs = new Map<string, Output>();
   for (const page of pages.slice(0, WARM_UP_PAGES)) extractGeneric(parseHtml(page.html), page.url);
   const start = performance.now();
@@ -140,6 +173,76 @@ function runOurs(pages: Page[]): Run {
     });
   }
   return { outputs, seconds: (performance.now() - start) / 1000 };
+}
+
+/** The whole extract stage in process (parse, page metadata, generic extractor): the speed figure. */
+function runPipeline(pages: Page[]): Run {
+  const outputs = new Map<string, Output>();
+  for (const page of pages.slice(0, WARM_UP_PAGES)) extractArticle(page.html, { url: page.url });
+  const start = performance.now();
+  for (const page of pages) {
+    const article = extractArticle(page.html, { url: page.url });
+    outputs.set(page.id, {
+      text: article ? hastToText(article.body) : '',
+      title: article?.title,
+      author: article?.author,
+      published: article?.published,
+    });
+  }
+  return { outputs, seconds: (performance.now() - start) / 1000 };
+}
+
+/**
+ * `newsmirror extract FILE... --format json` in one process per dataset, as a user would run it: raw bytes in
+ * (the CLI detects the charset), text out. The quality figures.
+ */
+function runCli(pages: Page[]): Run {
+  const scratch = mkdtempSync(join(tmpdir(), 'bench-extract-'));
+  try {
+    const byFile = new Map<string, string>();
+    for (const page of pages) {
+      const file = join(scratch, `${page.id}.html`);
+      writeFileSync(file, page.bytes);
+      byFile.set(file, page.id);
+    }
+    const start = performance.now();
+    const run = spawnSync(
+      process.execPath,
+      ['bin/newsmirror.js', 'extract', ...byFile.keys(), '--format', 'json'],
+      {
+        encoding: 'utf8',
+        maxBuffer: 1 << 30,
+      },
+    );
+    const seconds = (performance.now() - start) / 1000;
+    if (run.error) throw new Error(`bench: could not run newsmirror extract (${run.error.message})`);
+    const outputs = new Map<string, Output>();
+    for (const row of run.stdout.split('\n')) {
+      if (!row.trim()) continue;
+      const result = JSON.parse(row) as {
+        file: string;
+        text: string;
+        title: string | null;
+        author: string | null;
+        published: string | null;
+      };
+      const id = byFile.get(result.file);
+      if (id)
+        outputs.set(id, {
+          text: result.text,
+          title: result.title ?? undefined,
+          author: result.author ?? undefined,
+          published: result.published ?? undefined,
+        });
+    }
+    if (outputs.size === 0)
+      throw new Error(
+        `bench: newsmirror extract gave no output (exit ${run.status}): ${run.stderr.slice(0, 500)}`,
+      );
+    return { outputs, seconds };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 function runReadability(pages: Page[]): Run {
@@ -270,16 +373,27 @@ async function benchDataset(name: string, pages: Page[], references: Map<string,
         console.log(line(`${ref} [${label}]`, scoreAll(truth, predictions, tokenize)));
     }
   }
-  const ours = runOurs(pages);
+  const genericOnly = options['generic-only'];
+  const timed = genericOnly ? runGeneric(pages) : runPipeline(pages);
+  const ours = genericOnly ? timed : runCli(pages);
   dump(name, pages, ours);
   const baseline = options['only-ours'] ? undefined : runReadability(pages);
   console.log(' extractors:');
   for (const [label, tokenize] of tokenizers) {
     const mine = scoreRun(pages, ours, tokenize);
-    console.log(
-      line(`newsmirror [${label}]`, mine.summary, `  ${(pages.length / ours.seconds).toFixed(1)} pages/s`),
-    );
+    const ourName = genericOnly ? 'newsmirror generic' : 'newsmirror extract (CLI)';
+    console.log(line(`${ourName} [${label}]`, mine.summary));
     if (label !== 'one token per Han char') printWorst(pages, mine.perPage);
+    if (!genericOnly) {
+      const inProcess = scoreRun(pages, timed, tokenize).summary;
+      console.log(
+        line(
+          `  same, in process [${label}]`,
+          inProcess,
+          `  ${(pages.length / timed.seconds).toFixed(1)} pages/s`,
+        ),
+      );
+    }
     if (baseline) {
       const theirs = scoreRun(pages, baseline, tokenize).summary;
       console.log(
@@ -288,7 +402,9 @@ async function benchDataset(name: string, pages: Page[], references: Map<string,
     }
   }
   if (baseline)
-    console.log(`  speed ratio newsmirror/readability: ${(baseline.seconds / ours.seconds).toFixed(2)}x`);
+    console.log(
+      `  speed ratio newsmirror/readability (in process, same pages): ${(baseline.seconds / timed.seconds).toFixed(2)}x`,
+    );
   if (name === 'zh-content') {
     console.log(`  metadata newsmirror:  ${metadataAccuracy(pages, ours)}`);
     if (baseline) console.log(`  metadata readability: ${metadataAccuracy(pages, baseline)}`);
