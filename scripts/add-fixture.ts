@@ -9,11 +9,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Element as HastElement, Root as HastRoot, RootContent } from 'hast';
-import { toMdast } from 'hast-util-to-mdast';
-import { gfmToMarkdown } from 'mdast-util-gfm';
-import { toMarkdown } from 'mdast-util-to-markdown';
+import type { Root as HastRoot } from 'hast';
 import { extractArticle } from '../src/pipeline/extract/index.ts';
+import { toMarkdown, toPlainText } from '../src/pipeline/render/markdown.ts';
 import type { ExtractedArticle, SiteRules } from '../src/pipeline/types.ts';
 
 export const FIXTURE_ROOT = join('test', 'fixtures', 'extract');
@@ -60,61 +58,14 @@ export function readExpectation(dir: string): FixtureExpectation {
   };
 }
 
-// Minimal local Markdown and text conversion until render/markdown.ts (toMarkdown, toPlainText) lands;
-// the golden files then get regenerated with it.
+/** The body as the render stage writes it (GitHub-flavoured Markdown). */
 export function bodyToMarkdown(body: HastRoot): string {
-  return toMarkdown(toMdast(structuredClone(body)), { extensions: [gfmToMarkdown()] });
+  return toMarkdown(body);
 }
 
-const TEXT_BLOCKS = new Set([
-  'address',
-  'article',
-  'blockquote',
-  'dd',
-  'div',
-  'dt',
-  'figcaption',
-  'figure',
-  'footer',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
-  'header',
-  'li',
-  'main',
-  'p',
-  'pre',
-  'section',
-  'table',
-  'tr',
-]);
-
-/** Body text with one line per block and whitespace collapsed inside lines. */
+/** The body's plain text as the render stage gives it (blocks separated by blank lines). */
 export function bodyToText(body: HastRoot): string {
-  let text = '';
-  const visit = (nodes: RootContent[]): void => {
-    for (const node of nodes) {
-      if (node.type === 'text') text += node.value;
-      else if (node.type === 'element') {
-        const element = node as HastElement;
-        if (element.tagName === 'br') text += '\n';
-        const block = TEXT_BLOCKS.has(element.tagName);
-        if (block) text += '\n';
-        visit(element.children);
-        if (block) text += '\n';
-        else if (element.tagName === 'td' || element.tagName === 'th') text += '\t';
-      }
-    }
-  };
-  visit(body.children);
-  return text
-    .split('\n')
-    .map((line) => line.replace(/[ \t\u00a0]+/g, ' ').trim())
-    .filter(Boolean)
-    .join('\n');
+  return toPlainText(body);
 }
 
 function writeExpectation(dir: string, expectation: FixtureExpectation): void {

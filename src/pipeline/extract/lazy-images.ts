@@ -75,18 +75,41 @@ export function imageSource(img: Element, baseUrl: string, extraSrcsets: string[
   return noscriptCopy ? imageSource(noscriptCopy, baseUrl) : undefined;
 }
 
-/** Parse a srcset attribute ('a.jpg 400w, b.jpg 800w' or 'a.jpg, b.jpg 2x'); data: candidates are skipped. */
+/**
+ * Parse a srcset attribute ('a.jpg 400w, b.jpg 800w' or 'a.jpg, b.jpg 2x') the way browsers do: a URL
+ * runs to the next whitespace (so it may hold commas), a comma right after it ends the candidate.
+ * data: candidates are skipped.
+ */
 export function parseSrcset(srcset: string): SrcsetCandidate[] {
   const candidates: SrcsetCandidate[] = [];
-  // URLs may contain commas, so split on a comma followed by whitespace or on the end of a descriptor.
-  for (const part of srcset.split(/,\s+|,(?=\S+\s+\d+(?:\.\d+)?[wx]\s*(?:,|$))/)) {
-    const [url, descriptor] = part.trim().split(/\s+/, 2);
+  let position = 0;
+  while (position < srcset.length) {
+    position = skip(srcset, position, /[\s,]/);
+    if (position >= srcset.length) break;
+    const urlEnd = skip(srcset, position, /\S/);
+    let url = srcset.slice(position, urlEnd);
+    position = urlEnd;
+    let descriptor = '';
+    if (url.endsWith(',')) url = url.replace(/,+$/, '');
+    else {
+      const descriptorEnd = srcset.indexOf(',', position);
+      const end = descriptorEnd === -1 ? srcset.length : descriptorEnd;
+      descriptor = srcset.slice(position, end).trim();
+      position = end + 1;
+    }
     if (!url || url.startsWith('data:')) continue;
-    const width = descriptor?.endsWith('w') ? Number.parseFloat(descriptor) : undefined;
-    const density = descriptor?.endsWith('x') ? Number.parseFloat(descriptor) : 1;
-    candidates.push({ url: url.replace(/,$/, ''), width, density: Number.isFinite(density) ? density : 1 });
+    const width = /^\d+w$/.test(descriptor) ? Number.parseInt(descriptor, 10) : undefined;
+    const density = /^\d*\.?\d+x$/.test(descriptor) ? Number.parseFloat(descriptor) : 1;
+    candidates.push({ url, width, density });
   }
   return candidates;
+}
+
+/** Index of the first character at or after `from` that does not match `pattern`. */
+function skip(text: string, from: number, pattern: RegExp): number {
+  let index = from;
+  while (index < text.length && pattern.test(text[index])) index++;
+  return index;
 }
 
 /** Widest candidate when widths are given, else the highest density. */

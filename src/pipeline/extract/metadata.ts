@@ -78,7 +78,7 @@ const BLOCK_ELEMENTS = new Set([
 const BYLINE_PATTERNS = [
   /(?:作者|撰文|文)\s*[：:／/]\s*([^\s|｜,，;；/（）()【】\]]{1,20})/,
   /记者\s*([\u4e00-\u9fff·]{2,4}?)(?=综合|报导|报道|编译|采访|撰文|整理|专访|发自|[）)\s,，、】\]/|]|$)/,
-  /(?:^|\n)\s*[Bb][Yy]\s+((?:[\p{Lu}][\p{L}.'’-]*)(?:\s+(?:[\p{Lu}][\p{L}.'’-]*|van|von|de|der|da|la|and|&))*)/u,
+  /(?:^|\n)[ \t]*[Bb][Yy][ \t]+((?:[\p{Lu}][\p{L}.'’-]*)(?:[ \t]+(?:[\p{Lu}][\p{L}.'’-]*|van|von|de|der|da|la|and|&))*)/u,
 ];
 
 export function collapseWhitespace(text: string): string {
@@ -128,7 +128,7 @@ export function cleanTitle(
 
 /** BCP 47 casing: 'zh_cn' -> 'zh-CN', 'zh-hant-tw' -> 'zh-Hant-TW'; undefined for junk. */
 export function normalizeLang(raw: string | undefined): string | undefined {
-  const first = raw?.split(/[,;\s]/).find(Boolean);
+  const first = raw?.split(/[,;]/)[0]?.trim();
   if (!first || !/^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$/.test(first)) return undefined;
   const [language, ...subtags] = first.split(/[-_]/);
   const cased = subtags.map((tag) => {

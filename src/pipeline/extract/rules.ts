@@ -54,6 +54,13 @@ export function splitSelectorList(list: string): string[] {
     current += char;
   }
   if (current.trim()) alternatives.push(current.trim());
+  // An unclosed bracket or quote would swallow every later alternative: fall back to plain commas, so
+  // one broken alternative still fails alone.
+  if (depth > 0 || quote)
+    return list
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean);
   return alternatives;
 }
 

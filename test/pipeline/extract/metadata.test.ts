@@ -1,0 +1,196 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { parseHtml } from '../../../src/pipeline/extract/dom.ts';
+import {
+  bylineIn,
+  cleanAuthor,
+  cleanTitle,
+  guessLang,
+  normalizeLang,
+  readMetadata,
+} from '../../../src/pipeline/extract/metadata.ts';
+
+const BASE = 'https://news.example/world/2023/story.html';
+const read = (html: string) => readMetadata(parseHtml(html), { baseUrl: BASE });
+
+describe('title', () => {
+  test('og:title first, then twitter:title, JSON-LD headline, h1, <title>', () => {
+    const jsonLd =
+      '<script type="application/ld+json">{"@type":"NewsArticle","headline":"From JSON-LD"}</script>';
+    const full = `<head><meta property="og:title" content="From OG"><meta name="twitter:title" content="From Twitter">${jsonLd}<title>From title - Site</title></head><h1>From h1</h1>`;
+    assert.equal(read(full).title, 'From OG');
+    assert.equal(read(full.replace('property="og:title"', 'property="x"')).title, 'From Twitter');
+    assert.equal(read(`<head>${jsonLd}<title>T</title></head><h1>From h1</h1>`).title, 'From JSON-LD');
+    assert.equal(read('<head><title>T - Site</title></head><h1> From   h1 </h1>').title, 'From h1');
+    assert.equal(read('<head><title>Only the title - The Daily Site</title></head>').title, 'Only the title');
+  });
+
+  test('removes the site name suffix in its usual forms', () => {
+    assert.equal(read('<title>标题在这里｜某某新闻网</title>').title, '标题在这里');
+    assert.equal(read('<title>老街区改造完成_社会新闻_南方晨讯网</title>').title, '老街区改造完成');
+    assert.equal(read('<title>Bridge reopens | Harbor Daily</title>').title, 'Bridge reopens');
+    // og:title carrying the same suffix as <title> loses it too, and og:site_name is removed wherever it is.
+    assert.equal(
+      read(
+        '<meta property="og:title" content="Old bridge reopens — Harbor Daily"><title>Old bridge reopens — Harbor Daily</title>',
+      ).title,
+      'Old bridge reopens',
+    );
+    assert.equal(
+      read(
+        '<meta property="og:site_name" content="大纪元"><meta property="og:title" content="普京访华 | 大纪元">',
+      ).title,
+      '普京访华',
+    );
+  });
+
+  test('keeps dashes that are part of the title', () => {
+    assert.equal(cleanTitle('COVID-19 cases fall', [], true), 'COVID-19 cases fall');
+    assert.equal(
+      cleanTitle('Short - A much longer part of the headline that is not a site name', [], true),
+      'Short - A much longer part of the headline that is not a site name',
+    );
+  });
+});
+
+describe('published', () => {
+  test('article:published_time, with its offset', () => {
+    assert.equal(
+      read('<meta property="article:published_time" content="2023-10-18T09:30:00+08:00">').published,
+      '2023-10-18T09:30:00+08:00',
+    );
+  });
+
+  test('JSON-LD datePublished inside @graph', () => {
+    const html =
+      '<script type="application/ld+json">{"@graph":[{"@type":"WebPage"},{"@type":["NewsArticle"],"datePublished":"2023-10-18T06:00:00-04:00"}]}</script>';
+    assert.equal(read(html).published, '2023-10-18T06:00:00-04:00');
+  });
+
+  test('<time datetime>, preferring the one marked as the publication time', () => {
+    assert.equal(
+      read(
+        '<time datetime="2023-10-20">x</time><time class="published" datetime="2023-10-18T08:00:00Z">y</time>',
+      ).published,
+      '2023-10-18T08:00:00Z',
+    );
+  });
+
+  test('meta pubdate / publishdate / date', () => {
+    assert.equal(read('<meta name="pubdate" content="2023-10-18">').published, '2023-10-18');
+    assert.equal(read('<meta name="publishdate" content="2023/10/18">').published, '2023-10-18');
+    assert.equal(read('<meta name="date" content="Oct 18, 2023">').published, '2023-10-18');
+  });
+
+  test('a visible date near the title, with the offset the page uses elsewhere', () => {
+    const html =
+      '<meta property="article:modified_time" content="2023-10-19T10:00:00+08:00"><h1>T</h1><div class="info">2023年10月18日 09:30 来源：本报</div>';
+    assert.equal(read(html).published, '2023-10-18T09:30:00+08:00');
+  });
+
+  test('no offset is invented when the page gives none', () => {
+    assert.equal(read('<h1>T</h1><p>2023-10-18 09:30</p>').published, '2023-10-18T09:30:00');
+  });
+
+  test('dates far from the title or before it are not taken', () => {
+    assert.equal(read('<div>今天是2023年10月18日</div><h1>T</h1><p>正文</p>').published, undefined);
+  });
+
+  test('broken JSON-LD is skipped', () => {
+    const html =
+      '<script type="application/ld+json">{"@type": "NewsArticle", broken</script><h1>T</h1><p>Oct 18, 2023</p>';
+    assert.equal(read(html).published, '2023-10-18');
+  });
+});
+
+describe('author', () => {
+  test('meta author, article:author, JSON-LD author, rel=author, in that order', () => {
+    assert.equal(read('<meta name="author" content="Ann Lee"><a rel="author">Bo Chan</a>').author, 'Ann Lee');
+    assert.equal(
+      read(
+        '<meta property="article:author" content="https://facebook.com/x"><a rel="author" href="/a">Bo Chan</a>',
+      ).author,
+      'Bo Chan',
+    );
+    assert.equal(
+      read(
+        '<script type="application/ld+json">{"@type":"Article","author":[{"name":"Ann Lee"},{"name":"Bo Chan"}]}</script>',
+      ).author,
+      'Ann Lee, Bo Chan',
+    );
+  });
+
+  test('the site name given as author is skipped', () => {
+    const html =
+      '<meta property="og:site_name" content="大纪元"><meta name="author" content="大纪元"><h1>T</h1><p>（大纪元记者林远航综合报导）</p>';
+    assert.equal(read(html).author, '林远航');
+  });
+
+  test('bylines printed near the title', () => {
+    assert.equal(bylineIn('2023年10月18日　来源：本报　作者：王小明'), '王小明');
+    assert.equal(bylineIn('【大纪元2023年10月18日讯】（大纪元记者徐简综合报导）'), '徐简');
+    assert.equal(bylineIn('本报记者 李同德 报道'), '李同德');
+    assert.equal(bylineIn('Updated 9:30\nBy Maria Okafor and Tom Ng\nThe bridge'), 'Maria Okafor and Tom Ng');
+    assert.equal(bylineIn('Passers-by stopped to look'), undefined);
+    assert.equal(read('<h1>T</h1><div>By <a href="/staff/jane">Jane Doe</a></div>').author, 'Jane Doe');
+  });
+
+  test('cleanAuthor refuses what is not a name', () => {
+    assert.equal(cleanAuthor('By  Jane Doe '), 'Jane Doe');
+    assert.equal(cleanAuthor('https://www.facebook.com/someone'), undefined);
+    assert.equal(cleanAuthor('x'.repeat(80)), undefined);
+    assert.equal(cleanAuthor('  '), undefined);
+  });
+});
+
+describe('lang', () => {
+  test('<html lang>, then content-language, then og:locale, normalised', () => {
+    assert.equal(read('<html lang="zh_cn"><body></body></html>').lang, 'zh-CN');
+    assert.equal(read('<meta http-equiv="content-language" content="en-us">').lang, 'en-US');
+    assert.equal(read('<meta property="og:locale" content="zh_TW">').lang, 'zh-TW');
+    assert.equal(read('<p>nothing declared</p>').lang, undefined);
+  });
+
+  test('normalizeLang and guessLang', () => {
+    assert.equal(normalizeLang('zh-hant-tw'), 'zh-Hant-TW');
+    assert.equal(normalizeLang('not a tag!'), undefined);
+    assert.equal(guessLang('台风过境，沿海三座城市宣布停课一天，公共交通部分停驶。'), 'zh');
+    assert.equal(guessLang('東京で会議が開かれました。'), 'ja');
+    assert.equal(guessLang('서울에서 회의가 열렸습니다'), 'ko');
+    assert.equal(
+      guessLang(
+        'The bridge opened to traffic again on Wednesday, and the city said that the repair of the deck was done in time for the winter.',
+      ),
+      'en',
+    );
+    assert.equal(
+      guessLang(
+        'Le pont a rouvert mercredi matin après deux ans de travaux importants sur le tablier principal du pont.',
+      ),
+      undefined,
+    );
+  });
+});
+
+describe('canonical URL and lead image', () => {
+  test('canonical is absolute and only http(s)', () => {
+    assert.equal(
+      read('<link rel="canonical" href="/world/x.html">').canonicalUrl,
+      'https://news.example/world/x.html',
+    );
+    assert.equal(read('<link rel="canonical" href="javascript:void(0)">').canonicalUrl, undefined);
+  });
+
+  test('og:image unless it is the site logo; JSON-LD image after it', () => {
+    assert.deepEqual(read('<meta property="og:image" content="/img/photo.jpg">').leadImage, {
+      src: 'https://news.example/img/photo.jpg',
+    });
+    assert.equal(read('<meta property="og:image" content="/static/site-logo.png">').leadImage, undefined);
+    assert.deepEqual(
+      read(
+        '<meta property="og:image" content="/logo.png"><script type="application/ld+json">{"@type":"NewsArticle","image":{"url":"/img/p.jpg"}}</script>',
+      ).leadImage,
+      { src: 'https://news.example/img/p.jpg' },
+    );
+  });
+});
