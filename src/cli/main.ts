@@ -2,6 +2,7 @@
 // (0 done, 1 some articles failed, 2 bad config or usage).
 import { Command, CommanderError } from 'commander';
 import { ConfigError, errorMessage } from '../internal/errors.ts';
+import { checkCommand } from './check.ts';
 import { extractCommand } from './extract.ts';
 import { initCommand } from './init.ts';
 import { rebuildCommand } from './rebuild.ts';
@@ -47,6 +48,18 @@ export async function main(argv: string[]): Promise<number> {
     .option('--no-commit', 'write files but do not commit')
     .action(async (options) => {
       exitCode = await rebuildCommand(options);
+    });
+
+  program
+    .command('check')
+    .description(
+      'fetch a few recent articles per channel and report site rules that no longer match (exit 1)',
+    )
+    .requiredOption('-c, --config <file>', 'newsmirror.yaml')
+    .option('--per-channel <n>', 'articles checked per channel', '3')
+    .option('--site <id...>', 'only these sites')
+    .action(async (options) => {
+      exitCode = await checkCommand(options);
     });
 
   program

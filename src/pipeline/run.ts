@@ -193,18 +193,19 @@ async function discoverChannels(
   return discovery;
 }
 
-async function discoverChannel(
+/** Reads one channel's listing, feed or sitemap; with a store, a conditional GET (304 = nothing new). */
+export async function discoverChannel(
   site: SiteConfig,
   channel: ChannelConfig,
   http: HttpClient,
-  store: Store,
+  store: Store | undefined,
 ): Promise<{
   items: SourceItem[];
   sourceUrl: string;
   validators?: { etag?: string; lastModified?: string };
 }> {
   const sourceUrl = channel.listing?.url ?? channel.feed ?? channel.sitemap ?? '';
-  const page = await http.fetch(sourceUrl, { validators: await store.getValidators(sourceUrl) });
+  const page = await http.fetch(sourceUrl, { validators: await store?.getValidators(sourceUrl) });
   if (page.notModified) return { items: [], sourceUrl };
   const validators =
     page.etag || page.lastModified ? { etag: page.etag, lastModified: page.lastModified } : undefined;
