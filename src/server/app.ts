@@ -55,6 +55,11 @@ export interface AppOptions {
   exposeMemory?: boolean;
 }
 
+/** The server's own routes, never taken by a counter mounted at '/' (none of them can be a page of the mirror). */
+function isReservedPath(rawPath: string): boolean {
+  return rawPath === '/stats' || rawPath === '/stats.json' || rawPath.startsWith('/-/');
+}
+
 type Env = { Bindings: { incoming: IncomingMessage }; Variables: { rawPath: string } };
 
 const plain = (status: number, text: string, extra: Record<string, string> = {}) =>
@@ -76,7 +81,12 @@ export function createApp(options: AppOptions): Hono<Env> {
       return plain(405, 'method not allowed', { Allow: 'GET, HEAD' });
     const end = target.search(/[?#]/);
     const rawPath = end === -1 ? target : target.slice(0, end);
-    if (counter && rawPath.startsWith(counter.route.prefix) && rawPath.endsWith(counter.route.suffix)) {
+    if (
+      counter &&
+      rawPath.startsWith(counter.route.prefix) &&
+      rawPath.endsWith(counter.route.suffix) &&
+      !isReservedPath(rawPath)
+    ) {
       if (method === 'GET') {
         const page = mirrorPathOf(
           `/${rawPath.slice(counter.route.prefix.length, rawPath.length - counter.route.suffix.length)}`,
