@@ -1,5 +1,5 @@
 // First pass over the whole page: remove what can never be article text, before anything is scored.
-import { type AnyNode, type Document, type Element, isComment, isTag } from 'domhandler';
+import { type ChildNode, type Document, type Element, isComment, isTag } from 'domhandler';
 import { removeElement, textContent } from 'domutils';
 import { BOILERPLATE_ATTR, KEEP_ATTR } from './patterns.ts';
 import { adjustAncestors, computeStats, type TextStats, textWeight } from './text-stats.ts';
@@ -56,24 +56,31 @@ export interface CleanedPage {
 
 export function removeJunk(document: Document): CleanedPage {
   let pageTitle: string | undefined;
-  const junk: AnyNode[] = [];
-  const visit = (node: AnyNode): void => {
-    if (isComment(node)) {
-      junk.push(node);
-      return;
+  const visit = (parent: Document | Element): void => {
+    let removed = false;
+    for (const node of parent.children) {
+      if (isComment(node)) {
+        removed = true;
+        continue;
+      }
+      if (!isTag(node)) continue;
+      if (node.name === 'title' && pageTitle === undefined) pageTitle = textContent(node).trim();
+      if (JUNK_TAGS.has(node.name) || isHidden(node)) {
+        removed = true;
+        continue;
+      }
+      // ASP.NET and many CMSs wrap the whole page in a form; its content is what matters.
+      if (node.name === 'form') node.name = 'div';
+      visit(node);
     }
-    if (!isTag(node)) return;
-    if (node.name === 'title' && pageTitle === undefined) pageTitle = textContent(node).trim();
-    if (JUNK_TAGS.has(node.name) || isHidden(node)) {
-      junk.push(node);
-      return;
-    }
-    // ASP.NET and many CMSs wrap the whole page in a form; its content is what matters.
-    if (node.name === 'form') node.name = 'div';
-    for (const child of node.children) visit(child);
+    // One rebuild per parent: removing children one by one is quadratic on pages with thousands of comments.
+    if (removed)
+      keepChildren(
+        parent,
+        (node) => !isComment(node) && !(isTag(node) && (JUNK_TAGS.has(node.name) || isHidden(node))),
+      );
   };
-  for (const child of document.children) visit(child);
-  for (const node of junk) removeElement(node);
+  visit(document);
 
   return { pageTitle: pageTitle || undefined, stats: computeStats(document) };
 }
@@ -117,6 +124,15 @@ export function removeFurniture(furniture: Element[], content: Element[]): void 
     }
   }
   for (const node of furniture) if (!holders.has(node)) removeElement(node);
+}
+
+function keepChildren(parent: Document | Element, keep: (node: ChildNode) => boolean): void {
+  const kept = parent.children.filter(keep);
+  for (let i = 0; i < kept.length; i++) {
+    kept[i].prev = kept[i - 1] ?? null;
+    kept[i].next = kept[i + 1] ?? null;
+  }
+  parent.children = kept;
 }
 
 function isHidden(node: Element): boolean {
