@@ -1,13 +1,18 @@
-// Rewrites test/fixtures/render/<case>/expected.md from each case's article.json and context.json.
-// Run after an intended change to the page format, then review the diff: `npx tsx scripts/regen-render-fixtures.ts`.
+// Rewrites test/fixtures/render/<case>/expected.md from each case's article.json and context.json, and
+// test/fixtures/sanitize/<case>/output.html from input.html. Run after an intended change to the page format
+// or the sanitiser, then review the diff: `npx tsx scripts/regen-render-fixtures.ts`.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fromHtml } from 'hast-util-from-html';
+import { toHtml } from 'hast-util-to-html';
 import { mirrorSchema } from '../src/config/options.ts';
 import type { PageContext } from '../src/pipeline/render/index.ts';
 import { renderPage } from '../src/pipeline/render/index.ts';
+import { sanitizeBody } from '../src/pipeline/transform/sanitize.ts';
 import type { Article } from '../src/pipeline/types.ts';
 
 export const RENDER_FIXTURES = join('test', 'fixtures', 'render');
+export const SANITIZE_FIXTURES = join('test', 'fixtures', 'sanitize');
 
 /** One golden case: the article and context as stored, and the page they render to. */
 export function loadRenderCase(name: string): { article: Article; context: PageContext } {
@@ -20,7 +25,21 @@ export function loadRenderCase(name: string): { article: Article; context: PageC
 }
 
 export function renderCaseNames(): string[] {
-  return readdirSync(RENDER_FIXTURES, { withFileTypes: true })
+  return caseNames(RENDER_FIXTURES);
+}
+
+export function sanitizeCaseNames(): string[] {
+  return caseNames(SANITIZE_FIXTURES);
+}
+
+/** input.html of a sanitiser case, through the transform's sanitising step, as HTML. */
+export function sanitizeCase(name: string): string {
+  const input = readFileSync(join(SANITIZE_FIXTURES, name, 'input.html'), 'utf8');
+  return `${toHtml(sanitizeBody(fromHtml(input, { fragment: true })))}\n`;
+}
+
+function caseNames(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
     .sort();
@@ -31,5 +50,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const { article, context } = loadRenderCase(name);
     writeFileSync(join(RENDER_FIXTURES, name, 'expected.md'), renderPage(article, context));
     console.log(`wrote ${join(RENDER_FIXTURES, name, 'expected.md')}`);
+  }
+  for (const name of sanitizeCaseNames()) {
+    writeFileSync(join(SANITIZE_FIXTURES, name, 'output.html'), sanitizeCase(name));
+    console.log(`wrote ${join(SANITIZE_FIXTURES, name, 'output.html')}`);
   }
 }

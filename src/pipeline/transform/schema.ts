@@ -3,7 +3,7 @@
 // (GitHub allows task-list checkboxes only from its own Markdown, never from article HTML).
 import { defaultSchema, type Schema } from 'hast-util-sanitize';
 
-/** Elements removed together with everything inside them. */
+/** Elements removed together with everything inside them (others GitHub lacks, like <math>, keep their text). */
 const STRIPPED_WITH_CONTENT = [
   'script',
   'style',
@@ -13,7 +13,6 @@ const STRIPPED_WITH_CONTENT = [
   'object',
   'embed',
   'svg',
-  'math',
   'textarea',
   'select',
   'button',
