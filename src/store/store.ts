@@ -325,7 +325,9 @@ export interface Store {
   // --- housekeeping ---------------------------------------------------------------------------------------------
   /**
    * Runs `fn` atomically: every store call made inside it (through this store, awaited or not) commits together, or
-   * none does when it throws. Other callers wait until it ends. May nest (the inner one is a savepoint).
+   * none does when it throws. Other callers wait until it ends, so `fn` must not wait for work that calls the store
+   * from outside it (that would never finish). May nest (the inner one is a savepoint); do not run nested ones in
+   * parallel.
    */
   transaction<T>(fn: () => Promise<T> | T): Promise<T>;
   /** Schema version of the open store (the number of migrations applied). */
