@@ -121,12 +121,12 @@ export function extractArticle(html: string, options: ExtractOptions): Extracted
   const rules = options.rules;
 
   // Read everything from the untouched page first: remove rules may name the header holding the title.
-  const firstPass = readMetadata(document, { baseUrl });
+  const firstPass = readMetadata(document, { baseUrl, pageUrl: options.url });
   const ruleValues: RuleValues = rules
     ? readRuleValues(document, rules, baseUrl, firstPass.offset)
     : { misses: [] };
   const metadata = ruleValues.titleElement
-    ? readMetadata(document, { baseUrl, titleElement: ruleValues.titleElement })
+    ? readMetadata(document, { baseUrl, pageUrl: options.url, titleElement: ruleValues.titleElement })
     : firstPass;
 
   const removeMisses = rules?.remove ? applyRemoveRules(document, rules.remove) : [];
@@ -162,7 +162,7 @@ export function extractArticle(html: string, options: ExtractOptions): Extracted
     (leadImage ? figcaptionOf(document, leadImage.src) : undefined);
 
   const author = ruleValues.author ?? metadata.author ?? generic?.author;
-  const published = ruleValues.published ?? metadata.published ?? generic?.published;
+  const published = ruleValues.published ?? metadata.published ?? generic?.published ?? metadata.urlDate;
   const lang = metadata.lang ?? options.lang ?? guessLang(`${title}\n${hastText(body)}`);
   const ruleMisses: string[] = [];
   if (rules?.body && !useRules) ruleMisses.push('body');

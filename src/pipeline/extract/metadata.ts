@@ -17,6 +17,8 @@ export interface PageMetadata {
   canonicalUrl?: string;
   leadImage?: ImageRef;
   siteName?: string;
+  /** The day the page URL names: a last resort for `published`, after anything the page itself says. */
+  urlDate?: string;
   /** Time-zone offset the page uses in its machine-readable dates ('+08:00'), for dates it prints without one. */
   offset?: string;
 }
@@ -24,6 +26,8 @@ export interface PageMetadata {
 export interface MetadataOptions {
   /** Absolute base URL of the page (after <base href>). */
   baseUrl: string;
+  /** The page's own URL: its path often carries the publication day ('/2023/10/18/', '/20231018/'). */
+  pageUrl?: string;
   /** The title element if known (e.g. from a site rule); otherwise the first <h1>. */
   titleElement?: Element;
 }
@@ -74,6 +78,9 @@ const BLOCK_ELEMENTS = new Set([
   'tr',
   'ul',
 ]);
+/** Author values that are URLs, e-mail addresses, ids or the credits of the publishing software. */
+const NOT_A_NAME =
+  /^https?:|^\/\/|www\.|@.*\.|\d{3,}|\b(?:Discuz|Comsenz|PHPWind|DedeCMS|WordPress|Joomla|Drupal)\b/i;
 /** Bylines printed near the title, most specific first; group 1 is the name. */
 const BYLINE_PATTERNS = [
   /(?:作者|撰文|文)\s*[：:／/]\s*([^\s|｜,，;；/（）()【】\]]{1,20})/,
@@ -95,7 +102,7 @@ export function cleanAuthor(raw: string | undefined): string | undefined {
     .replace(/\s*[|｜,，;；]$/, '')
     .trim();
   if (/^(?:and|&)\s|\s(?:and|&)$/i.test(name)) name = name.replace(/^(?:and|&)\s+|\s+(?:and|&)$/gi, '');
-  if (!name || name.length > MAX_AUTHOR_CHARS || /^https?:|^\/\/|www\.|@.*\./i.test(name)) return undefined;
+  if (!name || name.length > MAX_AUTHOR_CHARS || NOT_A_NAME.test(name)) return undefined;
   return name;
 }
 
@@ -238,6 +245,8 @@ export function readMetadata(document: Document, options: MetadataOptions): Page
   );
   const visibleDate = published ? undefined : findVisibleDate(nearTitle, offset);
   if (published ?? visibleDate) metadata.published = published ?? visibleDate;
+  const urlDate = options.pageUrl ? dateInUrl(options.pageUrl) : undefined;
+  if (urlDate) metadata.urlDate = urlDate;
 
   const relAuthor = elements.find(
     (element) => element.name === 'a' && /\bauthor\b/i.test(element.attribs.rel ?? ''),
@@ -286,6 +295,20 @@ export function readMetadata(document: Document, options: MetadataOptions): Page
     }
   }
   return metadata;
+}
+
+/** The day a URL path names ('/2023/10/18/', '/2023-10-18/', '/20231018/'), as 'YYYY-MM-DD'. */
+export function dateInUrl(pageUrl: string): string | undefined {
+  let path: string;
+  try {
+    path = new URL(pageUrl).pathname;
+  } catch {
+    return undefined;
+  }
+  const match =
+    /(?:^|\/)(\d{4})[/-](\d{1,2})[/-](\d{1,2})(?=[/_.-]|$)/.exec(path) ??
+    /(?:^|[/_-])(\d{4})(\d{2})(\d{2})(?=[/_.-]|$)/.exec(path);
+  return match ? normalizeDate(`${match[1]}-${match[2]}-${match[3]}`) : undefined;
 }
 
 /** Absolute http(s) URL of `value` against `baseUrl`, else undefined. */

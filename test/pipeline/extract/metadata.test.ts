@@ -5,6 +5,7 @@ import {
   bylineIn,
   cleanAuthor,
   cleanTitle,
+  dateInUrl,
   guessLang,
   normalizeLang,
   readMetadata,
@@ -96,6 +97,24 @@ describe('published', () => {
     assert.equal(read('<div>今天是2023年10月18日</div><h1>T</h1><p>正文</p>').published, undefined);
   });
 
+  test('the day in the page URL is kept apart, as a last resort', () => {
+    assert.equal(dateInUrl('https://n.example/news/2023/10/18/bridge.html'), '2023-10-18');
+    assert.equal(dateInUrl('https://n.example/sm/2005-03-21/244339.shtml'), '2005-03-21');
+    assert.equal(dateInUrl('https://n.example/a/20231018/12345.html'), '2023-10-18');
+    assert.equal(dateInUrl('https://n.example/a/12345678901.html'), undefined);
+    assert.equal(
+      dateInUrl('https://n.example/gb/23/10/18/n1.htm'),
+      undefined,
+      'two-digit years are ambiguous',
+    );
+    const metadata = readMetadata(parseHtml('<p>x</p>'), {
+      baseUrl: BASE,
+      pageUrl: 'https://n.example/2023/10/18/x',
+    });
+    assert.equal(metadata.published, undefined);
+    assert.equal(metadata.urlDate, '2023-10-18');
+  });
+
   test('broken JSON-LD is skipped', () => {
     const html =
       '<script type="application/ld+json">{"@type": "NewsArticle", broken</script><h1>T</h1><p>Oct 18, 2023</p>';
@@ -140,6 +159,8 @@ describe('author', () => {
     assert.equal(cleanAuthor('https://www.facebook.com/someone'), undefined);
     assert.equal(cleanAuthor('x'.repeat(80)), undefined);
     assert.equal(cleanAuthor('  '), undefined);
+    assert.equal(cleanAuthor('L_104485'), undefined);
+    assert.equal(cleanAuthor('Discuz! Team and Comsenz UI Team'), undefined);
   });
 });
 
