@@ -9,7 +9,7 @@
 //    read like prose;
 // 4. prune inside: link lists, boilerplate lines, furniture blocks, the title heading.
 // See docs/extraction.md for the reasoning and the benchmark figures.
-import type { Document, Element } from 'domhandler';
+import type { AnyNode, Document, Element } from 'domhandler';
 import type { HastRoot, ImageRef } from '../../types.ts';
 import { domToHast } from '../dom.ts';
 import { accountFurniture, findFurniture, removeFurniture, removeJunk } from './clean.ts';
@@ -31,6 +31,11 @@ export interface GenericExtraction {
 /** Below this text weight (about 100 words) a selection made without the furniture blocks is double-checked. */
 const RETRY_BELOW_WEIGHT = 600;
 
+/** A table cell chosen as the article is layout: its content is the article, the cell is not. */
+function unwrapLayoutCell(node: Element): AnyNode[] {
+  return node.name === 'td' || node.name === 'th' ? node.children : [node];
+}
+
 /** Returns null when the page does not look like an article. May remove nodes from `document`. */
 export function extractGeneric(document: Document, url: string): GenericExtraction | null {
   const { pageTitle, stats } = removeJunk(document);
@@ -50,7 +55,7 @@ export function extractGeneric(document: Document, url: string): GenericExtracti
   const nodes: Element[] = pruneContent(selection.nodes, metadata.titleHeading, stats);
   if (nodes.length === 0) return null;
   return {
-    body: domToHast(nodes),
+    body: domToHast(nodes.flatMap(unwrapLayoutCell)),
     ...(metadata.title ? { title: metadata.title } : {}),
     ...(metadata.author ? { author: metadata.author } : {}),
     ...(metadata.published ? { published: metadata.published } : {}),

@@ -41,7 +41,9 @@ export function findMetadata(
     const parts = pageTitle.split(/\s+[-|_–—]\s+|_|｜|\|/).map((part) => part.trim());
     metadata.title = parts.reduce((a, b) => (b.length > a.length ? b : a), '');
   }
-  const window = headerText(heading ?? content[0], content);
+  const window = heading
+    ? headerText(heading, content)
+    : `${precedingText(content[0])} ${headerText(content[0], content)}`;
   const date = parseDate(window);
   if (date) metadata.published = date;
   const author = window.match(CJK_AUTHOR)?.[1] ?? window.match(LATIN_AUTHOR)?.[1];
@@ -114,6 +116,28 @@ function headerText(start: Element | undefined, content: Element[]): string {
   }
   if (!text && content[0]) text = textContent(content[0]).slice(0, HEADER_WINDOW_CHARS);
   return squash(text);
+}
+
+/** Characters of text before the article searched for a dateline when no title heading marks its start. */
+const PRECEDING_WINDOW_CHARS = 300;
+
+/** Text just before `node` in document order (earlier siblings, then the parents' earlier siblings). */
+function precedingText(node: Element | undefined): string {
+  const parts: string[] = [];
+  let length = 0;
+  for (
+    let current: AnyNode | null = node ?? null;
+    current && length < PRECEDING_WINDOW_CHARS;
+    current = current.parent
+  ) {
+    for (let sibling = current.prev; sibling && length < PRECEDING_WINDOW_CHARS; sibling = sibling.prev) {
+      const text = squash(isText(sibling) ? sibling.data : isTag(sibling) ? textContent(sibling) : '');
+      if (!text) continue;
+      parts.unshift(text);
+      length += text.length;
+    }
+  }
+  return parts.join(' ').slice(-PRECEDING_WINDOW_CHARS);
 }
 
 function parseDate(text: string): string | undefined {

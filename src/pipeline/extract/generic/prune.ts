@@ -1,5 +1,5 @@
 // Second pass, inside the chosen container only: remove what sits in the article's box but is not the article.
-import { type Element, isTag, isText } from 'domhandler';
+import { type ChildNode, type Element, isTag, isText, type Text } from 'domhandler';
 import { removeElement, textContent } from 'domutils';
 import { classAndId } from './clean.ts';
 import { BOILERPLATE_ATTR, BOILERPLATE_LINE, KEEP_ATTR } from './patterns.ts';
@@ -60,13 +60,16 @@ export function pruneContent(
     1,
     nodes.reduce((sum, node) => sum + textWeight(stats.get(node) ?? emptyStats()), 0),
   );
-  const doomed: Element[] = [];
+  const doomed: ChildNode[] = [];
   const visit = (node: Element, isRoot: boolean): void => {
     if (node === titleHeading || (!isRoot && shouldRemove(node, stats, total))) {
       doomed.push(node);
       return;
     }
-    for (const child of node.children) if (isTag(child)) visit(child, false);
+    for (const child of node.children) {
+      if (isTag(child)) visit(child, false);
+      else if (isText(child) && isBoilerplateTextLine(child)) doomed.push(child);
+    }
   };
   const kept: Element[] = [];
   for (const node of nodes) {
@@ -76,6 +79,7 @@ export function pruneContent(
   }
   for (const node of doomed) removeElement(node);
   dropTrailingHeadings(kept);
+  for (const node of kept) dropTrailingBreaks(node);
   return kept.filter((node) => textContent(node).trim() || hasImage(node));
 }
 
@@ -110,6 +114,48 @@ function shouldRemove(node: Element, stats: Map<Element, TextStats>, total: numb
     }
   }
   return false;
+}
+
+/** A run of text set off by <br> on both sides (old layouts write paragraphs that way) that is a boilerplate line. */
+function isBoilerplateTextLine(text: Text): boolean {
+  const line = text.data.replace(/\s+/g, ' ').trim();
+  if (!line || line.length > MAX_BOILERPLATE_LINE_CHARS) return false;
+  if (!isLineBreak(text.prev) || !isLineBreak(text.next)) return false;
+  return BOILERPLATE_LINE.test(line);
+}
+
+function isLineBreak(node: ChildNode | null): boolean {
+  return node === null || (isTag(node) && (node.name === 'br' || BLOCK_BOUNDARY.has(node.name)));
+}
+
+/** Block elements next to a text run end its line as a <br> would. */
+const BLOCK_BOUNDARY = new Set([
+  'p',
+  'div',
+  'table',
+  'ul',
+  'ol',
+  'hr',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'blockquote',
+]);
+
+/** Line breaks left at the end of a block (often before a removed "editor:" line) would render as empty lines. */
+function dropTrailingBreaks(node: Element): void {
+  for (let index = node.children.length - 1; index >= 0; index--) {
+    const child = node.children[index];
+    if (isText(child) && !child.data.trim()) continue;
+    if (isTag(child) && child.name === 'br') {
+      removeElement(child);
+      continue;
+    }
+    if (isTag(child) && !HEADING_TAGS.has(child.name)) dropTrailingBreaks(child);
+    return;
+  }
 }
 
 function hasImage(node: Element): boolean {

@@ -223,7 +223,12 @@ function widen(best: Element, bestScore: number, scores: Map<Element, number>): 
   }
   // A container that is its parent's only element child adds nothing; the parent may carry siblings' context.
   let parent = parentElement(chosen);
-  while (parent && parent.name !== 'body' && parent.children.filter(isTag).length === 1) {
+  while (
+    parent &&
+    parent.name !== 'body' &&
+    !LAYOUT_CELLS.has(chosen.name) &&
+    parent.children.filter(isTag).length === 1
+  ) {
     chosen = parent;
     parent = parentElement(chosen);
   }
@@ -272,6 +277,9 @@ function climb(best: Element, stats: Map<Element, TextStats>): Element {
   }
   return chosen;
 }
+
+/** Table cells and rows used for layout: climbing out of them would turn the article into a table. */
+const LAYOUT_CELLS = new Set(['td', 'th', 'tr', 'tbody', 'thead', 'tfoot']);
 
 function contains(ancestor: Element, node: Element): boolean {
   for (let current: Element | null = node; current; current = parentElement(current)) {
