@@ -5,7 +5,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createLogger, type Logger } from '../../src/internal/log.ts';
-import { type RunningServer, type ServeOptions, startServer } from '../../src/server/index.ts';
+import { dayBefore, type RunningServer, type ServeOptions, startServer } from '../../src/server/index.ts';
 import { openSqliteStore, type Store } from '../../src/store/index.ts';
 
 export const COUNTER_URL = 'https://counter.example.org/epoch-news/{path}';
@@ -128,4 +128,25 @@ export function rawGet(
   const lines = [`GET ${target} HTTP/1.1`, 'Host: 127.0.0.1', 'Connection: close'];
   for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
   return rawRequest(port, `${lines.join('\r\n')}\r\n\r\n`);
+}
+
+/** A fixed clock: windows and the chart do not depend on when the test runs. */
+export const NOW = new Date('2024-05-20T12:00:00Z');
+
+/** Seeds three articles with views on known days around NOW, and 1,000 views outside every window. */
+export async function seedViews(store: Store): Promise<void> {
+  const a = await seedArticle(store, { id: 'n1', channel: 'world', title: 'World <one> & "quoted"' });
+  const b = await seedArticle(store, { id: 'n2', channel: 'world', title: 'World two' });
+  const c = await seedArticle(store, { id: 'n3', channel: 'china', title: '中国 三' });
+  const day = (n: number) => dayBefore(NOW, n);
+  await store.addViews([
+    { path: a, day: day(0), count: 5 },
+    { path: b, day: day(0), count: 2 },
+    { path: a, day: day(3), count: 10 },
+    { path: c, day: day(3), count: 20 },
+    { path: b, day: day(10), count: 40 },
+    { path: c, day: day(29), count: 7 },
+    // Outside every window.
+    { path: a, day: day(40), count: 1000 },
+  ]);
 }
