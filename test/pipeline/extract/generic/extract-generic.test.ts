@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { toHtml } from 'hast-util-to-html';
+import { parseHtml } from '../../../../src/pipeline/extract/dom.ts';
+import { extractGeneric } from '../../../../src/pipeline/extract/generic/index.ts';
+
+const URL = 'https://news.example.org/2024/03/story.html';
+
+function extract(html: string) {
+  const result = extractGeneric(parseHtml(html), URL);
+  return result ? { ...result, html: toHtml(result.body) } : null;
+}
+
+const prose = (topic: string, count: number) =>
+  Array.from(
+    { length: count },
+    (_, i) =>
+      `<p>Paragraph ${i + 1} about ${topic}, written as a full sentence with commas, clauses, and enough words to read like prose.</p>`,
+  ).join('\n');
+
+const linkList = (count: number) =>
+  `<ul>${Array.from({ length: count }, (_, i) => `<li><a href="/s/${i}">Teaser headline number ${i}</a></li>`).join('')}</ul>`;
+
+describe('extractGeneric', () => {
+  test('picks the article over navigation, sidebar and footer', () => {
+    const result = extract(`<html><body>
+      <nav>${linkList(8)}</nav>
+      <div class="content"><h1>Ferry returns</h1>${prose('the ferry', 6)}</div>
+      <div class="sidebar"><p>Most read today, a list of other things, with commas, to look busy.</p>${linkList(6)}</div>
+      <footer><p>© 2024 Example News, all rights reserved.</p></footer>
+    </body></html>`);
+    assert.ok(result);
+    assert.match(result.html, /Paragraph 6 about the ferry/);
+    assert.doesNotMatch(result.html, /Teaser headline|Most read|rights reserved/);
+    assert.equal(result.title, 'Ferry returns');
+    assert.doesNotMatch(result.html, /<h1/, 'the title heading is not repeated in the body');
+  });
+
+  test('prunes share bars, captions, ad labels and related links inside the article box', () => {
+    const result = extract(`<html><body><article>
+      <div class="share-tools"><a href="#">Share on Facebook</a></div>
+      <figure><img src="/a.jpg" alt="A"><figcaption>The pier at dawn. Photo: someone</figcaption></figure>
+      ${prose('the pier', 3)}
+      <p>Advertisement</p>
+      ${prose('the harbour', 3)}
+      <div class="related-links"><h3>Related</h3>${linkList(3)}</div>
+    </article></body></html>`);
+    assert.ok(result);
+    assert.doesNotMatch(result.html, /Share on|Photo: someone|Advertisement|Teaser|Related/);
+    assert.match(result.html, /<img src="\/a.jpg"/, 'images in the article stay');
+    assert.deepEqual(result.leadImage, { src: 'https://news.example.org/a.jpg', alt: 'A' });
+    assert.equal(result.caption, 'The pier at dawn. Photo: someone');
+  });
+
+  test('keeps headings, lists, blockquotes and tables that sit inside the article', () => {
+    const result = extract(`<html><body><div class="post-body">${prose('tides', 3)}
+      <h2>Timetable</h2><ul><li>Mornings every half hour, weekdays only.</li><li>Evenings every hour, all week.</li></ul>
+      <blockquote><p>“We listened to the people who use this boat,” the manager said.</p></blockquote>
+      <table><tr><th>Stop</th><th>Time</th></tr><tr><td>North pier</td><td>6.40</td></tr></table>
+      ${prose('fares', 2)}</div></body></html>`);
+    assert.ok(result);
+    for (const piece of [/<h2>Timetable/, /<li>Mornings/, /<blockquote>/, /<td>North pier/])
+      assert.match(result.html, piece);
+  });
+
+  test('Chinese text in a layout table cell, split by <br>, with byline and editor line', () => {
+    const paragraph = (n: number) =>
+      `　　第${n}段，这是一个完整的中文句子，包含逗号和句号，用来模拟新闻正文的内容。记者在现场看到，村民们正在忙碌。<br><br>`;
+    const result = extract(`<html><body>
+      <table><tr><td><a href="/">首页</a> | <a href="/news">新闻</a> | <a href="/bbs">论坛</a></td></tr></table>
+      <table><tr><td class="left"><a href="/1">热点一</a><br><a href="/2">热点二</a></td>
+      <td><table><tr><td><b>山区小学新建图书室</b></td></tr>
+      <tr><td>作者：李明　2005年7月3日 10:20</td></tr>
+      <tr><td>${paragraph(1)}${paragraph(2)}${paragraph(3)}　　责任编辑：王芳<br></td></tr></table></td></tr></table>
+    </body></html>`);
+    assert.ok(result);
+    assert.match(result.html, /第1段/);
+    assert.match(result.html, /第3段/);
+    assert.doesNotMatch(result.html, /责任编辑|首页|热点/);
+    assert.doesNotMatch(result.html, /<t[dr]\b/, 'the layout cell is unwrapped');
+    assert.equal(result.author, '李明');
+    assert.equal(result.published, '2005-07-03T10:20:00');
+  });
+
+  test('joins an article split into sibling chunks with an ad between them', () => {
+    const result = extract(`<html><body><div class="chunks">
+      <div class="grid"><div class="chunk">${prose('the flood', 2)}</div></div>
+      <div class="grid"><div class="ad-slot">Sponsored</div></div>
+      <div class="grid"><div class="chunk">${prose('the rebuild', 4)}</div></div>
+    </div></body></html>`);
+    assert.ok(result);
+    assert.match(result.html, /about the flood/);
+    assert.match(result.html, /about the rebuild/);
+    assert.doesNotMatch(result.html, /Sponsored/);
+  });
+
+  test('finds an article that the page put in a box named like furniture', () => {
+    const result = extract(`<html><body><ul class="nav tree"><li><a href="/">Home</a></li>
+      <div class="col">${prose('a burglary', 3)}</div></ul></body></html>`);
+    assert.ok(result);
+    assert.match(result.html, /about a burglary/);
+  });
+
+  test('returns null for index pages, error pages and empty pages', () => {
+    assert.equal(extract(`<html><body><h1>Sport</h1>${linkList(30)}</body></html>`), null);
+    assert.equal(extract('<html><body><h1>404</h1><p>Page not found.</p></body></html>'), null);
+    assert.equal(extract(''), null);
+  });
+
+  test('never returns scripts, styles or hidden elements', () => {
+    const result = extract(`<html><body><article>${prose('cats', 4)}
+      <script>var secret = 1;</script><style>p{}</style><div style="display:none">hidden words</div>
+      <p hidden>also hidden</p></article></body></html>`);
+    assert.ok(result);
+    assert.doesNotMatch(result.html, /secret|hidden words|also hidden|<style/);
+  });
+});
