@@ -95,6 +95,10 @@ export async function runMirror(options: RunOptions): Promise<RunSummary> {
     for (const fixed of await git.recoverInterruptedState()) log.warn(`recovered: ${fixed}`);
     const removedTemp = await removeTempFiles(mirrorDir);
     if (removedTemp > 0) log.warn(`removed ${removedTemp} temporary file(s) left by an interrupted run`);
+    for (const unfinished of await store.unfinishedRuns()) {
+      log.warn(`run ${unfinished.id} did not finish; its work is completed by this run`);
+      await store.abandonRun(unfinished.id, startedAt.toISOString());
+    }
     const runId = await store.startRun(startedAt.toISOString());
 
     // 1. sources: what each channel lists now, merged so an article in several channels is one article.
@@ -326,6 +330,8 @@ interface ProcessContext {
 interface Processed {
   /** Articles (siteId/id keys) whose page must be (re)rendered. */
   renderedKeys: Array<{ siteId: string; id: string }>;
+  /** The same keys as 'siteId/id', to queue each page once. */
+  renderQueued: Set<string>;
   /** Channels whose indexes changed. */
   changedChannels: Set<string>;
   /** Asset files fetched this run. */
@@ -337,7 +343,12 @@ async function processArticles(
   context: ProcessContext,
 ): Promise<Processed> {
   const { store, summary, log } = context;
-  const processed: Processed = { renderedKeys: [], changedChannels: new Set(), assets: [] };
+  const processed: Processed = {
+    renderedKeys: [],
+    renderQueued: new Set(),
+    changedChannels: new Set(),
+    assets: [],
+  };
 
   // Memberships of articles already mirrored: a new channel listing an old article is an index change only.
   for (const { article, channels } of plan.memberships) {
@@ -345,6 +356,16 @@ async function processArticles(
       if (await store.addMembership(article.siteId, article.id, channelId, context.now().toISOString())) {
         processed.changedChannels.add(channelId);
       }
+    }
+  }
+
+  // Images that failed before: mirrored now, the pages showing them are rendered again with the picture.
+  if (context.config.mirror.images === 'mirror') {
+    for (const failure of (await store.listFailedImages()).slice(0, MAX_IMAGE_RETRIES_PER_RUN)) {
+      const result = await mirrorOneImage(failure.src, context);
+      if (!result?.file) continue;
+      processed.assets.push(result.file);
+      for (const key of await store.articlesReferencing(failure.src, 'image')) addRender(processed, key);
     }
   }
 
@@ -383,13 +404,24 @@ async function processArticles(
   );
   // Articles an interrupted run stored but never rendered and committed.
   for (const key of await store.listUnrendered()) {
-    if (!processed.renderedKeys.some((k) => k.siteId === key.siteId && k.id === key.id)) {
-      processed.renderedKeys.push(key);
+    if (addRender(processed, key)) {
       for (const channelId of await store.channelsOf(key.siteId, key.id))
         processed.changedChannels.add(channelId);
     }
   }
   return processed;
+}
+
+/** Images that failed in earlier runs, tried again per run: bounded so a dead image host cannot stall a run. */
+const MAX_IMAGE_RETRIES_PER_RUN = 100;
+
+/** Queues an article's page for rendering; false when it already was. */
+function addRender(processed: Processed, key: { siteId: string; id: string }): boolean {
+  const name = `${key.siteId}/${key.id}`;
+  if (processed.renderQueued.has(name)) return false;
+  processed.renderQueued.add(name);
+  processed.renderedKeys.push({ siteId: key.siteId, id: key.id });
+  return true;
 }
 
 async function mirrorOneArticle(
@@ -479,6 +511,10 @@ async function mirrorOneArticle(
     updatedAt: now,
   });
   for (const alias of [url, ...aliases]) await store.addArticleUrl(alias, site.id, id);
+  const linkedUrls = collectLinkUrls(extracted.body)
+    .map((href) => normalizeArticleUrl(href))
+    .filter((href): href is string => href !== null);
+  await store.saveArticleRefs(site.id, id, { images: collectImageUrls(extracted), links: linkedUrls });
   await store.saveValidators(url, { etag: page.etag, lastModified: page.lastModified, contentHash });
   await store.saveSourceSignal(url, planned.signal);
   await store.clearFailure(url);
@@ -486,8 +522,14 @@ async function mirrorOneArticle(
   for (const channelId of channels) {
     if (await store.addMembership(site.id, id, channelId, now)) processed.changedChannels.add(channelId);
   }
+  if (outcome === 'new' && config.mirror.links === 'mirror') {
+    // Pages that linked here showed plain text; now they can link to this page.
+    for (const alias of [url, ...aliases]) {
+      for (const key of await store.articlesReferencing(alias, 'link')) addRender(processed, key);
+    }
+  }
   if (outcome !== 'unchanged') {
-    processed.renderedKeys.push({ siteId: site.id, id });
+    addRender(processed, { siteId: site.id, id });
     // A changed title shows in every index listing the article.
     for (const channelId of await store.channelsOf(site.id, id)) processed.changedChannels.add(channelId);
   }
@@ -538,7 +580,8 @@ async function renderChanges(
   now: Date,
   log: Logger,
 ): Promise<OutputFile[]> {
-  const files: OutputFile[] = [...processed.assets];
+  // Assets are content-addressed: two image URLs with the same bytes give one file, written once.
+  const files: OutputFile[] = [...new Map(processed.assets.map((file) => [file.path, file])).values()];
   if (
     processed.renderedKeys.length === 0 &&
     processed.changedChannels.size === 0 &&

@@ -191,6 +191,20 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    name: 'what each article page shows from elsewhere: its images and the links in its body',
+    // Reverse lookups for re-rendering: when an image that failed is mirrored at last, or an article that other pages
+    // link to is mirrored, the pages showing it are rendered again (a relative link instead of plain text).
+    up: `
+      CREATE TABLE article_refs (
+        url TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('image', 'link')),
+        article_key INTEGER NOT NULL REFERENCES articles (key) ON DELETE CASCADE,
+        PRIMARY KEY (url, kind, article_key)
+      ) WITHOUT ROWID;
+      CREATE INDEX article_refs_by_article ON article_refs (article_key);
+    `,
+  },
 ];
 
 /** The schema version this code writes: the number of migrations it knows. */

@@ -4,6 +4,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { articleRefQueries } from './article-refs.ts';
 import { articleQueries } from './articles.ts';
 import { channelQueries } from './channels.ts';
 import { StoreError, toStoreError } from './errors.ts';
@@ -17,6 +18,7 @@ import { sourceSignalQueries } from './source-signals.ts';
 import type {
   ArticleKey,
   ArticleRecord,
+  ArticleRefs,
   FailureInput,
   FetchValidators,
   ImageInput,
@@ -24,6 +26,7 @@ import type {
   ListFailuresOptions,
   PageOptions,
   PushAttempt,
+  RefKind,
   RunSummary,
   SourceSignal,
   Store,
@@ -79,6 +82,7 @@ function queriesOf(db: Database.Database) {
     ...articleQueries(db),
     ...channelQueries(db),
     ...sourceSignalQueries(db),
+    ...articleRefQueries(db),
     ...fetchCacheQueries(db),
     ...failureQueries(db),
     ...runQueries(db),
@@ -172,6 +176,12 @@ class SqliteStore implements Store {
   }
   listUnrendered() {
     return this.#call('listing pages to render', (q) => q.listUnrendered());
+  }
+  saveArticleRefs(siteId: string, id: string, refs: ArticleRefs) {
+    return this.#call(`recording what ${siteId}/${id} shows`, (q) => q.saveArticleRefs(siteId, id, refs));
+  }
+  articlesReferencing(url: string, kind: RefKind) {
+    return this.#call(`finding pages showing ${url}`, (q) => q.articlesReferencing(url, kind));
   }
   getSourceSignal(url: string) {
     return this.#call(`reading what the listing said of ${url}`, (q) => q.getSourceSignal(url));

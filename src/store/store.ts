@@ -49,6 +49,14 @@ export interface SourceSignal {
   published?: string;
 }
 
+export type RefKind = 'image' | 'link';
+
+/** Absolute image sources and normalised link targets of one article's page. */
+export interface ArticleRefs {
+  images: string[];
+  links: string[];
+}
+
 /** What `saveArticle` did: stored a new article, changed a stored one, or found nothing to change. */
 export type SaveResult = 'new' | 'updated' | 'unchanged';
 
@@ -259,6 +267,12 @@ export interface Store {
   markRendered(keys: ArticleKey[]): Promise<void>;
   /** Articles saved as new or updated whose pages were not yet marked rendered, in first-seen order. */
   listUnrendered(): Promise<ArticleKey[]>;
+
+  // --- what each page shows from elsewhere ------------------------------------------------------------------------
+  /** Replaces the images and link targets recorded for an article's page. */
+  saveArticleRefs(siteId: string, id: string, refs: ArticleRefs): Promise<void>;
+  /** Articles whose page shows this image (kind 'image') or links to this URL (kind 'link'). */
+  articlesReferencing(url: string, kind: RefKind): Promise<ArticleKey[]>;
 
   // --- what listings said of each URL -----------------------------------------------------------------------------
   getSourceSignal(url: string): Promise<SourceSignal | undefined>;
