@@ -4,9 +4,12 @@ import type { PhrasingContent, RootContent, Table } from 'mdast';
 import { gfmToMarkdown } from 'mdast-util-gfm';
 import { toMarkdown as mdastToMarkdown, type Options } from 'mdast-util-to-markdown';
 
-/** One Markdown style for the frame and the body: `-` bullets, `*` emphasis, fenced code, GFM tables. */
+/**
+ * One Markdown style for the frame and the body: `-` bullets, `*` emphasis, fenced code, GFM tables without
+ * column padding (padding cannot line up CJK text anyway, and one long new title would re-pad every row).
+ */
 export const MARKDOWN_OPTIONS: Options = {
-  extensions: [gfmToMarkdown()],
+  extensions: [gfmToMarkdown({ tablePipeAlign: false })],
   bullet: '-',
   emphasis: '*',
   strong: '*',

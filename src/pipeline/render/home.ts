@@ -5,6 +5,7 @@ import { heading, link, paragraph, separated, text } from './escape.ts';
 import { cacheBuster, entryTable, type IndexEntry, newestIndexPath } from './indexes.ts';
 import { renderNavBar } from './nav.ts';
 import { withQuery } from './paths.ts';
+import { inScript } from './script.ts';
 
 const HOME_PATH = 'README.md';
 /** "Newest articles", "all copies of this mirror", "Atom feed", "updated". */
@@ -20,23 +21,31 @@ export function renderHome(
   now: Date,
 ): string {
   const buster = cacheBuster(now);
+  const label = (value: string) => inScript(value, mirror.script);
   const lines = [heading(3, [text(mirror.title)]), '', '---', ''];
   const nav = renderNavBar(mirror.nav, HOME_PATH, buster);
   if (nav) lines.push(nav, '');
   if (channels.length > 0) {
     const channelLinks = channels.map((channel) =>
-      link(`${channel.title} (${channel.count})`, withQuery(newestIndexPath(channel.id), buster)),
+      link(`${label(channel.title)} (${channel.count})`, withQuery(newestIndexPath(channel.id), buster)),
     );
     lines.push(heading(4, separated(channelLinks)), '');
   }
   const titles = new Map(channels.map((channel) => [channel.id, channel.title]));
-  lines.push(heading(4, [text(NEWEST_HEADING)]), '');
-  lines.push(entryTable(newest.slice(0, mirror.homeSize), HOME_PATH, buster, titles), '');
+  lines.push(heading(4, [text(label(NEWEST_HEADING))]), '');
+  lines.push(entryTable(newest.slice(0, mirror.homeSize), HOME_PATH, buster, mirror.script, titles), '');
   const footer: PhrasingContent[] = separated([
-    link(MIRRORS_LABEL, withQuery('mirrors.md', buster)),
-    link(FEED_LABEL, 'feed.xml'),
+    link(label(MIRRORS_LABEL), withQuery('mirrors.md', buster)),
+    link(label(FEED_LABEL), 'feed.xml'),
   ]);
-  lines.push('---', '', paragraph(footer), '', paragraph([text(`${UPDATED_LABEL} ${utcMinute(now)}`)]), '');
+  lines.push(
+    '---',
+    '',
+    paragraph(footer),
+    '',
+    paragraph([text(`${label(UPDATED_LABEL)} ${utcMinute(now)}`)]),
+    '',
+  );
   return lines.join('\n');
 }
 

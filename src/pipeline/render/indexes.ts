@@ -3,10 +3,11 @@
 import { createHash } from 'node:crypto';
 import type { PhrasingContent } from 'mdast';
 import type { MirrorConfig } from '../../config/options.ts';
-import type { OutputFile } from '../types.ts';
+import type { OutputFile, ScriptPolicy } from '../types.ts';
 import { heading, link, paragraph, separated, table, text } from './escape.ts';
 import { renderNavBar } from './nav.ts';
 import { relativeLink, withQuery } from './paths.ts';
+import { inScript } from './script.ts';
 
 export interface IndexEntry {
   id: string;
@@ -20,6 +21,8 @@ export interface IndexEntry {
 
 /** Column headers of index tables: date, title. */
 const INDEX_COLUMNS = ['日期', '标题'];
+/** Column header for the channel, on the home page. */
+const CHANNEL_COLUMN = '频道';
 /** "Older articles:", "newest", "page n". */
 const OLDER_LABEL = '更早的文章：';
 const NEWEST_LABEL = '最新';
@@ -58,6 +61,7 @@ export function renderChannelIndexes(
   context: { mirror: MirrorConfig; now: Date },
 ): OutputFile[] {
   const { mirror } = context;
+  const label = (value: string) => inScript(value, mirror.script);
   const size = mirror.indexPageSize;
   const oldestFirst = [...entries].reverse();
   const archiveCount = entries.length > size ? Math.ceil((entries.length - size) / size) : 0;
@@ -74,12 +78,12 @@ export function renderChannelIndexes(
   files.push({
     path: newestPath,
     content: indexPage({
-      title: channel.title,
+      title: label(channel.title),
       path: newestPath,
       entries: entries.slice(0, size),
       query: buster,
       mirror,
-      footer: archiveLinks.length > 0 ? [text(OLDER_LABEL), ...separated(archiveLinks)] : [],
+      footer: archiveLinks.length > 0 ? [text(label(OLDER_LABEL)), ...separated(archiveLinks)] : [],
     }),
   });
 
@@ -98,7 +102,7 @@ export function renderChannelIndexes(
     files.push({
       path,
       content: indexPage({
-        title: `${channel.title}（${pageLabel(n)}）`,
+        title: label(`${channel.title}（${pageLabel(n)}）`),
         path,
         entries: pageEntries,
         query: stamp,
@@ -121,24 +125,31 @@ function indexPage(page: {
   const lines = [heading(3, [text(page.title)]), '', '---', ''];
   const nav = renderNavBar(page.mirror.nav, page.path, page.query);
   if (nav) lines.push(nav, '');
-  lines.push(entryTable(page.entries, page.path, page.query), '');
+  lines.push(entryTable(page.entries, page.path, page.query, page.mirror.script), '');
   if (page.footer.length > 0) lines.push('---', '', paragraph(page.footer), '');
   return lines.join('\n');
 }
 
-/** Titles newest first as a table of date and linked title; `fromFile` is the page holding the table. */
+/**
+ * Titles newest first as a table of date and linked title (and channel, when `channelTitles` is given);
+ * `fromFile` is the page holding the table. Titles follow the mirror's script.
+ */
 export function entryTable(
   entries: IndexEntry[],
   fromFile: string,
   query: string,
+  script: ScriptPolicy,
   channelTitles?: Map<string, string>,
 ): string {
-  if (entries.length === 0) return EMPTY_LABEL;
-  const header = channelTitles ? [INDEX_COLUMNS[0], '频道', INDEX_COLUMNS[1]] : INDEX_COLUMNS;
+  const label = (value: string) => inScript(value, script);
+  if (entries.length === 0) return label(EMPTY_LABEL);
+  const header = (channelTitles ? [INDEX_COLUMNS[0], CHANNEL_COLUMN, INDEX_COLUMNS[1]] : INDEX_COLUMNS).map(
+    label,
+  );
   const rows = entries.map((entry) => {
     const row: PhrasingContent[][] = [[text(dateOf(entry.published))]];
-    if (channelTitles) row.push([text(channelTitles.get(entry.channelId) ?? entry.channelId)]);
-    row.push([link(entry.title, withQuery(relativeLink(fromFile, entry.path), query))]);
+    if (channelTitles) row.push([text(label(channelTitles.get(entry.channelId) ?? entry.channelId))]);
+    row.push([link(label(entry.title), withQuery(relativeLink(fromFile, entry.path), query))]);
     return row;
   });
   return table(header, rows);

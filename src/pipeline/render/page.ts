@@ -7,6 +7,7 @@ import { escapeHtml, heading, isSafeUrl, oneLine, paragraph, text } from './esca
 import { toMarkdown } from './markdown.ts';
 import { renderNavBar } from './nav.ts';
 import { publicUrlOf } from './paths.ts';
+import { inScript } from './script.ts';
 
 export interface PageContext {
   mirror: MirrorConfig;
@@ -22,6 +23,7 @@ export const SHARE_LABEL = '手机上长按并复制下列链接或二维码分�
 
 export function renderPage(article: Article, context: PageContext): string {
   const { mirror, pagePath } = context;
+  const label = (value: string) => inScript(value, mirror.script);
   const lines: string[] = [heading(3, [text(article.title)]), '', '---', ''];
   const nav = renderNavBar(mirror.nav, pagePath, article.id);
   if (nav) lines.push(nav, '', '');
@@ -30,10 +32,10 @@ export function renderPage(article: Article, context: PageContext): string {
   const body = toMarkdown(article.body).trimEnd();
   if (body) lines.push(body, '', '');
   if (mirror.counter) lines.push(counterImage(mirror.counter, pagePath), '');
-  lines.push('---', '', ORIGINAL_LINK_LABEL + urlAsText(article.url));
+  lines.push('---', '', label(ORIGINAL_LINK_LABEL) + urlAsText(article.url));
   if (mirror.publicUrl) {
     const url = publicUrlOf(mirror.publicUrl, pagePath);
-    lines.push('', SHARE_LABEL, '', `<${url}>`, '', `![](${encodeURI(posix.basename(pagePath))}.png)`);
+    lines.push('', label(SHARE_LABEL), '', `<${url}>`, '', `![](${encodeURI(posix.basename(pagePath))}.png)`);
   }
   return lines.join('\n') + '\n';
 }

@@ -192,3 +192,23 @@ describe('home page', () => {
     assert.ok(channelCells.includes('国际 | 世界'));
   });
 });
+
+describe('script of the mirror', () => {
+  test('traditional: index titles, channel titles and labels are converted, links are not', () => {
+    const traditional = { ...mirror, script: 'traditional' as const };
+    const list: IndexEntry[] = [
+      { id: 'n1', title: '国家经济', path: 'pages/国家/n1.md', channelId: 'china' },
+    ];
+    const [file] = renderChannelIndexes({ id: 'china', title: '中国' }, list, {
+      mirror: traditional,
+      now: NOW,
+    });
+    const page = String(file.content);
+    assert.ok(page.startsWith('### 中國\n'));
+    assert.ok(page.includes('[國家經濟](../pages/国家/n1.md?10180905)'));
+    assert.ok(page.includes('| 日期 | 標題 |'));
+    const home = renderHome(traditional, [{ id: 'china', title: '中国', count: 1 }], list, NOW);
+    assert.ok(home.includes('#### 最新文章'));
+    assert.ok(home.includes('| 中國 | [國家經濟](pages/国家/n1.md?10180905) |'));
+  });
+});
