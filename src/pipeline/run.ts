@@ -2,6 +2,7 @@
 //   sources -> fetch -> extract -> transform -> render -> publish
 // This is the only module that wires stages together; each stage is a plain function over plain data.
 import { createHash } from 'node:crypto';
+import PQueue from 'p-queue';
 import type { LoadedConfig } from '../config/load.ts';
 import type { ChannelConfig, Config, SiteConfig } from '../config/options.ts';
 import { ExtractError, errorMessage, NewsmirrorError } from '../internal/errors.ts';
@@ -18,6 +19,7 @@ import { acquireMirrorLock } from './publish/lock.ts';
 import { removeTempFiles, writeFilesAtomic } from './publish/write-files.ts';
 import {
   type IndexEntry,
+  publicUrlOf,
   renderChannelCsv,
   renderChannelIndexes,
   renderFeed,
@@ -372,35 +374,40 @@ async function processArticles(
   let done = 0;
   const total = plan.work.length;
   context.options.onProgress?.(0, total);
+  // Articles start only as slots free up, so a stop signal (SIGTERM) leaves the ones not yet started to the next
+  // run instead of letting every queued article through the abort check at once.
+  const articleQueue = new PQueue({ concurrency: context.config.fetch.concurrency });
   await Promise.all(
-    plan.work.map(async (planned) => {
-      if (context.options.signal?.aborted) return;
-      try {
-        const outcome = await mirrorOneArticle(planned, context, processed);
-        if (outcome === 'new') summary.new++;
-        else if (outcome === 'updated') summary.updated++;
-        else summary.unchanged++;
-      } catch (error) {
-        const failure = toFailure(planned.url, error);
-        summary.failed++;
-        summary.failures.push(failure);
-        log.error(`article failed: ${failure.url}: ${failure.message}`, {
-          code: failure.code,
-          retryable: failure.retryable,
-        });
-        await store.recordFailure({
-          url: planned.url,
-          siteId: planned.site.id,
-          channelId: planned.channels[0],
-          code: failure.code,
-          message: failure.message,
-          retryable: failure.retryable,
-          at: context.now().toISOString(),
-        });
-      } finally {
-        context.options.onProgress?.(++done, total);
-      }
-    }),
+    plan.work.map((planned) =>
+      articleQueue.add(async () => {
+        if (context.options.signal?.aborted) return;
+        try {
+          const outcome = await mirrorOneArticle(planned, context, processed);
+          if (outcome === 'new') summary.new++;
+          else if (outcome === 'updated') summary.updated++;
+          else summary.unchanged++;
+        } catch (error) {
+          const failure = toFailure(planned.url, error);
+          summary.failed++;
+          summary.failures.push(failure);
+          log.error(`article failed: ${failure.url}: ${failure.message}`, {
+            code: failure.code,
+            retryable: failure.retryable,
+          });
+          await store.recordFailure({
+            url: planned.url,
+            siteId: planned.site.id,
+            channelId: planned.channels[0],
+            code: failure.code,
+            message: failure.message,
+            retryable: failure.retryable,
+            at: context.now().toISOString(),
+          });
+        } finally {
+          context.options.onProgress?.(++done, total);
+        }
+      }),
+    ),
   );
   // Articles an interrupted run stored but never rendered and committed.
   for (const key of await store.listUnrendered()) {
@@ -752,10 +759,6 @@ async function buildArticle(
     caption: transformed.caption,
     body: transformed.body,
   };
-}
-
-function publicUrlOf(publicUrl: string, path: string): string {
-  return new URL(path, publicUrl.endsWith('/') ? publicUrl : `${publicUrl}/`).href;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
