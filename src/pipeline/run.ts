@@ -123,7 +123,11 @@ export async function runMirror(options: RunOptions): Promise<RunSummary> {
     summary.commit = await git.commitAll(message);
     // Only now are the pages safely in git: an interrupted run before this point re-renders them next time.
     await store.markRendered(processed.renderedKeys);
-    for (const [url, validators] of discovery.validators) await store.saveValidators(url, validators);
+    // A stopped run left listed articles unstarted: without the validators the next run reads the listings
+    // again (a 304 would hide those articles until the listing changes).
+    if (!options.signal?.aborted) {
+      for (const [url, validators] of discovery.validators) await store.saveValidators(url, validators);
+    }
 
     if (options.push !== false && config.mirror.remotes.length > 0) {
       summary.pushes = await git.pushAll(config.mirror.remotes);
