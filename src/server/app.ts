@@ -1,22 +1,16 @@
-// The routes of `serve`: the counter at the path of `mirror.counter`, the stats page and its JSON, and the preview
-// of the mirror everywhere else. No route reads or keeps anything about the reader: the counter looks at the URL
-// path alone, and there is no access log.
+// The routes of `serve` behind the counter (`counter-endpoint.ts`, answered first): the stats page and its JSON, and
+// the preview of the mirror everywhere else. No route keeps anything about the reader, and there is no access log.
 import type { IncomingMessage } from 'node:http';
 import { Hono } from 'hono';
 import type { Logger } from '../internal/log.ts';
 import type { Store } from '../store/index.ts';
+import { MAX_URL_LENGTH, rawPathOf } from './counter-endpoint.ts';
 import { PAGE_SECURITY_POLICY } from './html.ts';
-import { mirrorPathOf, type PageIndex } from './mirror-paths.ts';
+import type { PageIndex } from './mirror-paths.ts';
 import { type PreviewContext, previewResponse } from './preview.ts';
 import { type StatsSnapshot, statsSnapshot } from './stats.ts';
 import { renderStatsPage } from './stats-page.ts';
 import type { CounterRoute, ViewCounter } from './view-counter.ts';
-
-/**
- * Longest request target answered (414 beyond). Counter URLs are the counter path plus a page path of at most
- * 512 characters, percent-encoded; 2,048 is what browsers and proxies reliably pass anyway.
- */
-export const MAX_URL_LENGTH = 2_048;
 
 /** Days drawn on the stats chart by default, and the most a `?days=` may ask for. */
 export const DEFAULT_CHART_DAYS = 30;
@@ -28,36 +22,15 @@ const MAX_CHART_DAYS = 366;
  */
 const STATS_CACHE_MS = 5_000;
 
-/** A 1x1 transparent GIF (43 bytes): the smallest image every proxy and browser accepts. */
-export const PIXEL_GIF = Buffer.from(
-  'R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==',
-  'base64',
-);
-
-/** Headers that make image proxies (GitHub's camo) and browsers ask again on every view. */
-export const COUNTER_HEADERS: Readonly<Record<string, string>> = {
-  'Content-Type': 'image/gif',
-  'Content-Length': String(PIXEL_GIF.length),
-  'Cache-Control': 'no-cache, no-store, must-revalidate',
-  Pragma: 'no-cache',
-  Expires: 'Thu, 01 Jan 1970 00:00:00 GMT',
-  'X-Content-Type-Options': 'nosniff',
-};
-
 export interface AppOptions {
   store: Store;
   preview: PreviewContext;
-  /** Absent when the config has no `mirror.counter`: then nothing is counted. */
+  /** For /stats.json; the counter itself is answered before the app (`answerCounter`). */
   counter?: { route: CounterRoute; views: ViewCounter; pages: PageIndex };
   log: Logger;
   now: () => Date;
   /** Adds GET /-/memory with process.memoryUsage() (for the benchmark); off by default. */
   exposeMemory?: boolean;
-}
-
-/** The server's own routes, never taken by a counter mounted at '/' (none of them can be a page of the mirror). */
-function isReservedPath(rawPath: string): boolean {
-  return rawPath === '/stats' || rawPath === '/stats.json' || rawPath.startsWith('/-/');
 }
 
 type Env = { Bindings: { incoming: IncomingMessage }; Variables: { rawPath: string } };
@@ -72,30 +45,15 @@ export function createApp(options: AppOptions): Hono<Env> {
   const app = new Hono<Env>();
   const { counter, preview } = options;
 
-  // Runs first for every request: bounded input, known methods, then the counter before any routing.
+  // Runs first for every request: bounded input and known methods.
   app.use(async (c, next) => {
     const target = c.env.incoming.url ?? '/';
     if (target.length > MAX_URL_LENGTH) return plain(414, 'URI too long');
     const method = c.req.method;
-    if (method !== 'GET' && method !== 'HEAD')
+    if (method !== 'GET' && method !== 'HEAD') {
       return plain(405, 'method not allowed', { Allow: 'GET, HEAD' });
-    const end = target.search(/[?#]/);
-    const rawPath = end === -1 ? target : target.slice(0, end);
-    if (
-      counter &&
-      rawPath.startsWith(counter.route.prefix) &&
-      rawPath.endsWith(counter.route.suffix) &&
-      !isReservedPath(rawPath)
-    ) {
-      if (method === 'GET') {
-        const page = mirrorPathOf(
-          `/${rawPath.slice(counter.route.prefix.length, rawPath.length - counter.route.suffix.length)}`,
-        );
-        if (page !== undefined && page !== '') countView(counter, page, options.log);
-      }
-      return new Response(method === 'HEAD' ? null : PIXEL_GIF, { status: 200, headers: COUNTER_HEADERS });
     }
-    c.set('rawPath', rawPath);
+    c.set('rawPath', rawPathOf(target));
     return next();
   });
 
@@ -173,17 +131,4 @@ export function createApp(options: AppOptions): Hono<Env> {
     return plain(500, 'internal error');
   });
   return app;
-}
-
-function countView(counter: NonNullable<AppOptions['counter']>, page: string, log: Logger): void {
-  if (counter.pages.knows(page)) {
-    counter.views.count(page);
-    return;
-  }
-  counter.pages.lookup(page).then(
-    (isPage) => {
-      if (isPage) counter.views.count(page);
-    },
-    (error: Error) => log.warn('serve: page lookup failed; view not counted', { error: error.name }),
-  );
 }

@@ -1,5 +1,6 @@
 // The server of `newsmirror serve`: counter, stats and preview.
-export { COUNTER_HEADERS, createApp, MAX_URL_LENGTH, PIXEL_GIF } from './app.ts';
+export { createApp } from './app.ts';
+export { answerCounter, COUNTER_HEADERS, MAX_URL_LENGTH, PIXEL_GIF } from './counter-endpoint.ts';
 export { renderGithubMarkdown } from './github-markdown.ts';
 export { isPagePath, MAX_MIRROR_PATH_LENGTH, mirrorPathOf, PageIndex } from './mirror-paths.ts';
 export { type RunningServer, type ServeOptions, startServer } from './server.ts';

@@ -8,6 +8,7 @@ import { getRequestListener } from '@hono/node-server';
 import { createLogger, type Logger } from '../internal/log.ts';
 import type { Store } from '../store/index.ts';
 import { createApp } from './app.ts';
+import { answerCounter } from './counter-endpoint.ts';
 import { PageIndex } from './mirror-paths.ts';
 import { type CounterRoute, counterRouteOf, type FlushResult, ViewCounter } from './view-counter.ts';
 
@@ -62,6 +63,8 @@ export interface RunningServer {
   counterRoute?: CounterRoute;
   /** Writes the pending counts now. */
   flush(): Promise<FlushResult>;
+  /** Views counted, dropped (pending map full) and written since the start. */
+  totals(): { counted: number; dropped: number; flushed: number };
   /** Rescans the mirror for pages now. */
   rescan(): Promise<void>;
   /** Stops accepting, lets requests in flight end, writes the pending counts. Does not close the store. */
@@ -83,12 +86,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   });
   if (counterRoute) await pages.refresh();
 
+  const counter = counterRoute ? { route: counterRoute, views, pages, log } : undefined;
   const app = createApp({
     store: options.store,
     log,
     now,
     exposeMemory: options.exposeMemory,
-    counter: counterRoute ? { route: counterRoute, views, pages } : undefined,
+    counter,
     preview: {
       mirrorRoot,
       mirrorTitle: options.mirrorTitle,
@@ -109,7 +113,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       requestTimeout: REQUEST_TIMEOUT_MS,
       keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     },
-    listener,
+    counter
+      ? (request, response) => {
+          if (!answerCounter(counter, request, response)) listener(request, response);
+        }
+      : listener,
   );
   server.maxConnections = MAX_CONNECTIONS;
   // Node answers parse errors itself; this replaces its default so the status is right and nothing is logged.
@@ -177,6 +185,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     previewBase,
     counterRoute,
     flush,
+    totals: () => ({ ...views.totals }),
     rescan: () => pages.refresh(),
     close,
   };
