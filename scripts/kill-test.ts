@@ -36,6 +36,12 @@ const EDIT_EVERY_CYCLES = 7;
 /** First guess of a run's length before one has been seen whole; the estimate then follows real runs. */
 const INITIAL_RUN_ESTIMATE_MS = 3000;
 
+/** Every this many cycles one run is left whole to measure how long a run takes now (machines and load vary). */
+const CALIBRATE_EVERY_CYCLES = 10;
+
+/** Children warming up at once: loading the TypeScript CLI takes seconds, overlapped with the cycles before. */
+const WARM_CHILDREN = 2;
+
 /** Part of the delays drawn log-uniformly, so the first milliseconds (lock, recovery, discovery) get kills too. */
 const LOG_UNIFORM_SHARE = 0.3;
 
@@ -119,7 +125,7 @@ export async function runKillTest(options: KillTestOptions): Promise<KillTestRes
       phases: {},
     };
     let runEstimateMs = INITIAL_RUN_ESTIMATE_MS;
-    let next = startChild(configFile, children);
+    const warm = Array.from({ length: WARM_CHILDREN }, () => startChild(configFile, children));
     while (result.kills < options.kills && result.cycles < options.kills * MAX_CYCLES_PER_KILL) {
       result.cycles++;
       // The first cycle kills the big first run (every demo article); later ones add a few articles each.
@@ -127,9 +133,11 @@ export async function runKillTest(options: KillTestOptions): Promise<KillTestRes
         for (const added of feeder.add(NEW_ARTICLES_PER_CYCLE)) expected.set(added.id, added);
         if (result.cycles % EDIT_EVERY_CYCLES === 0) feeder.editOne();
       }
-      const child = await next.ready;
-      next = startChild(configFile, children);
-      const delayMs = drawDelay(random, runEstimateMs);
+      const child = await warm.shift()!.ready;
+      warm.push(startChild(configFile, children));
+      // Cycle 2 (the first with a run of the usual size) and every CALIBRATE_EVERY_CYCLES-th run whole.
+      const calibrating = result.cycles % CALIBRATE_EVERY_CYCLES === 2;
+      const delayMs = calibrating ? Number.POSITIVE_INFINITY : drawDelay(random, runEstimateMs);
       const started = Date.now();
       child.stdin?.write('go\n');
       const exit = await killAfter(child, delayMs);
@@ -142,7 +150,7 @@ export async function runKillTest(options: KillTestOptions): Promise<KillTestRes
       } else {
         result.finishedBeforeKill++;
         const took = Date.now() - started;
-        runEstimateMs = Math.max(200, Math.round((runEstimateMs + took) / 2));
+        runEstimateMs = calibrating ? took : Math.max(200, Math.round((runEstimateMs + took) / 2));
         phase = `finished (exit ${exit.code}) in ${took} ms`;
       }
 
@@ -164,11 +172,11 @@ export async function runKillTest(options: KillTestOptions): Promise<KillTestRes
       }
       await checkInvariants(loaded.mirrorDir, remote.path, loaded.storePath, expected);
       log(
-        `cycle ${result.cycles}: kill after ${delayMs} ms -> ${phase}; recovered, ${expected.size} articles ok`,
+        `cycle ${result.cycles}: ${calibrating ? 'whole run' : `kill after ${delayMs} ms`} -> ${phase}; recovered, ${expected.size} articles ok`,
       );
     }
     result.articles = expected.size;
-    (await next.ready.catch(() => undefined))?.kill('SIGKILL');
+    for (const spare of warm) (await spare.ready.catch(() => undefined))?.kill('SIGKILL');
     return result;
   } finally {
     for (const child of children) killGroup(child);
@@ -180,10 +188,15 @@ export async function runKillTest(options: KillTestOptions): Promise<KillTestRes
   }
 }
 
+/** Part of the delays drawn near the end of a run, where writing, committing and pushing happen in little time. */
+const TAIL_SHARE = 0.3;
+
 function drawDelay(random: () => number, estimateMs: number): number {
   const low = 2;
   const high = Math.max(low + 1, estimateMs * 1.1);
-  if (random() < LOG_UNIFORM_SHARE) return Math.round(low * (high / low) ** random());
+  const draw = random();
+  if (draw < LOG_UNIFORM_SHARE) return Math.round(low * (high / low) ** random());
+  if (draw < LOG_UNIFORM_SHARE + TAIL_SHARE) return Math.round(estimateMs * (0.6 + 0.5 * random()));
   return Math.round(low + random() * (high - low));
 }
 
@@ -224,7 +237,7 @@ async function killAfter(
       done({ code: child.exitCode, signal: child.signalCode });
     } else child.once('exit', (code, signal) => done({ code, signal }));
   });
-  const timer = setTimeout(() => killGroup(child), delayMs);
+  const timer = Number.isFinite(delayMs) ? setTimeout(() => killGroup(child), delayMs) : undefined;
   const { code, signal } = await exited;
   clearTimeout(timer);
   // The group may still hold a git command if the run finished just as the kill came; make sure none is left.
