@@ -3,12 +3,12 @@
 // in this process, never shares its event loop or its core. A bare node:http server answering the same GIF in the
 // same way is measured first as the baseline: the gap is what hono, path checks and counting cost.
 // Prints requests/s, p50/p99 latency and the child's peak RSS, then checks every answered view landed in SQLite.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -237,12 +237,24 @@ function line(name: string, run: Awaited<ReturnType<typeof load>>, maxRssKb: num
 
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
 
+/**
+ * Pins this process (the load generator) to another core than the server's, when there is one: otherwise autocannon
+ * and the server take turns on one core and the figures measure the scheduler.
+ */
+function pinLoadGenerator(serverCore: string): string {
+  if (!existsSync('/usr/bin/taskset') || availableParallelism() < 2) return 'not pinned';
+  const core = serverCore === '0' ? '1' : '0';
+  const result = spawnSync('taskset', ['-a', '-p', '-c', core, String(process.pid)], { stdio: 'ignore' });
+  return result.status === 0 ? `pinned to core ${core}` : 'not pinned';
+}
+
 async function runParent(options: { seconds: number; connections: number; pages: number; core: string }) {
+  const loadGenerator = pinLoadGenerator(options.core);
   const dir = mkdtempSync(join(tmpdir(), 'newsmirror-bench-server-'));
   try {
     const paths = seedMirror(dir, options.pages);
     process.stdout.write(
-      `bench:server: ${options.pages} pages, ${options.connections} connections, ${options.seconds} s (after ${WARMUP_SECONDS} s warm-up), server pinned to core ${options.core}\n`,
+      `bench:server: ${options.pages} pages, ${options.connections} connections, ${options.seconds} s (after ${WARMUP_SECONDS} s warm-up), server pinned to core ${options.core}, load generator ${loadGenerator}\n`,
     );
 
     const baseline = await startChild('baseline', dir, options.core);
