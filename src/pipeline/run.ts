@@ -443,7 +443,9 @@ async function mirrorOneArticle(
   const { config, http, store, summary, log } = context;
   const { site, url } = planned;
   const validators = planned.existing ? await store.getValidators(url) : undefined;
-  const page = await http.fetch(url, { validators });
+  // Article URLs come from listings and feeds, and their redirects from the publisher: a hostile or hijacked
+  // page must not steer the fetcher into the operator's network (fetch.allowPrivateAddresses opts out).
+  const page = await http.fetch(url, { validators, fromContent: true });
   if (page.notModified) {
     await store.saveSourceSignal(url, planned.signal);
     return 'unchanged';
