@@ -2,6 +2,8 @@
 //   sources -> fetch -> extract -> transform -> render -> publish
 // This is the only module that wires stages together; each stage is a plain function over plain data.
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import PQueue from 'p-queue';
 import type { LoadedConfig } from '../config/load.ts';
 import type { ChannelConfig, Config, SiteConfig } from '../config/options.ts';
@@ -10,7 +12,7 @@ import { collectLinkUrls } from '../internal/hast.ts';
 import { articleIdFromUrl, pagePath as pagePathFor, safeId } from '../internal/ids.ts';
 import type { Logger } from '../internal/log.ts';
 import { normalizeArticleUrl, sameSite } from '../internal/url.ts';
-import type { SourceSignal, Store, StoredArticle } from '../store/index.ts';
+import type { ChannelEntry, SourceSignal, Store, StoredArticle } from '../store/index.ts';
 import { extractArticle } from './extract/index.ts';
 import type { HttpClient } from './fetch/client.ts';
 import { type MirroredImage, mirrorImage } from './fetch/images.ts';
@@ -340,6 +342,10 @@ interface Processed {
   renderQueued: Set<string>;
   /** Channels whose indexes changed. */
   changedChannels: Set<string>;
+  /** Articles ('siteId/id') that joined each channel this run; when they are its newest, few index pages change. */
+  joinedChannel: Map<string, Set<string>>;
+  /** Channels changed otherwise (an edited title, an interrupted run): their indexes are rendered whole. */
+  rewriteIndexes: Set<string>;
   /** Asset files fetched this run. */
   assets: OutputFile[];
 }
@@ -353,6 +359,8 @@ async function processArticles(
     renderedKeys: [],
     renderQueued: new Set(),
     changedChannels: new Set(),
+    joinedChannel: new Map(),
+    rewriteIndexes: new Set(),
     assets: [],
   };
 
@@ -360,7 +368,7 @@ async function processArticles(
   for (const { article, channels } of plan.memberships) {
     for (const channelId of channels) {
       if (await store.addMembership(article.siteId, article.id, channelId, context.now().toISOString())) {
-        processed.changedChannels.add(channelId);
+        joinChannel(processed, channelId, article);
       }
     }
   }
@@ -416,8 +424,10 @@ async function processArticles(
   // Articles an interrupted run stored but never rendered and committed.
   for (const key of await store.listUnrendered()) {
     if (addRender(processed, key)) {
-      for (const channelId of await store.channelsOf(key.siteId, key.id))
+      for (const channelId of await store.channelsOf(key.siteId, key.id)) {
         processed.changedChannels.add(channelId);
+        processed.rewriteIndexes.add(channelId);
+      }
     }
   }
   return processed;
@@ -425,6 +435,14 @@ async function processArticles(
 
 /** Images that failed in earlier runs, tried again per run: bounded so a dead image host cannot stall a run. */
 const MAX_IMAGE_RETRIES_PER_RUN = 100;
+
+/** Records that an article joined a channel this run (its index changes). */
+function joinChannel(processed: Processed, channelId: string, key: { siteId: string; id: string }): void {
+  processed.changedChannels.add(channelId);
+  const joined = processed.joinedChannel.get(channelId) ?? new Set<string>();
+  processed.joinedChannel.set(channelId, joined);
+  joined.add(`${key.siteId}/${key.id}`);
+}
 
 /** Queues an article's page for rendering; false when it already was. */
 function addRender(processed: Processed, key: { siteId: string; id: string }): boolean {
@@ -533,7 +551,8 @@ async function mirrorOneArticle(
   await store.clearFailure(url);
   const channels = planned.channels.length > 0 ? planned.channels : [homeChannel];
   for (const channelId of channels) {
-    if (await store.addMembership(site.id, id, channelId, now)) processed.changedChannels.add(channelId);
+    if (await store.addMembership(site.id, id, channelId, now))
+      joinChannel(processed, channelId, { siteId: site.id, id });
   }
   if (outcome === 'new' && config.mirror.links === 'mirror') {
     // Pages that linked here showed plain text; now they can link to this page.
@@ -544,7 +563,10 @@ async function mirrorOneArticle(
   if (outcome !== 'unchanged') {
     addRender(processed, { siteId: site.id, id });
     // A changed title shows in every index listing the article.
-    for (const channelId of await store.channelsOf(site.id, id)) processed.changedChannels.add(channelId);
+    for (const channelId of await store.channelsOf(site.id, id)) {
+      processed.changedChannels.add(channelId);
+      if (outcome === 'updated') processed.rewriteIndexes.add(channelId);
+    }
   }
   return outcome;
 }
@@ -606,7 +628,15 @@ async function renderChanges(
     const stored = await store.getArticle(key.siteId, key.id);
     if (stored) files.push(...(await renderArticleFiles(stored, loaded.config, store)));
   }
-  files.push(...(await renderIndexesAndHome(loaded.config, store, processed.changedChannels, now)));
+  const joined = new Map(
+    [...processed.joinedChannel].filter(([channelId]) => !processed.rewriteIndexes.has(channelId)),
+  );
+  files.push(
+    ...(await renderIndexesAndHome(loaded.config, store, processed.changedChannels, now, {
+      joined,
+      mirrorDir: loaded.mirrorDir,
+    })),
+  );
   log.debug(`rendered ${files.length} files`);
   return files;
 }
@@ -645,14 +675,28 @@ async function renderIndexesAndHome(
   store: Store,
   changedChannels: Iterable<string>,
   now: Date,
+  incremental?: { joined: Map<string, Set<string>>; mirrorDir: string },
 ): Promise<OutputFile[]> {
   const mirror = config.mirror;
   const files: OutputFile[] = [];
   for (const channelId of changedChannels) {
-    const entries = await store.listChannelEntries(channelId, {});
     const channel = { id: channelId, title: channelTitleOf(config, channelId) };
+    const csvPath = `indexes/${channelId}.csv`;
+    const joined = incremental?.joined.get(channelId);
+    const tail = joined ? await newestTail(store, channelId, joined, mirror.indexPageSize) : undefined;
+    const csvBefore =
+      tail && incremental
+        ? await readFile(join(incremental.mirrorDir, csvPath), 'utf8').catch(() => undefined)
+        : undefined;
+    if (tail && csvBefore !== undefined) {
+      // The new articles are the channel's newest: older archive pages stay as they are, the CSV grows at its end.
+      files.push(...renderChannelIndexes(channel, tail.entries, { mirror, now, total: tail.total }));
+      files.push({ path: csvPath, content: csvBefore + renderChannelCsv(tail.joined) });
+      continue;
+    }
+    const entries = await store.listChannelEntries(channelId, {});
     files.push(...renderChannelIndexes(channel, entries, { mirror, now }));
-    files.push({ path: `indexes/${channelId}.csv`, content: renderChannelCsv(entries) });
+    files.push({ path: csvPath, content: renderChannelCsv(entries) });
   }
   const channels = [];
   for (const site of config.sites) {
@@ -667,6 +711,28 @@ async function renderIndexesAndHome(
   files.push({ path: 'feed.xml', content: renderFeed(mirror, await store.listNewest(FEED_SIZE), now) });
   files.push({ path: 'mirrors.md', content: renderMirrorsList(mirror) });
   return files;
+}
+
+/**
+ * When the articles that joined a channel this run are its newest entries (the usual case), the channel's newest
+ * entries from the archive page boundary below them: the only index pages they change. Undefined otherwise.
+ */
+async function newestTail(
+  store: Store,
+  channelId: string,
+  joined: Set<string>,
+  pageSize: number,
+): Promise<{ entries: ChannelEntry[]; joined: ChannelEntry[]; total: number } | undefined> {
+  const total = await store.countArticles(channelId);
+  const before = total - joined.size;
+  // Archive pages wholly below `before` entries existed before this run and hold only older entries.
+  const boundary = Math.max(0, Math.floor((before - 1) / pageSize)) * pageSize;
+  const entries = await store.listChannelEntries(channelId, { limit: total - boundary });
+  const newest = entries.slice(0, joined.size);
+  if (entries.length !== total - boundary || !newest.every((e) => joined.has(`${e.siteId}/${e.id}`))) {
+    return undefined;
+  }
+  return { entries, joined: newest, total };
 }
 
 function channelTitleOf(config: Config, channelId: string): string {

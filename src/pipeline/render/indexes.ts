@@ -54,17 +54,24 @@ export function archiveIndexPath(channelId: string, n: number): string {
  * it never changes: new articles only add pages. Archive pages link with a stamp of their own content instead
  * of the run's time, and their footer names only older pages, which keeps them byte-for-byte stable (a
  * mirror of 100,000 articles must not rewrite every index page each hour).
+ *
+ * With `context.total`, `entries` are only the newest of the channel's `total` entries, starting at an archive
+ * page boundary: the newest page and the archive pages they wholly hold are rendered, the older pages (which
+ * new entries at the newest end cannot change) are not, so a run's cost follows its new articles.
  */
 export function renderChannelIndexes(
   channel: { id: string; title: string },
   entries: IndexEntry[],
-  context: { mirror: MirrorConfig; now: Date },
+  context: { mirror: MirrorConfig; now: Date; total?: number },
 ): OutputFile[] {
   const { mirror } = context;
   const label = (value: string) => inScript(value, mirror.script);
   const size = mirror.indexPageSize;
   const oldestFirst = [...entries].reverse();
-  const archiveCount = entries.length > size ? Math.ceil((entries.length - size) / size) : 0;
+  const total = Math.max(context.total ?? entries.length, entries.length);
+  /** Oldest entries not given: the archive pages holding any of them are left as they are. */
+  const skipped = total - entries.length;
+  const archiveCount = total > size ? Math.ceil((total - size) / size) : 0;
   const files: OutputFile[] = [];
 
   const newestPath = newestIndexPath(channel.id);
@@ -88,8 +95,9 @@ export function renderChannelIndexes(
   });
 
   for (let n = 1; n <= archiveCount; n++) {
+    if ((n - 1) * size < skipped) continue;
     const path = archiveIndexPath(channel.id, n);
-    const pageEntries = oldestFirst.slice((n - 1) * size, n * size).reverse();
+    const pageEntries = oldestFirst.slice((n - 1) * size - skipped, n * size - skipped).reverse();
     const stamp = archiveStamp(channel, n, pageEntries);
     const footerLinks: PhrasingContent[] = [
       link(NEWEST_LABEL, withQuery(relativeLink(path, newestPath), stamp)),
