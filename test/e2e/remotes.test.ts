@@ -2,9 +2,9 @@
 // on 127.0.0.1. A remote that is down loses nothing and is caught up next run; a remote someone else pushed to
 // is merged, keeping both sides' commits.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { formatSummary } from '../../src/cli/run.ts';
 import { type LoadedConfig, parseConfigText } from '../../src/config/load.ts';
@@ -166,3 +166,77 @@ describe('two remotes: a bare repository and git daemon', () => {
     }
   });
 });
+
+describe('growth: pages sharded by month, indexes with archive pages', () => {
+  test('pages go to pages/<channel>/<yyyy-mm>/<id>.md, every link resolves, older titles sit on archive pages', async () => {
+    const site = await serveDemoSite({ copy: true });
+    const remote = await makeBareRemote();
+    const work = mkdtempSync(join(tmpdir(), 'newsmirror-shard-'));
+    try {
+      const text = site.configText
+        .replace(
+          'dir: ./out/mirror',
+          `dir: ${join(work, 'mirror')}\n  shardByMonth: true\n  indexPageSize: 5`,
+        )
+        .replace('url: ./out/remote.git', `url: ${remote.url}`)
+        .replace('path: ./out/store.sqlite', `path: ${join(work, 'store.sqlite')}`);
+      const loaded = parseConfigText(text, 'newsmirror.yaml', work);
+      assert.equal(loaded.config.mirror.shardByMonth, true);
+      const store = await openSqliteStore(loaded.storePath);
+      const http = createHttpClient(loaded.config.fetch, { backoffBaseMs: 10 });
+      try {
+        const summary = await runMirror({ loaded, store, http, log: silentLogger });
+        assert.deepEqual(summary.failures, []);
+      } finally {
+        await http.close();
+        await store.close();
+      }
+      const mirror = loaded.mirrorDir;
+      for (const article of site.manifest.articles.filter((candidate) => candidate.siteId === 'epochtimes')) {
+        const month = String((article as { published?: string }).published).slice(0, 7);
+        const page = `pages/${article.homeChannel}/${month}/${article.id}.md`;
+        assert.ok(existsSync(join(mirror, page)), page);
+        assert.ok(await readRemoteFile(remote.path, page), `pushed: ${page}`);
+        // Relative links from one level deeper still reach the mirror's files.
+        for (const target of relativeLinks(readFileSync(join(mirror, page), 'utf8'))) {
+          const resolved = posix.normalize(posix.join(posix.dirname(page), target));
+          if (resolved.startsWith('..')) continue; // sister mirrors beside this one (the nav bar)
+          assert.ok(existsSync(join(mirror, resolved)), `${page} links to ${target}`);
+        }
+      }
+      // Channel ncid1078159 lists 8 articles: 5 on the newest index page, the oldest 5 on archive page 1.
+      const channel = site.manifest.channels.find((candidate) => candidate.id === 'ncid1078159')!;
+      const newest = readFileSync(join(mirror, 'indexes/ncid1078159.md'), 'utf8');
+      const archive = readFileSync(join(mirror, 'indexes/ncid1078159/1.md'), 'utf8');
+      const idsOn = (markdown: string) =>
+        channel.articles
+          .map((path) => site.manifest.articles.find((article) => article.path === path)!.id)
+          .filter((id) => markdown.includes(`/${id}.md`));
+      assert.equal(idsOn(newest).length, 5);
+      assert.equal(idsOn(archive).length, 5);
+      assert.equal(new Set([...idsOn(newest), ...idsOn(archive)]).size, channel.articles.length);
+      for (const [file, markdown] of [
+        ['indexes/ncid1078159.md', newest],
+        ['indexes/ncid1078159/1.md', archive],
+      ]) {
+        for (const target of relativeLinks(markdown)) {
+          const resolved = posix.normalize(posix.join(posix.dirname(file), target));
+          if (!resolved.startsWith('..'))
+            assert.ok(existsSync(join(mirror, resolved)), `${file} links to ${target}`);
+        }
+      }
+      assert.ok(readdirSync(dirname(join(mirror, 'indexes/ncid1078159/1.md'))).length >= 1);
+    } finally {
+      await site.server.close();
+      await remote.cleanup();
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Targets of Markdown links and images that are relative paths (query and fragment dropped). */
+function relativeLinks(markdown: string): string[] {
+  return [...markdown.matchAll(/\]\(([^)\s]+)\)|src="([^"]+)"/g)]
+    .map((match) => decodeURI((match[1] ?? match[2]).split(/[?#]/)[0]))
+    .filter((target) => target !== '' && !/^[a-z][a-z0-9+.-]*:/i.test(target));
+}
