@@ -1,12 +1,7 @@
 // Links inside the mirror are relative to the file being written, so forks and copies work unchanged.
-import { posix } from 'node:path';
+import { relativeLink } from '../../internal/paths.ts';
 
-/** Link from the file `fromFile` to `toPath`, both relative to the mirror root with '/' separators. */
-export function relativeLink(fromFile: string, toPath: string): string {
-  const relative = posix.relative(posix.dirname(posix.normalize(fromFile)), posix.normalize(toPath));
-  if (relative === '') return toPath.endsWith('/') || toPath === '.' ? '.' : posix.basename(toPath);
-  return relative;
-}
+export { relativeLink };
 
 export function isAbsoluteUrl(href: string): boolean {
   return /^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith('//');

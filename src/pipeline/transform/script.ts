@@ -1,6 +1,6 @@
 // Simplified <-> traditional Chinese with opencc-js, on text only: URLs, code and ids are never touched.
 import type { Root } from 'hast';
-import * as OpenCC from 'opencc-js';
+import { inScript } from '../../internal/script.ts';
 import type { ScriptPolicy } from '../types.ts';
 import { rewrite } from './tree.ts';
 
@@ -10,31 +10,12 @@ const VERBATIM_TAGS = new Set(['code', 'pre', 'kbd', 'samp', 'var', 'tt']);
 /** Attributes a reader sees as text. */
 const TEXT_PROPERTIES = ['alt', 'title'];
 
-type Convert = (text: string) => string;
-
-// Building a converter loads its dictionaries (tens of milliseconds): once per direction per process.
-const converters = new Map<ScriptPolicy, Convert>();
-
-function converterFor(policy: ScriptPolicy): Convert | undefined {
-  if (policy === 'original') return undefined;
-  const cached = converters.get(policy);
-  if (cached) return cached;
-  // 'tw' reads Taiwan and Hong Kong variants as well as OpenCC's standard traditional forms.
-  const convert =
-    policy === 'traditional'
-      ? OpenCC.Converter({ from: 'cn', to: 'tw' })
-      : OpenCC.Converter({ from: 'tw', to: 'cn' });
-  converters.set(policy, convert);
-  return convert;
-}
-
 /** Convert one string of prose (a title, a caption); URLs inside it are kept as they are. */
 export function convertText(text: string, policy: ScriptPolicy): string {
-  const convert = converterFor(policy);
-  if (convert === undefined || !/[\u3400-\u9fff\uf900-\ufaff]/.test(text)) return text;
+  if (policy === 'original') return text;
   return text
     .split(/(\b[a-z][a-z0-9+.-]*:\/\/\S+)/i)
-    .map((part, index) => (index % 2 === 1 ? part : convert(part)))
+    .map((part, index) => (index % 2 === 1 ? part : inScript(part, policy)))
     .join('');
 }
 

@@ -1,0 +1,9 @@
+// Links inside the mirror are relative to the file being written, so forks and copies work unchanged.
+import { posix } from 'node:path';
+
+/** Link from the file `fromFile` to `toPath`, both relative to the mirror root with '/' separators. */
+export function relativeLink(fromFile: string, toPath: string): string {
+  const relative = posix.relative(posix.dirname(posix.normalize(fromFile)), posix.normalize(toPath));
+  if (relative === '') return toPath.endsWith('/') || toPath === '.' ? '.' : posix.basename(toPath);
+  return relative;
+}

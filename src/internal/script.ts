@@ -1,0 +1,25 @@
+// Simplified <-> traditional Chinese with opencc-js, for prose only (callers keep URLs, code and ids out).
+import * as OpenCC from 'opencc-js';
+import type { ScriptPolicy } from '../pipeline/types.ts';
+
+type Convert = (text: string) => string;
+
+// Building a converter loads its dictionaries (tens of milliseconds): once per direction per process.
+const converters = new Map<ScriptPolicy, Convert>();
+
+/** Han characters: text without any needs no dictionary lookup. */
+const HAN = /[\u3400-\u9fff\uf900-\ufaff]/;
+
+/** Converts one string of prose to the mirror's script; 'original' returns it unchanged. */
+export function inScript(text: string, policy: ScriptPolicy): string {
+  if (policy === 'original' || !HAN.test(text)) return text;
+  const cached = converters.get(policy);
+  if (cached) return cached(text);
+  // 'tw' reads Taiwan and Hong Kong variants as well as OpenCC's standard traditional forms.
+  const convert: Convert =
+    policy === 'traditional'
+      ? OpenCC.Converter({ from: 'cn', to: 'tw' })
+      : OpenCC.Converter({ from: 'tw', to: 'cn' });
+  converters.set(policy, convert);
+  return convert(text);
+}
