@@ -108,9 +108,11 @@ describe('hostile input', () => {
 fetch:
   allowPrivateAddresses: false
   retries: 0
+  # A 10 s budget per attempt: the slow drip outlives it, while reading 10 MB (endless body, bomb, big page)
+  # fits it even on a loaded machine.
   connectTimeoutMs: 1000
-  headersTimeoutMs: 1000
-  bodyTimeoutMs: 1000
+  headersTimeoutMs: 3000
+  bodyTimeoutMs: 6000
 store:
   path: ./store.sqlite
 sites:
