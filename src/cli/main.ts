@@ -5,8 +5,13 @@ import { ConfigError, errorMessage } from '../internal/errors.ts';
 import { checkCommand } from './check.ts';
 import { extractCommand } from './extract.ts';
 import { initCommand } from './init.ts';
+import { GITHUB_ACTIONS_WORKFLOW_PATH, writeGithubActionsWorkflow } from './init-github-actions.ts';
 import { rebuildCommand } from './rebuild.ts';
 import { runCommand } from './run.ts';
+import { serveCommand } from './serve.ts';
+import { siteCommand } from './site.ts';
+import { statsCommand } from './stats.ts';
+import { watchCommand } from './watch.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_SOME_FAILED = 1;
@@ -63,12 +68,56 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   program
+    .command('watch')
+    .description('run on a schedule (with jitter and per-site backoff) until SIGTERM')
+    .requiredOption('-c, --config <file>', 'newsmirror.yaml')
+    .option('--every <duration>', 'time between runs, e.g. 1h, 30m', '1h')
+    .option('--jitter <duration>', 'random delay added to each wait, e.g. 5m')
+    .option('--log-json', 'log JSON lines on stderr')
+    .option('-q, --quiet', 'only summary lines and errors')
+    .action(async (options) => {
+      exitCode = await watchCommand(options);
+    });
+
+  program
+    .command('site')
+    .description('write the mirror as a static HTML site (mobile first, no JavaScript)')
+    .requiredOption('-c, --config <file>', 'newsmirror.yaml')
+    .option('--out <dir>', 'output folder (default: <mirror dir>-site)')
+    .option('--force', 're-render every page, not only changed ones')
+    .action(async (options) => {
+      exitCode = await siteCommand(options);
+    });
+
+  program
+    .command('serve')
+    .description('preview the mirror as the git host renders it, count views (privately), show stats')
+    .requiredOption('-c, --config <file>', 'newsmirror.yaml')
+    .option('--port <n>', 'port', '8080')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .action(async (options) => {
+      exitCode = await serveCommand(options);
+    });
+
+  program
+    .command('stats')
+    .description('the most viewed pages per channel')
+    .requiredOption('-c, --config <file>', 'newsmirror.yaml')
+    .option('--days <n>', 'over the last N days', '7')
+    .action(async (options) => {
+      exitCode = await statsCommand({ config: options.config, days: Number(options.days) });
+    });
+
+  program
     .command('init')
-    .description('write a commented starter newsmirror.yaml')
-    .option('-o, --output <file>', 'where to write it', 'newsmirror.yaml')
+    .description('write a commented starter newsmirror.yaml (or, with --github-actions, an hourly workflow)')
+    .option('-o, --output <file>', 'where to write it (default newsmirror.yaml, or the workflow path)')
+    .option('--github-actions', `write ${GITHUB_ACTIONS_WORKFLOW_PATH} instead: hourly run, commit and push`)
     .option('--force', 'overwrite an existing file')
     .action(async (options) => {
-      exitCode = await initCommand(options);
+      exitCode = options.githubActions
+        ? await writeGithubActionsWorkflow(options.output ?? GITHUB_ACTIONS_WORKFLOW_PATH, options.force)
+        : await initCommand({ output: options.output ?? 'newsmirror.yaml', force: options.force });
     });
 
   try {

@@ -30,6 +30,7 @@ import {
   renderPage,
   renderQrPng,
 } from './render/index.ts';
+import { POPULAR_INDEX_PATH, renderPopularIndex } from './render/popular.ts';
 import {
   detectSourceFormat,
   mergeChannelItems,
@@ -710,8 +711,19 @@ async function renderIndexesAndHome(
   });
   files.push({ path: 'feed.xml', content: renderFeed(mirror, await store.listNewest(FEED_SIZE), now) });
   files.push({ path: 'mirrors.md', content: renderMirrorsList(mirror) });
+  // The most read articles of the past week, from `serve`'s counter, when there are any counts.
+  const since = new Date(now.getTime() - POPULAR_DAYS * 86_400_000).toISOString().slice(0, 10);
+  const popular = (await store.topPages({ sinceDay: since, limit: POPULAR_SIZE })).filter((row) => row.title);
+  if (popular.length > 0) {
+    const rows = popular.map((row) => ({ path: row.path, title: row.title ?? row.path, views: row.views }));
+    files.push({ path: POPULAR_INDEX_PATH, content: renderPopularIndex(mirror, rows, now) });
+  }
   return files;
 }
+
+/** "Most read" covers a week: long enough to smooth a day's spike, short enough to stay news. */
+const POPULAR_DAYS = 7;
+const POPULAR_SIZE = 30;
 
 /**
  * When the articles that joined a channel this run are its newest entries (the usual case), the channel's newest

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { type LoadedConfig, parseConfigText } from '../../src/config/load.ts';
 import { silentLogger } from '../../src/internal/log.ts';
 import { createHttpClient, type HttpClient } from '../../src/pipeline/fetch/client.ts';
-import { type RunSummary, runMirror } from '../../src/pipeline/run.ts';
+import { type RunSummary, rebuildMirror, runMirror } from '../../src/pipeline/run.ts';
 import { openSqliteStore, type Store } from '../../src/store/index.ts';
 import { type DemoSite, serveDemoSite } from '../helpers/demo-site.ts';
 import { type BareRemote, gitLog, makeBareRemote, readRemoteFile } from '../helpers/git.ts';
@@ -173,8 +173,22 @@ describe('mirror end to end (demo site, bare remote)', () => {
     const retry = await run();
     const hitsAfter = broken.map((path) => site.server.hits(path).length);
     assert.equal(retry.failed, 3);
-    for (const [index, hits] of hitsAfter.entries()) assert.ok(hits > hitsBefore[index], `${broken[index]} retried`);
+    for (const [index, hits] of hitsAfter.entries())
+      assert.ok(hits > hitsBefore[index], `${broken[index]} retried`);
     // Nothing already mirrored was lost.
     for (const article of site.manifest.articles) assert.ok(existsSync(pageOf(article.path)));
+  });
+
+  test('rebuild re-renders every page from the store, byte for byte, and adds the most-read index from counts', async () => {
+    const article = site.manifest.articles[0];
+    const before = readFileSync(pageOf(article.path), 'utf8');
+    const path = `pages/${article.homeChannel}/${article.id}.md`;
+    await store.addViews([{ path, day: new Date().toISOString().slice(0, 10), count: 5 }]);
+    const result = await rebuildMirror({ loaded, store, log: silentLogger });
+    assert.equal(result.pages, site.manifest.articles.length);
+    assert.equal(readFileSync(pageOf(article.path), 'utf8'), before);
+    const popular = readFileSync(join(loaded.mirrorDir, 'indexes', 'popular.md'), 'utf8');
+    assert.ok(popular.includes(article.title.slice(0, 10)), popular);
+    assert.match((await gitLog(loaded.mirrorDir))[0].subject, /^重建于: /);
   });
 });
