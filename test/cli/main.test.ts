@@ -1,0 +1,82 @@
+// The command line as an operator meets it: real processes, exit codes 0 / 1 / 2, messages naming what is wrong.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+
+function newsmirror(args: string[], cwd = process.cwd()) {
+  const result = spawnSync(process.execPath, [join(process.cwd(), 'bin', 'newsmirror.js'), ...args], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('newsmirror command line', () => {
+  test('a bad config exits 2 naming the file, line and field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nm-cli-'));
+    const file = join(dir, 'newsmirror.yaml');
+    writeFileSync(file, 'mirror:\n  title: x\n  images: sometimes\nsites: []\n');
+    const result = newsmirror(['run', '-c', file]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /newsmirror\.yaml:3: mirror\.images: /);
+    assert.match(result.stderr, /sites: /);
+  });
+
+  test('an unknown command or a missing option exits 2', () => {
+    assert.equal(newsmirror(['frobnicate']).code, 2);
+    assert.equal(newsmirror(['run']).code, 2);
+    assert.equal(newsmirror(['extract', 'x.html', '--format', 'pdf']).code, 2);
+  });
+
+  test('init writes a starter config that run accepts as valid, and refuses to overwrite it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nm-cli-'));
+    assert.equal(newsmirror(['init'], dir).code, 0);
+    assert.match(readFileSync(join(dir, 'newsmirror.yaml'), 'utf8'), /^# newsmirror\.yaml/);
+    assert.equal(newsmirror(['init'], dir).code, 2);
+    assert.equal(newsmirror(['init', '--github-actions'], dir).code, 0);
+    assert.match(readFileSync(join(dir, '.github/workflows/newsmirror.yml'), 'utf8'), /cron:/);
+  });
+
+  test('extract reads raw GBK bytes, detects the charset and prints one JSON object per file', () => {
+    const gbk = join('demo', 'site', 'gbk', 'a', '1042.html');
+    const article = join('demo', 'site', 'gb', '23', '10', '18', 'n14097883.htm');
+    const result = newsmirror(['extract', gbk, article, '--url', 'http://127.0.0.1/x.htm']);
+    assert.equal(result.code, 0, result.stderr);
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    assert.equal(lines.length, 2);
+    assert.equal(lines[0].file, gbk);
+    assert.match(lines[0].text, /[\u4e00-\u9fff]{10}/);
+    assert.doesNotMatch(lines[0].text, /\ufffd|锟斤拷/);
+    for (const key of [
+      'file',
+      'url',
+      'title',
+      'author',
+      'published',
+      'lang',
+      'leadImage',
+      'caption',
+      'text',
+      'markdown',
+    ]) {
+      assert.ok(key in lines[1], key);
+    }
+    const markdown = newsmirror(['extract', article, '--format', 'markdown']);
+    assert.equal(markdown.code, 0);
+    assert.match(markdown.stdout, /^# .+\n/);
+    assert.doesNotMatch(markdown.stdout, /<script|twitter-widget/);
+  });
+
+  test('extract of a missing file exits 1 and says which', () => {
+    const result = newsmirror(['extract', 'no-such-page.html']);
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /no-such-page\.html/);
+  });
+});
