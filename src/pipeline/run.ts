@@ -20,7 +20,6 @@ import { openGitMirror, type PushResult } from './publish/git.ts';
 import { acquireMirrorLock } from './publish/lock.ts';
 import { removeTempFiles, writeFilesAtomic } from './publish/write-files.ts';
 import {
-  type IndexEntry,
   publicUrlOf,
   renderChannelCsv,
   renderChannelIndexes,
