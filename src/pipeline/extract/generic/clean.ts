@@ -93,7 +93,7 @@ export function findFurniture(document: Document, stats: Map<Element, TextStats>
   const total = Math.max(1, totalWeight(document, stats));
   const furniture: Element[] = [];
   const find = (node: Element): void => {
-    if (node.name !== 'body' && node.name !== 'html' && isFurniture(node)) {
+    if (node.name !== 'body' && node.name !== 'html' && isFurniture(node) && !isEmbeddedQuote(node, stats)) {
       const own = stats.get(node);
       if (!own || textWeight(own) < MAX_REMOVED_SHARE * total) {
         furniture.push(node);
@@ -124,6 +124,31 @@ export function removeFurniture(furniture: Element[], content: Element[]): void 
     }
   }
   for (const node of furniture) if (!holders.has(node)) removeElement(node);
+}
+
+/** Share of a block's text its quotation must hold for the block to be a wrapper around an embedded post. */
+const EMBED_QUOTE_SHARE = 0.6;
+
+/**
+ * A widget-named block that is mostly one <blockquote> is an embedded post (a tweet, a quoted statement) the
+ * author put in the story; share bars and link boxes are not written as quotations.
+ */
+export function isEmbeddedQuote(node: Element, stats: Map<Element, TextStats>): boolean {
+  const own = stats.get(node);
+  if (!own || own.chars === 0) return false;
+  const quote = findDescendant(node, 'blockquote');
+  const quoted = quote ? stats.get(quote) : undefined;
+  return quoted !== undefined && quoted.chars >= EMBED_QUOTE_SHARE * own.chars;
+}
+
+function findDescendant(node: Element, name: string): Element | undefined {
+  for (const child of node.children) {
+    if (!isTag(child)) continue;
+    if (child.name === name) return child;
+    const found = findDescendant(child, name);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 function keepChildren(parent: Document | Element, keep: (node: ChildNode) => boolean): void {

@@ -13,9 +13,12 @@ export const POSITIVE_ATTR =
 export const NEGATIVE_ATTR =
   /-ad-|banner|combx|comment|com-|contact|foot|footer|footnote|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|side|skyscraper|sponsor|shopping|tags|tool|widget|nav|menu|header|login|copyright|links?$|list/i;
 
-/** Attribute words that keep a block even if it also matches a boilerplate word (e.g. "article-body share-enabled"). */
+/**
+ * Attribute words that keep a block even if it also matches a boilerplate word (e.g. "article-body share-enabled").
+ * "embed" marks content the author placed in the story (an embedded post or video in a "social-embed" box).
+ */
 export const KEEP_ATTR =
-  /(?:^|[\s_-])(?:article-?body|articlebody|post-?body|entry-?content|story-?body|main-?content)(?:$|[\s_-])/i;
+  /(?:^|[\s_-])(?:article-?body|articlebody|post-?body|entry-?content|story-?body|main-?content|embed|embedded)(?:$|[\s_-])/i;
 
 /**
  * Whole lines that are page furniture rather than article text. Matched against a block's full, trimmed text,

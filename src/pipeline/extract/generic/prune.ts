@@ -1,7 +1,7 @@
 // Second pass, inside the chosen container only: remove what sits in the article's box but is not the article.
 import { type ChildNode, type Element, isTag, isText, type Text } from 'domhandler';
 import { removeElement, textContent } from 'domutils';
-import { classAndId } from './clean.ts';
+import { classAndId, isEmbeddedQuote } from './clean.ts';
 import { BOILERPLATE_ATTR, BOILERPLATE_LINE, KEEP_ATTR } from './patterns.ts';
 import { emptyStats, linkDensity, type TextStats, textWeight } from './text-stats.ts';
 
@@ -40,6 +40,8 @@ const LINE_TAGS = new Set([
   'font',
 ]);
 const HEADING_TAGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+/** Inline tags: a line only when nothing but line breaks and blocks sit around them (not a link inside prose). */
+const INLINE_LINE_TAGS = new Set(['span', 'strong', 'b', 'em', 'font']);
 
 /** A container whose text is more than this share links is a link list (related stories, tags, share bar). */
 const MAX_CONTAINER_LINK_DENSITY = 0.5;
@@ -100,13 +102,15 @@ function shouldRemove(node: Element, stats: Map<Element, TextStats>, total: numb
     words &&
     BOILERPLATE_ATTR.test(words) &&
     !KEEP_ATTR.test(words) &&
-    textWeight(own) < MAX_PRUNED_SHARE * total
+    textWeight(own) < MAX_PRUNED_SHARE * total &&
+    !isEmbeddedQuote(node, stats)
   ) {
     return true;
   }
   const density = linkDensity(own);
-  if (CONTAINER_TAGS.has(node.name) && density > MAX_CONTAINER_LINK_DENSITY) return true;
-  if (LINE_TAGS.has(node.name) || HEADING_TAGS.has(node.name)) {
+  const wholeLine = isWholeLine(node);
+  if (CONTAINER_TAGS.has(node.name) && wholeLine && density > MAX_CONTAINER_LINK_DENSITY) return true;
+  if ((LINE_TAGS.has(node.name) || HEADING_TAGS.has(node.name)) && wholeLine) {
     if (density > MAX_LINE_LINK_DENSITY && own.chars < SHORT_LINE_CHARS) return true;
     if (own.chars <= MAX_BOILERPLATE_LINE_CHARS) {
       const text = textContent(node).replace(/\s+/g, ' ').trim();
@@ -114,6 +118,34 @@ function shouldRemove(node: Element, stats: Map<Element, TextStats>, total: numb
     }
   }
   return false;
+}
+
+/** Inline elements count as a line only when set off on both sides, climbing through wrappers they fill alone. */
+function isWholeLine(node: Element): boolean {
+  if (!INLINE_LINE_TAGS.has(node.name)) return true;
+  let current: Element = node;
+  for (;;) {
+    const before = meaningfulSibling(current, 'prev');
+    const after = meaningfulSibling(current, 'next');
+    const parent = current.parent;
+    if (before === null && after === null && parent && isTag(parent) && isInline(parent)) {
+      current = parent;
+      continue;
+    }
+    return isLineBreak(before) && isLineBreak(after);
+  }
+}
+
+function isInline(node: Element): boolean {
+  return INLINE_LINE_TAGS.has(node.name) || node.name === 'a' || node.name === 'i' || node.name === 'u';
+}
+
+/** The nearest sibling that is an element or non-blank text. */
+function meaningfulSibling(node: ChildNode, direction: 'prev' | 'next'): ChildNode | null {
+  let sibling = node[direction];
+  while (sibling && isText(sibling) && !sibling.data.trim()) sibling = sibling[direction];
+  while (sibling && !isTag(sibling) && !isText(sibling)) sibling = sibling[direction];
+  return sibling;
 }
 
 /** A run of text set off by <br> on both sides (old layouts write paragraphs that way) that is a boilerplate line. */
