@@ -106,8 +106,11 @@ function rank(document: Document, stats: Map<Element, TextStats>, skip: Readonly
   for (const [node, rawScore] of raw) {
     const own = stats.get(node);
     if (!own) continue;
-    const score = rawScore * (1 - linkDensity(own)) + attrWeight(node);
+    const density = linkDensity(own);
+    const score = rawScore * (1 - density) + attrWeight(node);
     scores.set(node, score);
+    // A link list cannot be the article: choosing it would turn the whole page down.
+    if (density > MAX_ARTICLE_LINK_DENSITY) continue;
     if (score > bestScore) {
       best = node;
       bestScore = score;
