@@ -10,6 +10,7 @@ import { rebuildCommand } from './rebuild.ts';
 import { runCommand } from './run.ts';
 import { serveCommand } from './serve.ts';
 import { siteCommand } from './site.ts';
+import { sizeCommand } from './size.ts';
 import { statsCommand } from './stats.ts';
 import { watchCommand } from './watch.ts';
 
@@ -106,6 +107,14 @@ export async function main(argv: string[]): Promise<number> {
     .option('--days <n>', 'over the last N days', '7')
     .action(async (options) => {
       exitCode = await statsCommand({ config: options.config, days: Number(options.days) });
+    });
+
+  program
+    .command('size')
+    .description("report the mirror's size: files and bytes per folder, articles, git history")
+    .requiredOption('-c, --config <file>', 'newsmirror.yaml')
+    .action(async (options) => {
+      exitCode = await sizeCommand(options);
     });
 
   program
