@@ -140,6 +140,11 @@ function precedingText(node: Element | undefined): string {
   return parts.join(' ').slice(-PRECEDING_WINDOW_CHARS);
 }
 
+/** Whether `text` holds a calendar date (numeric or with a month name). */
+export function containsDate(text: string): boolean {
+  return NUMERIC_DATE.test(text) || WORD_DATE.test(text);
+}
+
 function parseDate(text: string): string | undefined {
   const numeric = text.match(NUMERIC_DATE);
   if (numeric) {

@@ -2,6 +2,7 @@
 import { type AnyNode, type Document, type Element, isTag, isText } from 'domhandler';
 import { classAndId } from './clean.ts';
 import { NEGATIVE_ATTR, POSITIVE_ATTR } from './patterns.ts';
+import { firstPost } from './posts.ts';
 import { addTextStats, emptyStats, linkDensity, type TextStats, textWeight } from './text-stats.ts';
 
 /** Elements that start a new block; everything else is inline and belongs to the enclosing block's paragraph. */
@@ -132,7 +133,15 @@ export function selectContent(
 
   best = widen(best, bestScore, scores);
   best = climb(best, stats);
-  const nodes = withSiblings(best, scores, stats);
+  let nodes: Element[];
+  const post = firstPost(best, stats);
+  if (post) {
+    // One post of several: choose again inside it, never leaving it.
+    const inner = climb(bestInside(post, scores), stats, post);
+    nodes = inner === post ? [post] : withSiblings(inner, scores, stats);
+  } else {
+    nodes = withSiblings(best, scores, stats);
+  }
   let weight = 0;
   let linkChars = 0;
   let chars = 0;
@@ -248,15 +257,34 @@ const MIN_ADDED_PUNCTUATION_RATIO = 0.6;
 /** Additions smaller than this share are wrappers' leftovers (a date, a label): climb past them. */
 const NEGLIGIBLE_SHARE = 0.05;
 
-/** Moves up while an ancestor adds text that reads like more of the same article. */
-function climb(best: Element, stats: Map<Element, TextStats>): Element {
+/** The highest-scoring container inside `root` (or `root` itself). */
+function bestInside(root: Element, scores: Map<Element, number>): Element {
+  let best = root;
+  let bestScore = scores.get(root) ?? 0;
+  const visit = (node: Element): void => {
+    for (const child of node.children) {
+      if (!isTag(child)) continue;
+      const score = scores.get(child);
+      if (score !== undefined && score > bestScore) {
+        best = child;
+        bestScore = score;
+      }
+      visit(child);
+    }
+  };
+  visit(root);
+  return best;
+}
+
+/** Moves up while an ancestor adds text that reads like more of the same article; never above `limit`. */
+function climb(best: Element, stats: Map<Element, TextStats>, limit?: Element): Element {
   const base = stats.get(best);
   if (!base) return best;
   let chosen = best;
   let current = best;
   const baseWeight = Math.max(1, textWeight(base));
   const basePunctuation = base.punctuation / baseWeight;
-  for (let level = 0; level < MAX_CLIMB_LEVELS; level++) {
+  for (let level = 0; level < MAX_CLIMB_LEVELS && current !== limit; level++) {
     const parent = parentElement(current);
     if (!parent || parent.name === 'body' || parent.name === 'html') break;
     const own = stats.get(parent);
