@@ -2,6 +2,7 @@
 // and indexes on disk, one git commit), then timed runs: nothing new (listings 200, then 304) and 50 new articles.
 // The 50 new articles are also run against a small mirror (1,000 articles) built the same way: a run's cost must
 // follow the new articles, not the size of the mirror.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector';
@@ -143,6 +144,8 @@ export async function buildSyntheticMirror(options: {
   options.log?.(`  store rows, pages and indexes: ${((performance.now() - started) / 1000).toFixed(1)} s`);
   const git = openGitMirror(loaded.mirrorDir, { branch: mirror.branch });
   await git.ensureRepo();
+  // No automatic gc: started in the background by this commit, it would pack 100,000 objects during the timed runs.
+  execFileSync('git', ['-C', loaded.mirrorDir, 'config', 'gc.auto', '0']);
   await git.commitAll('synthetic mirror');
   options.log?.(`  with the git commit: ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return { loaded, store, work };
@@ -244,7 +247,8 @@ export async function runScaleBench(options: {
   } finally {
     for (const synthetic of built) {
       await synthetic.store.close();
-      rmSync(synthetic.work, { recursive: true, force: true });
+      // Retries: a background `git gc --auto` may still be writing in the mirror's .git.
+      rmSync(synthetic.work, { recursive: true, force: true, maxRetries: 10, retryDelay: 500 });
     }
     await site.close();
   }

@@ -99,7 +99,8 @@ export async function runMirror(options: RunOptions): Promise<RunSummary> {
     for (const fixed of await git.recoverInterruptedState()) log.warn(`recovered: ${fixed}`);
     const removedTemp = await removeTempFiles(mirrorDir);
     if (removedTemp > 0) log.warn(`removed ${removedTemp} temporary file(s) left by an interrupted run`);
-    for (const unfinished of await store.unfinishedRuns()) {
+    const unfinishedRuns = await store.unfinishedRuns();
+    for (const unfinished of unfinishedRuns) {
       log.warn(`run ${unfinished.id} did not finish; its work is completed by this run`);
       await store.abandonRun(unfinished.id, startedAt.toISOString());
     }
@@ -122,7 +123,9 @@ export async function runMirror(options: RunOptions): Promise<RunSummary> {
     summary.filesWritten = written.written;
     tallyBytes(summary, files, written.written > 0);
     const message = commitMessage(startedAt, summary);
-    summary.commit = await git.commitAll(message);
+    // Nothing rendered after runs that all finished means nothing to commit: skipping `git add -A` saves a stat of
+    // every file of the mirror (about a second at 100,000 pages). After an interrupted run, commit whatever it left.
+    summary.commit = files.length > 0 || unfinishedRuns.length > 0 ? await git.commitAll(message) : null;
     // Only now are the pages safely in git: an interrupted run before this point re-renders them next time.
     await store.markRendered(processed.renderedKeys);
     // A stopped run left listed articles unstarted: without the validators the next run reads the listings
