@@ -1,18 +1,9 @@
 // The HTML frame shared by the preview and the stats page: self-contained (inline CSS, no script, nothing loaded from
 // elsewhere), so it works without JavaScript and behind any censor.
 
-const HTML_ESCAPES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
+import { escapeHtml } from '../internal/html.ts';
 
-/** Escape text or a quoted attribute value. */
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (character) => HTML_ESCAPES[character]);
-}
+export { escapeHtml };
 
 /** A mirror path as a URL path of the preview, each segment percent-encoded. */
 export function previewHref(previewBase: string, path: string): string {

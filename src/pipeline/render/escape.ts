@@ -71,18 +71,7 @@ export function separated(items: PhrasingContent[]): PhrasingContent[] {
   return items.flatMap((item, index) => (index === 0 ? [item] : [raw(' &nbsp;|&nbsp; '), item]));
 }
 
-const HTML_ESCAPES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/** Escape text or an attribute value (double- or single-quoted) for HTML. */
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (character) => HTML_ESCAPES[character]);
-}
+export { escapeHtml } from '../../internal/html.ts';
 
 /** http(s) URLs and scheme-less relative paths; anything else (javascript:, data:) is refused. */
 export function isSafeUrl(url: string): boolean {

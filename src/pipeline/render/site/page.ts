@@ -3,15 +3,8 @@
 // sanitised to GitHub's set of tags and attributes, so nothing in a page can run. Only then are links between
 // pages pointed at their HTML files. The page carries no script and a Content-Security-Policy that forbids any.
 import type { Element, Root, RootContent } from 'hast';
-import { fromHtml } from 'hast-util-from-html';
-import { defaultSchema, type Schema, sanitize } from 'hast-util-sanitize';
 import { toHtml } from 'hast-util-to-html';
-import type { Nodes as MdastNodes, Root as MdastRoot } from 'mdast';
-import rehypeStringify from 'rehype-stringify';
-import remarkGfm from 'remark-gfm';
-import remarkParse from 'remark-parse';
-import remarkRehype from 'remark-rehype';
-import { unified } from 'unified';
+import { githubMarkdownToHast } from '../../../internal/github-markdown.ts';
 import { escapeHtml } from '../escape.ts';
 import { isAbsoluteUrl } from '../paths.ts';
 import { STYLESHEET_PATH, siteHref, sitePathOf, siteRelative } from './paths.ts';
@@ -31,38 +24,6 @@ export interface SitePageOptions {
   /** Site-root path of the Atom feed, announced in the head when present. */
   feedPath?: string;
 }
-
-/** GFM's tagfilter: cmark-gfm escapes these tags in raw HTML, so GitHub shows them as text. */
-const TAGFILTER = /<(?=\/?(?:title|textarea|style|xmp|iframe|noembed|noframes|script|plaintext)[\s/>])/gi;
-
-/**
- * GitHub's schema (hast-util-sanitize's default follows it), with the contents of non-text elements removed
- * whole: GitHub drops them too, and a mirror page never needs them.
- */
-const SITE_SCHEMA: Schema = {
-  ...defaultSchema,
-  strip: [
-    ...(defaultSchema.strip ?? []),
-    'style',
-    'noscript',
-    'template',
-    'iframe',
-    'object',
-    'embed',
-    'svg',
-    'math',
-    'textarea',
-    'select',
-    'title',
-  ],
-};
-
-const markdownToRawHtml = unified()
-  .use(remarkParse)
-  .use(remarkGfm)
-  .use(() => applyTagfilter)
-  .use(remarkRehype, { allowDangerousHtml: true })
-  .use(rehypeStringify, { allowDangerousHtml: true });
 
 /** The whole HTML document of one page. */
 export function renderSitePage(markdown: string, options: SitePageOptions): string {
@@ -91,8 +52,7 @@ export function renderSitePage(markdown: string, options: SitePageOptions): stri
 
 /** The sanitised content of one page, links already pointing at HTML pages. */
 export function renderSiteBody(markdown: string): Root {
-  const raw = String(markdownToRawHtml.processSync(markdown));
-  const tree = sanitize(fromHtml(raw, { fragment: true }), SITE_SCHEMA) as Root;
+  const tree = githubMarkdownToHast(markdown);
   for (const element of elementsOf(tree)) {
     if (element.tagName !== 'a' || typeof element.properties.href !== 'string') continue;
     const href = element.properties.href;
@@ -118,14 +78,6 @@ export function contentSecurityPolicy(counterOrigin?: string): string {
     "base-uri 'none'",
     "form-action 'none'",
   ].join('; ');
-}
-
-function applyTagfilter(tree: MdastRoot): void {
-  const visit = (node: MdastNodes): void => {
-    if (node.type === 'html') node.value = node.value.replace(TAGFILTER, '&lt;');
-    if ('children' in node) for (const child of node.children) visit(child);
-  };
-  visit(tree);
 }
 
 function firstHeadingText(tree: Root): string | undefined {
