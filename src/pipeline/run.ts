@@ -121,7 +121,7 @@ export async function runMirror(options: RunOptions): Promise<RunSummary> {
     // 6. publish: write atomically, one commit for the run, push to every remote.
     const written = await writeFilesAtomic(mirrorDir, files);
     summary.filesWritten = written.written;
-    tallyBytes(summary, files, written.written > 0);
+    tallyBytes(summary, files, new Set(written.writtenPaths));
     const message = commitMessage(startedAt, summary);
     // Nothing rendered after runs that all finished means nothing to commit: skipping `git add -A` saves a stat of
     // every file of the mirror (about a second at 100,000 pages). After an interrupted run, commit whatever it left.
@@ -881,8 +881,10 @@ function toFailure(url: string, error: unknown): ArticleFailure {
   return { url, code: 'internal', message: errorMessage(error), retryable: true };
 }
 
-function tallyBytes(summary: RunSummary, files: OutputFile[], _anyWritten: boolean): void {
+/** Bytes the run added or changed in the mirror, by kind; files rendered identical to what was there count nothing. */
+function tallyBytes(summary: RunSummary, files: OutputFile[], writtenPaths: Set<string>): void {
   for (const file of files) {
+    if (!writtenPaths.has(file.path)) continue;
     const size = typeof file.content === 'string' ? Buffer.byteLength(file.content) : file.content.byteLength;
     if (file.path.startsWith('assets/')) summary.bytesWritten.images += size;
     else if (file.path.startsWith('pages/')) summary.bytesWritten.pages += size;

@@ -17,6 +17,8 @@ export interface WriteSummary {
   written: number;
   unchanged: number;
   bytes: number;
+  /** Paths whose content changed and was written, as given. */
+  writtenPaths: string[];
 }
 
 export async function writeFilesAtomic(dir: string, files: OutputFile[]): Promise<WriteSummary> {
@@ -37,7 +39,7 @@ export async function writeFilesAtomic(dir: string, files: OutputFile[]): Promis
   await mkdir(root, { recursive: true });
   const realRoot = await realpath(root);
   const checkedDirs = new Map<string, Promise<void>>();
-  const summary: WriteSummary = { written: 0, unchanged: 0, bytes: 0 };
+  const summary: WriteSummary = { written: 0, unchanged: 0, bytes: 0, writtenPaths: [] };
   const touchedDirs = new Set<string>();
 
   let next = 0;
@@ -71,6 +73,7 @@ export async function writeFilesAtomic(dir: string, files: OutputFile[]): Promis
       touchedDirs.add(parent);
       summary.written++;
       summary.bytes += bytes.byteLength;
+      summary.writtenPaths.push(file.path);
     }
   };
   await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, targets.length) }, worker));
