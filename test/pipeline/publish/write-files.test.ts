@@ -40,11 +40,15 @@ describe('writeFilesAtomic', () => {
       { path: 'pages/news/n123.md', content: '### 标题\n' },
       { path: 'assets/ab/abcdef.png', content: png },
     ]);
-    assert.deepEqual(summary, {
-      written: 3,
-      unchanged: 0,
-      bytes: Buffer.byteLength('# 首页\n') + Buffer.byteLength('### 标题\n') + 8,
-    });
+    assert.deepEqual(
+      { ...summary, writtenPaths: summary.writtenPaths.toSorted() },
+      {
+        written: 3,
+        unchanged: 0,
+        bytes: Buffer.byteLength('# 首页\n') + Buffer.byteLength('### 标题\n') + 8,
+        writtenPaths: ['README.md', 'assets/ab/abcdef.png', 'pages/news/n123.md'],
+      },
+    );
     assert.deepEqual(await listFiles(dir), ['README.md', 'assets/ab/abcdef.png', 'pages/news/n123.md']);
     assert.equal(await readFile(join(dir, 'pages/news/n123.md'), 'utf8'), '### 标题\n');
     assert.deepEqual(new Uint8Array(await readFile(join(dir, 'assets/ab/abcdef.png'))), png);
@@ -63,7 +67,7 @@ describe('writeFilesAtomic', () => {
       { path: 'a.md', content: 'same' },
       { path: 'b.md', content: 'new!' },
     ]);
-    assert.deepEqual(summary, { written: 1, unchanged: 1, bytes: 4 });
+    assert.deepEqual(summary, { written: 1, unchanged: 1, bytes: 4, writtenPaths: ['b.md'] });
     assert.equal((await stat(join(dir, 'a.md'))).mtime.getTime(), past.getTime());
     assert.notEqual((await stat(join(dir, 'b.md'))).mtime.getTime(), past.getTime());
     assert.equal(await readFile(join(dir, 'b.md'), 'utf8'), 'new!');
