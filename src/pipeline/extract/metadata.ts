@@ -80,7 +80,7 @@ const BLOCK_ELEMENTS = new Set([
 ]);
 /** Author values that are URLs, e-mail addresses, ids or the credits of the publishing software. */
 const NOT_A_NAME =
-  /^https?:|^\/\/|www\.|@.*\.|\d{3,}|\b(?:Discuz|Comsenz|PHPWind|DedeCMS|WordPress|Joomla|Drupal)\b/i;
+  /^https?:|^\/\/|www\.|\.(?:com|net|org|cn)\b|@.*\.|\d{3,}|\b(?:Discuz|Comsenz|PHPWind|DedeCMS|WordPress|Joomla|Drupal)\b/i;
 /** Bylines printed near the title, most specific first; group 1 is the name. */
 const BYLINE_PATTERNS = [
   /(?:作者|撰文|文)\s*[：:／/]\s*([^\s|｜,，;；/（）()【】\]]{1,20})/,
@@ -103,7 +103,28 @@ export function cleanAuthor(raw: string | undefined): string | undefined {
     .trim();
   if (/^(?:and|&)\s|\s(?:and|&)$/i.test(name)) name = name.replace(/^(?:and|&)\s+|\s+(?:and|&)$/gi, '');
   if (!name || name.length > MAX_AUTHOR_CHARS || NOT_A_NAME.test(name)) return undefined;
-  return name;
+  return looksLikeName(name) ? name : undefined;
+}
+
+/** Characters no name contains: markup leftovers and sentence punctuation. */
+const NOT_IN_NAME = /[<>="{}。！？；：:!?]|，.*，/;
+/** Han words that mark a phrase, a label or an organisation, never a person ("转载文章", "云南日报", "经历了"). */
+const NOT_A_PERSON_HAN =
+  /文章|转载|原创|本站|网友|来源|编辑部|(?:网|网络|报|日报|晚报|社|台|站|客户端|新闻|报道|杂志|出版社|公司|集团)$/;
+/** A Chinese personal name is two to four characters (five with a rare compound surname); longer runs are phrases. */
+const MAX_HAN_NAME_RUN = 5;
+/** Latin names have few words; more is a sentence. */
+const MAX_LATIN_NAME_WORDS = 6;
+
+/** Whether a byline candidate reads like one or more names rather than a sentence fragment or a label. */
+export function looksLikeName(name: string): boolean {
+  if (NOT_IN_NAME.test(name)) return false;
+  const han = name.match(/[\u3400-\u9fff]+/g);
+  if (han) {
+    if (NOT_A_PERSON_HAN.test(name)) return false;
+    return han.every((run) => run.length <= MAX_HAN_NAME_RUN);
+  }
+  return name.split(/\s+/).length <= MAX_LATIN_NAME_WORDS;
 }
 
 /**

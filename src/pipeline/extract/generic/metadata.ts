@@ -3,6 +3,7 @@
 import { type AnyNode, type Document, type Element, isTag, isText } from 'domhandler';
 import { textContent } from 'domutils';
 import type { ImageRef } from '../../types.ts';
+import { cleanAuthor } from '../metadata.ts';
 
 export interface ContentMetadata {
   title?: string;
@@ -21,9 +22,33 @@ const NUMERIC_DATE =
   /((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2})\s*[:：时]\s*(\d{2})(?:\s*[:：分]\s*(\d{2}))?)?/;
 const MONTHS = 'jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec';
 const WORD_DATE = new RegExp(`\\b(${MONTHS})[a-z]*\\.?\\s+(\\d{1,2}),?\\s+((?:19|20)\\d{2})\\b`, 'i');
-const CJK_AUTHOR =
-  /(?:作者|撰文|文\s*[/／]|记者|编辑|来源)\s*[:：]?\s*([^\s:：|｜,，。;；()（）【】\d]{2,12})/;
-const LATIN_AUTHOR = /\bby\s+([A-Z][\p{L}'.-]+(?:\s+(?:[A-Z][\p{L}'.-]+|de|van|von|da|and))*)/u;
+/** A reporter credit without a label: "记者 张三", "（记者张三 李四）". */
+const REPORTER =
+  /记者\s*[:：]?\s*([\u4e00-\u9fff·]{2,4}?)(?=综合|报导|报道|编译|采访|撰文|整理|专访|发自|[）)\s,，、】\]/|]|$)/g;
+/**
+ * Bylines, most specific first; group 1 is the name. A labelled byline ("作者：X"), a reporter credit ("记者 X"),
+ * a poster line ("由X发表", blogs and forums), "By X"; a source ("来源：") names a publication, not a writer.
+ */
+const AUTHOR_PATTERNS = [
+  /(?:作者|撰文|文|撰稿)\s*[:：/／]\s*([^\s:：|｜,，。;；()（）【】[\]\d]{2,20})/g,
+  REPORTER,
+  /由\s*([^\s:：|｜,，。;；()（）【】\d]{2,16}?)\s*(?:张贴|发表|发布|发帖|上传)/g,
+  /\bby\s+([A-Z][\p{L}'.-]+(?:\s+(?:[A-Z][\p{L}'.-]+|de|van|von|da|and))*)/gu,
+];
+/**
+ * Labelled credits anywhere in the article or just after it ("作者：X", then "编辑：X": the editor who signed it
+ * off when no writer is named); a colon-labelled credit is never prose.
+ */
+const CREDIT_PATTERNS = [
+  AUTHOR_PATTERNS[0],
+  /(?:责任编辑|编辑|责编)\s*[:：]\s*([^\s:：|｜,，。;；()（）【】[\]\d]{2,12})/g,
+];
+/** Chinese news ends with the reporter's name in brackets: "……。（张三）". */
+const CLOSING_NAME = /[（(]\s*([\u4e00-\u9fff·]{2,4}(?:\s+[\u4e00-\u9fff·]{2,4})*)\s*[)）]\s*$/;
+/** Bracketed end marks that are not names: "（完）", "（待续）", "（全文完）". */
+const END_MARK = /^(?:全文)?完$|^(?:未完)?待续$|^本文完$|^未完$|^续$/;
+/** Characters at the end of the article (and after it) searched for closing credits. */
+const TAIL_WINDOW_CHARS = 300;
 
 export function findMetadata(
   document: Document,
@@ -46,8 +71,11 @@ export function findMetadata(
     : `${precedingText(content[0])} ${headerText(content[0], content)}`;
   const date = parseDate(window);
   if (date) metadata.published = date;
-  const author = window.match(CJK_AUTHOR)?.[1] ?? window.match(LATIN_AUTHOR)?.[1];
-  if (author) metadata.author = author.trim();
+  const author =
+    firstName(window, AUTHOR_PATTERNS) ??
+    closingCredit(content) ??
+    firstName(tailText(content), CREDIT_PATTERNS);
+  if (author) metadata.author = author;
   const image = firstImage(content);
   if (image) {
     const src = image.attribs.src ?? image.attribs['data-src'];
@@ -61,6 +89,56 @@ export function findMetadata(
     }
   }
   return metadata;
+}
+
+/**
+ * Grammatical particles and prepositions: an unlabelled credit ("记者证实", "记者经历了") holding one is a phrase.
+ * Labelled credits may hold them: nicknames such as "蓝蓝的天" do.
+ */
+const PHRASE_HAN = /[的了着过从在被把是将]/;
+
+/** The first match of any pattern (in pattern order) that reads like a name. */
+function firstName(text: string, patterns: RegExp[]): string | undefined {
+  for (const pattern of patterns) {
+    for (const match of text.matchAll(pattern)) {
+      const name = cleanAuthor(match[1]);
+      if (name && !(pattern === REPORTER && PHRASE_HAN.test(name))) return name;
+    }
+  }
+  return undefined;
+}
+
+/** The article's text and the text right after it, where closing credits and poster lines sit. */
+function tailText(content: Element[]): string {
+  const last = content.at(-1);
+  if (!last) return '';
+  let after: AnyNode | null = last;
+  while (after && !after.next) after = after.parent;
+  const following = after?.next ? headerText(after.next, []).slice(0, TAIL_WINDOW_CHARS) : '';
+  return `${content.map(spacedText).join(' ')} ${following}`;
+}
+
+/** A reporter named at the very end of the article, bracketed or after "记者". */
+function closingCredit(content: Element[]): string | undefined {
+  const last = content.at(-1);
+  if (!last) return undefined;
+  const end = spacedText(last).slice(-TAIL_WINDOW_CHARS);
+  const bracketed = end.match(CLOSING_NAME)?.[1];
+  return (
+    (bracketed && !END_MARK.test(bracketed) ? cleanAuthor(bracketed) : undefined) ??
+    firstName(end, [REPORTER])
+  );
+}
+
+/** Text with a space between text nodes, so a credit never runs into the next paragraph. */
+function spacedText(node: Element): string {
+  const parts: string[] = [];
+  const visit = (current: AnyNode): void => {
+    if (isText(current)) parts.push(current.data);
+    else if (isTag(current)) for (const child of current.children) visit(child);
+  };
+  visit(node);
+  return squash(parts.join(' '));
 }
 
 function squash(text: string): string {
@@ -100,7 +178,7 @@ function contains(ancestor: Element, node: Element): boolean {
 }
 
 /** Text from `start` onwards in document order, up to the window size. */
-function headerText(start: Element | undefined, content: Element[]): string {
+function headerText(start: AnyNode | null | undefined, content: Element[]): string {
   if (!start) return '';
   let text = '';
   let node: AnyNode | null = start;

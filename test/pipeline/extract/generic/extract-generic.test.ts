@@ -114,4 +114,84 @@ describe('extractGeneric', () => {
     assert.ok(result);
     assert.doesNotMatch(result.html, /secret|hidden words|also hidden|<style/);
   });
+
+  const zhProse = (count: number) =>
+    Array.from(
+      { length: count },
+      (_, i) =>
+        `<p>第${i + 1}段：市政府今天宣布，新的公交线路将在下个月开通，沿线的居民出行会方便很多，票价保持不变。</p>`,
+    ).join('\n');
+
+  test('keeps a link inside a sentence even when the link wraps a span', () => {
+    const result = extract(`<html><body><article>${prose('trains', 3)}
+      <p><span>The line was </span><a href="/x"><span>first proposed</span></a><span> in 1998, and shelved twice.</span></p>
+      </article></body></html>`);
+    assert.ok(result);
+    assert.match(result.html, /first proposed/);
+  });
+
+  test('keeps an embedded post in a widget-named box', () => {
+    const result = extract(`<html><body><article>${prose('trains', 3)}
+      <div class="article-widget"><blockquote><p>Great news for the valley, finally!</p>— Rider (@rider) <a href="/s/1">May 1, 2024</a></blockquote></div>
+      ${prose('fares', 2)}</article></body></html>`);
+    assert.ok(result);
+    assert.match(result.html, /Great news for the valley/);
+  });
+
+  test('a page of several dated posts gives the first post, even when a later one is longer', () => {
+    const post = (date: string, paragraphs: number) =>
+      `<div class="entry"><div class="entry-head">Post title <span>${date}</span></div><div class="entry-text">${prose(date, paragraphs)}</div></div>`;
+    const result = extract(
+      `<html><body><div class="entries">${post('2024-03-24', 3)}${post('2024-03-17', 8)}${post('2024-03-02', 3)}</div></body></html>`,
+    );
+    assert.ok(result);
+    assert.match(result.html, /about 2024-03-24/);
+    assert.doesNotMatch(result.html, /about 2024-03-17|about 2024-03-02/);
+  });
+
+  test('a timeline of dated paragraphs stays one article', () => {
+    const result = extract(
+      `<html><body><article>${['2021-01-05', '2022-02-06', '2023-03-07']
+        .map(
+          (date) =>
+            `<p>On ${date} the council met, argued, voted, and adjourned; ${'the minutes say so. '.repeat(8)}</p>`,
+        )
+        .join('')}</article></body></html>`,
+    );
+    assert.ok(result);
+    assert.match(result.html, /2021-01-05[\s\S]*2023-03-07/);
+  });
+
+  test('authors: labelled and closing credits count, labels, outlets and sentence fragments do not', () => {
+    assert.equal(
+      extract(`<html><body><div class="content"><p>作者：转载文章</p>${zhProse(4)}</div></body></html>`)
+        ?.author,
+      undefined,
+    );
+    assert.equal(
+      extract(`<html><body><div class="content"><p>作者：云南日报</p>${zhProse(4)}</div></body></html>`)
+        ?.author,
+      undefined,
+    );
+    assert.equal(
+      extract(
+        `<html><body><div class="content"><p>本刊记者经历了近4个小时的车程。</p>${zhProse(4)}</div></body></html>`,
+      )?.author,
+      undefined,
+    );
+    assert.equal(
+      extract(`<html><body><div class="content">${zhProse(4)}<p>（张明）</p></div></body></html>`)?.author,
+      '张明',
+    );
+    assert.equal(
+      extract(`<html><body><div class="content">${zhProse(4)}<p>编辑：王小山</p></div></body></html>`)
+        ?.author,
+      '王小山',
+    );
+    assert.equal(
+      extract(`<html><body><div class="content"><p>作者：蓝蓝的天</p>${zhProse(4)}</div></body></html>`)
+        ?.author,
+      '蓝蓝的天',
+    );
+  });
 });
