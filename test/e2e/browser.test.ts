@@ -16,22 +16,13 @@ import {
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { buildSite, siteCommand } from '../../src/cli/site.ts';
 import { defaultSiteDir } from '../../src/pipeline/publish/site.ts';
+import { launchChromium } from '../helpers/browser.ts';
 import { type FixtureServer, startFixtureServer } from '../helpers/fixture-server.ts';
 import { closeSharedDemoMirror, type DemoMirror, sharedDemoMirror } from '../helpers/mirror-build.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 /** An iPhone 12-14 sized screen: the reader the site is made for. */
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true };
 /** A 1x1 transparent GIF, what a hit counter answers. */
@@ -100,7 +91,7 @@ describe('browser: the static site on a phone', () => {
     await buildSite({ loaded: mirror.loaded, out: siteDir, store: mirror.store });
     server = await startFixtureServer({ root: siteDir });
     counterHost = new URL(mirror.loaded.config.mirror.counter!.replace('{path}', 'x')).host;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     context = await browser.newContext(PHONE);
     // Every request is answered here: the site's own origin goes to the server, the counter gets a pixel, anything
     // else is refused and remembered (the assertion below names it).

@@ -2,18 +2,9 @@
 // database and the chart's bars are really drawn, with sizes that follow the counts.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../helpers/browser.ts';
 import { NOW, seedViews, startTestServer, type TestServer } from './helpers.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 describe('stats page in Chromium', () => {
   let served: TestServer;
@@ -25,7 +16,7 @@ describe('stats page in Chromium', () => {
       files: { 'pages/world/n1.md': '### World one\n\nThe body.\n' },
       setup: seedViews,
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
