@@ -4,7 +4,7 @@
 import { type Element, isTag } from 'domhandler';
 import { textContent } from 'domutils';
 import { containsDate } from './metadata.ts';
-import { type TextStats, textWeight } from './text-stats.ts';
+import { emptyStats, type TextStats, textWeight } from './text-stats.ts';
 
 /** A post must carry this much text weight (as an article must) to count. */
 const MIN_POST_WEIGHT = 250;
@@ -51,7 +51,7 @@ function firstOfRun(parent: Element, stats: Map<Element, TextStats>, like?: Elem
     if (group) group.push(child);
     else groups.set(key, [child]);
   }
-  const total = textWeight(stats.get(parent) ?? ({ chars: 0, cjkChars: 0 } as TextStats));
+  const total = textWeight(stats.get(parent) ?? emptyStats());
   for (const group of groups.values()) {
     if (group.length < MIN_POSTS) continue;
     const weight = group.reduce((sum, post) => sum + textWeight(stats.get(post) as TextStats), 0);

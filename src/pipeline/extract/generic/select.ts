@@ -196,8 +196,12 @@ function collectInline(
 ): void {
   if (isText(node)) {
     const before = into.chars;
+    const cjkBefore = into.cjkChars;
     addTextStats(node.data, into);
-    if (inLink) into.linkChars += into.chars - before;
+    if (inLink) {
+      into.linkChars += into.chars - before;
+      into.linkCjkChars += into.cjkChars - cjkBefore;
+    }
     return;
   }
   if (!isTag(node) || skip.has(node)) return;

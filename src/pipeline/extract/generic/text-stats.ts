@@ -7,6 +7,8 @@ export interface TextStats {
   chars: number;
   /** Of which inside links. */
   linkChars: number;
+  /** CJK characters inside links. */
+  linkCjkChars: number;
   /** Han, kana and hangul characters (one of them carries about as much as a short Latin word). */
   cjkChars: number;
   /** Sentence punctuation marks. */
@@ -27,13 +29,26 @@ export function textWeight(stats: TextStats): number {
   return stats.chars + (CJK_CHAR_WEIGHT - 1) * stats.cjkChars;
 }
 
-/** Share of the text that sits inside links. */
+/**
+ * Share of the text that sits inside links, by text weight: a Chinese headline link followed by its date
+ * ("某某新闻标题（2005-04-03 17:19）") is a teaser, though the date has as many characters as the headline.
+ */
 export function linkDensity(stats: TextStats): number {
-  return stats.chars ? stats.linkChars / stats.chars : 0;
+  const weight = textWeight(stats);
+  return weight ? (stats.linkChars + (CJK_CHAR_WEIGHT - 1) * stats.linkCjkChars) / weight : 0;
 }
 
 export function emptyStats(): TextStats {
-  return { chars: 0, linkChars: 0, cjkChars: 0, punctuation: 0, tags: 0, links: 0, images: 0 };
+  return {
+    chars: 0,
+    linkChars: 0,
+    linkCjkChars: 0,
+    cjkChars: 0,
+    punctuation: 0,
+    tags: 0,
+    links: 0,
+    images: 0,
+  };
 }
 
 function isCjk(code: number): boolean {
@@ -77,6 +92,7 @@ export function adjustAncestors(node: Element, stats: Map<Element, TextStats>, s
     if (!own) continue;
     own.chars += sign * moved.chars;
     own.linkChars += sign * moved.linkChars;
+    own.linkCjkChars += sign * moved.linkCjkChars;
     own.cjkChars += sign * moved.cjkChars;
     own.punctuation += sign * moved.punctuation;
     own.tags += sign * (moved.tags + 1);
@@ -105,8 +121,12 @@ function walkChildren(node: AnyNode, stats: TextStats, into: Map<Element, TextSt
   for (const child of node.children) {
     if (isText(child)) {
       const before = stats.chars;
+      const cjkBefore = stats.cjkChars;
       addTextStats(child.data, stats);
-      if (link) stats.linkChars += stats.chars - before;
+      if (link) {
+        stats.linkChars += stats.chars - before;
+        stats.linkCjkChars += stats.cjkChars - cjkBefore;
+      }
     } else if (isTag(child)) {
       const childStats = walk(child, into, link);
       add(stats, childStats);
@@ -120,6 +140,7 @@ function walkChildren(node: AnyNode, stats: TextStats, into: Map<Element, TextSt
 function add(to: TextStats, from: TextStats): void {
   to.chars += from.chars;
   to.linkChars += from.linkChars;
+  to.linkCjkChars += from.linkCjkChars;
   to.cjkChars += from.cjkChars;
   to.punctuation += from.punctuation;
   to.tags += from.tags;
