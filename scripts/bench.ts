@@ -17,7 +17,7 @@ const { values: args } = parseArgs({
   options: {
     articles: { type: 'string', default: String(DEFAULT_ARTICLES) },
     repeat: { type: 'string', default: '1' },
-    'extract-pages': { type: 'string', default: '200' },
+    'extract-pages': { type: 'string', default: '100' },
     scale: { type: 'boolean', default: false },
     'scale-only': { type: 'boolean', default: false },
     'scale-articles': { type: 'string', default: '100000' },

@@ -8,7 +8,7 @@ import { gfm } from '@joplin/turndown-plugin-gfm';
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import TurndownService from 'turndown';
-import { FEED_CHANNEL, LISTING_CHANNELS } from './site-generator.ts';
+import { CHANNEL_LIMIT, FEED_CHANNEL, LISTING_CHANNELS } from './site-generator.ts';
 
 /** Requests in flight: the same as newsmirror's default per-host limit, which is what applies to one site. */
 const BASELINE_CONCURRENCY = 4;
@@ -38,7 +38,7 @@ export async function runBaseline(options: { origin: string; outDir: string }): 
   for (const channel of LISTING_CHANNELS) {
     const html = await (await fetch(`${options.origin}/news/${channel}.html`)).text();
     const { document } = parseHTML(html);
-    for (const anchor of document.querySelectorAll('.post-list .title a')) {
+    for (const anchor of [...document.querySelectorAll('.post-list .title a')].slice(0, CHANNEL_LIMIT)) {
       urls.add(new URL(anchor.getAttribute('href') ?? '', options.origin).href);
     }
   }

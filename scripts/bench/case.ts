@@ -41,7 +41,7 @@ export interface CaseResult {
 /** Pages extracted (and not timed) before timing, so the JIT has compiled both extractors. */
 const EXTRACT_WARM_UP_PAGES = 20;
 /** Timed passes over the pages, alternating extractors; the best pass counts (least disturbed by neighbours). */
-const EXTRACT_PASSES = 3;
+const EXTRACT_PASSES = 2;
 
 async function runOurs(input: Extract<CaseInput, { kind: 'ours' }>): Promise<CaseResult> {
   const work = mkdtempSync(join(tmpdir(), 'newsmirror-bench-'));
