@@ -38,8 +38,8 @@ const NEAR_TITLE_CHARS = 600;
 const MAX_AUTHOR_CHARS = 60;
 /** A title suffix longer than this is part of the title, not a site name. */
 const MAX_SITE_SUFFIX_CHARS = 30;
-/** Separators between a title and the site name in <title>: ' - ', ' | ', '｜', '_', ' — '. */
-const TITLE_SEPARATOR = /\s+[-–—|·•]\s+|\s*[｜丨|_]\s*|\s*——\s*|\s*—\s+/g;
+/** Separators between a title and the site name in <title>: ' - ', ' | ', '｜', '_', ' — ', '--'. */
+const TITLE_SEPARATOR = /\s+[-–—|·•]\s+|\s*[｜丨|_]\s*|\s*——\s*|\s*—\s+|\s*-{2,}\s*/g;
 /** og:image values that are the site's logo or default card, not the article's picture. */
 const LOGO_IMAGE = /logo|favicon|default[-_]?(?:share|og|image|thumb)|site[-_]?(?:image|card)|placeholder/i;
 /** JSON-LD types that describe an article. */

@@ -65,6 +65,7 @@ export function removeJunk(document: Document): CleanedPage {
       }
       if (!isTag(node)) continue;
       if (node.name === 'title' && pageTitle === undefined) pageTitle = textContent(node).trim();
+      if (node.name === 'head' && pageTitle === undefined) pageTitle = titleIn(node);
       if (JUNK_TAGS.has(node.name) || isHidden(node)) {
         removed = true;
         continue;
@@ -147,6 +148,13 @@ function findDescendant(node: Element, name: string): Element | undefined {
     if (child.name === name) return child;
     const found = findDescendant(child, name);
     if (found) return found;
+  }
+  return undefined;
+}
+
+function titleIn(head: Element): string | undefined {
+  for (const child of head.children) {
+    if (isTag(child) && child.name === 'title') return textContent(child).trim();
   }
   return undefined;
 }

@@ -52,7 +52,8 @@ export function extractGeneric(document: Document, url: string): GenericExtracti
   if (!selection) return null;
   removeFurniture(furniture, selection.nodes);
   const metadata = findMetadata(document, selection.nodes, pageTitle, url);
-  const nodes: Element[] = pruneContent(selection.nodes, metadata.titleHeading, stats);
+  const titles = [metadata.title, pageTitle].filter((title): title is string => Boolean(title));
+  const nodes: Element[] = pruneContent(selection.nodes, metadata.titleHeading, stats, titles);
   if (nodes.length === 0) return null;
   return {
     body: domToHast(nodes.flatMap(unwrapLayoutCell)),

@@ -63,13 +63,14 @@ export function findMetadata(
     metadata.title = squash(textContent(heading));
   } else if (pageTitle) {
     // "Headline - Site name": the longest part is the headline.
-    const parts = pageTitle.split(/\s+[-|_–—]\s+|_|｜|\|/).map((part) => part.trim());
+    const parts = pageTitle.split(/\s+[-|_–—]\s+|_|｜|\||-{2,}|——/).map((part) => part.trim());
     metadata.title = parts.reduce((a, b) => (b.length > a.length ? b : a), '');
   }
   const window = heading
     ? headerText(heading, content)
     : `${precedingText(content[0])} ${headerText(content[0], content)}`;
-  const date = parseDate(window);
+  // A dateline may sit above the headline (with the section name) rather than under it.
+  const date = parseDate(window) ?? (heading ? parseDate(precedingText(heading)) : undefined);
   if (date) metadata.published = date;
   const author =
     firstName(window, AUTHOR_PATTERNS) ??

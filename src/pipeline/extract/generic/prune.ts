@@ -2,6 +2,7 @@
 import { type ChildNode, type Element, isTag, isText, type Text } from 'domhandler';
 import { removeElement, textContent } from 'domutils';
 import { classAndId, isEmbeddedQuote } from './clean.ts';
+import { containsDate } from './metadata.ts';
 import { BOILERPLATE_ATTR, BOILERPLATE_LINE, KEEP_ATTR } from './patterns.ts';
 import { emptyStats, linkDensity, type TextStats, textWeight } from './text-stats.ts';
 
@@ -57,6 +58,7 @@ export function pruneContent(
   nodes: Element[],
   titleHeading: Element | undefined,
   stats: Map<Element, TextStats>,
+  titles: string[] = [],
 ): Element[] {
   const total = Math.max(
     1,
@@ -80,7 +82,9 @@ export function pruneContent(
     kept.push(node);
   }
   for (const node of doomed) removeElement(node);
+  dropHeaderLines(kept, titles);
   dropTrailingHeadings(kept);
+  dropTrailingLabels(kept);
   for (const node of kept) dropTrailingBreaks(node);
   return kept.filter((node) => textContent(node).trim() || hasImage(node));
 }
@@ -196,6 +200,143 @@ function hasImage(node: Element): boolean {
     if (child.name === 'img' || hasImage(child)) return true;
   }
   return false;
+}
+
+/** Header lines looked at before the first paragraph: headline, kicker, dateline, byline, page numbers. */
+const MAX_HEADER_LINES = 6;
+/** A header line is short; anything longer is the article's first paragraph. */
+const MAX_HEADER_LINE_CHARS = 80;
+/** Sentence ends: a line that has one is prose, not a header line. */
+const SENTENCE_END = /[。！？!?]|\.(?:\s|$)/;
+const CREDIT_START =
+  /^(?:来源|作者|记者|本报记者|编辑|文|撰文|发布时间|时间|日期|by)\b\s*[:：/／]?|^(?:来源|作者|记者|编辑|发布时间|时间|日期)/i;
+const PAGE_NUMBERS = /上一页|下一页|第\s*\d+\s*页|共\s*\d+\s*页|\bprevious page\b|\bnext page\b/i;
+
+/**
+ * Lines above the first paragraph that repeat the headline or carry the dateline, the byline or page numbers:
+ * metadata reports them; in the body they are noise. Stops at the first line that reads as prose.
+ */
+function dropHeaderLines(nodes: Element[], titles: string[]): void {
+  const compactTitles = titles.map((title) => title.replace(/\s+/g, '')).filter((title) => title.length >= 4);
+  for (let count = 0; count < MAX_HEADER_LINES; count++) {
+    const line = firstLine(nodes);
+    if (!line) return;
+    const text = textContent(line).replace(/\s+/g, ' ').trim();
+    if (!isHeaderLine(text, compactTitles)) return;
+    removeLine(line, nodes);
+  }
+}
+
+function isHeaderLine(text: string, compactTitles: string[]): boolean {
+  if (text.length > MAX_HEADER_LINE_CHARS) return false;
+  const compact = text.replace(/\s+/g, '');
+  if (compact.length >= 4 && compactTitles.some((title) => title.includes(compact) || compact === title))
+    return true;
+  if (SENTENCE_END.test(text)) return false;
+  return containsDate(text) || CREDIT_START.test(text) || PAGE_NUMBERS.test(text);
+}
+
+/** Removes a line and the wrappers (table rows, cells, divs) it leaves empty, up to the article's roots. */
+function removeLine(line: Element, roots: Element[]): void {
+  let target = line;
+  for (;;) {
+    const parent = target.parent;
+    if (!parent || !isTag(parent) || roots.includes(parent)) break;
+    const rest = parent.children.filter((child) => child !== target);
+    const empty = rest.every((child) =>
+      isText(child)
+        ? !child.data.trim()
+        : !isTag(child) || (!textContent(child).trim() && !hasImage(child) && child.name !== 'img'),
+    );
+    if (!empty) break;
+    target = parent;
+  }
+  removeElement(target);
+}
+
+/** The first element holding text and no blocks (a line), unless loose text comes first. */
+function firstLine(nodes: Element[]): Element | undefined {
+  const find = (node: Element): Element | undefined | null => {
+    if (!node.children.some((child) => isTag(child) && BLOCK_BOUNDARY_ALL.has(child.name))) {
+      return textContent(node).trim() || hasImage(node) ? node : undefined;
+    }
+    for (const child of node.children) {
+      if (isText(child)) {
+        if (child.data.trim()) return null;
+        continue;
+      }
+      if (!isTag(child)) continue;
+      if (!BLOCK_BOUNDARY_ALL.has(child.name)) {
+        if (textContent(child).trim() || hasImage(child)) return null;
+        continue;
+      }
+      const found = find(child);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  for (const node of nodes) {
+    const found = find(node);
+    if (found !== undefined) return found ?? undefined;
+  }
+  return undefined;
+}
+
+/** Elements that start their own line. */
+const BLOCK_BOUNDARY_ALL = new Set([
+  ...BLOCK_BOUNDARY,
+  'h1',
+  'li',
+  'dl',
+  'dt',
+  'dd',
+  'tr',
+  'td',
+  'th',
+  'tbody',
+  'thead',
+  'tfoot',
+  'section',
+  'article',
+  'header',
+  'footer',
+  'figure',
+  'center',
+  'main',
+  'aside',
+  'address',
+  'pre',
+]);
+
+/** Short label lines left at the end ("相关报道：", "Related:") introduced something that was pruned. */
+const MAX_LABEL_CHARS = 30;
+
+function dropTrailingLabels(nodes: Element[]): void {
+  for (;;) {
+    const last = lastLine(nodes);
+    if (!last) return;
+    const text = textContent(last).replace(/\s+/g, ' ').trim();
+    if (text.length > MAX_LABEL_CHARS || !/[:：]$/.test(text)) return;
+    removeLine(last, nodes);
+  }
+}
+
+/** The last element holding text and no blocks, unless loose text comes last. */
+function lastLine(nodes: Element[]): Element | undefined {
+  let current: Element | undefined = nodes.at(-1);
+  while (current) {
+    const children = current.children.filter((child) => isTag(child) || (isText(child) && child.data.trim()));
+    const last = children.at(-1);
+    if (!last) return undefined;
+    if (!isTag(last)) return undefined;
+    if (!BLOCK_BOUNDARY_ALL.has(last.name)) {
+      return current.children.some((child) => isTag(child) && BLOCK_BOUNDARY_ALL.has(child.name))
+        ? undefined
+        : current;
+    }
+    current = last;
+  }
+  return undefined;
 }
 
 /** A heading with nothing after it ("Related", "More from ...") introduces something that was pruned. */
