@@ -49,6 +49,10 @@ const MAX_CONTAINER_LINK_DENSITY = 0.5;
 /** A line that is more than this share link and short is a teaser ("Read more: ...") rather than prose. */
 const MAX_LINE_LINK_DENSITY = 0.8;
 const SHORT_LINE_CHARS = 150;
+/** Links and pictures in one inline element that make it a widget: a link in prose is one link. */
+const MIN_INLINE_WIDGET_ITEMS = 3;
+/** Text weight (about 15 words) below which a pictureless run of links inside a sentence is left alone. */
+const MIN_INLINE_WIDGET_WEIGHT = 80;
 /** Boilerplate phrases are only tested on short blocks; long ones are prose that happens to start alike. */
 const MAX_BOILERPLATE_LINE_CHARS = 200;
 /** A furniture-named block holding more than this share of the selection is the article itself. */
@@ -113,6 +117,8 @@ function shouldRemove(node: Element, stats: Map<Element, TextStats>, total: numb
   }
   const density = linkDensity(own);
   const wholeLine = isWholeLine(node);
+  // Inside a sentence, a run of several links (or links and a picture) is a pop-up card or a widget, not prose.
+  if (!wholeLine && isInlineWidget(node, stats)) return true;
   if (CONTAINER_TAGS.has(node.name) && wholeLine && density > MAX_CONTAINER_LINK_DENSITY) return true;
   if ((LINE_TAGS.has(node.name) || HEADING_TAGS.has(node.name)) && wholeLine) {
     if (density > MAX_LINE_LINK_DENSITY && own.chars < SHORT_LINE_CHARS) return true;
@@ -122,6 +128,17 @@ function shouldRemove(node: Element, stats: Map<Element, TextStats>, total: numb
     }
   }
   return false;
+}
+
+/** The innermost inline element holding several links: a wrapper around a name link and its card keeps the name. */
+function isInlineWidget(node: Element, stats: Map<Element, TextStats>): boolean {
+  const own = stats.get(node);
+  if (!own || !INLINE_LINE_TAGS.has(node.name)) return false;
+  if (own.links + own.images < MIN_INLINE_WIDGET_ITEMS || linkDensity(own) <= MAX_LINE_LINK_DENSITY)
+    return false;
+  // A few short links in a sentence ("search: web · news · images") are the sentence's own; cards are longer.
+  if (own.images === 0 && textWeight(own) < MIN_INLINE_WIDGET_WEIGHT) return false;
+  return !node.children.some((child) => isTag(child) && isInlineWidget(child, stats));
 }
 
 /** Inline elements count as a line only when set off on both sides, climbing through wrappers they fill alone. */

@@ -194,4 +194,17 @@ describe('extractGeneric', () => {
       '蓝蓝的天',
     );
   });
+
+  test('drops a pop-up card inside a sentence but keeps the name link it hangs on', () => {
+    const card = `<span class="card"><img src="/p.jpg" alt=""><a href="/p">Jane Roe</a><a href="/a1">Council approves a budget after a long night</a><a href="/a2">Schools to open later in winter</a></span>`;
+    const result = extract(`<html><body><article>${prose('budgets', 3)}
+      <p>The motion was tabled by councillor <span class="person"><a href="/p">Jane Roe</a>${card}</span> (Greens), who spoke for an hour.</p>
+      </article></body></html>`);
+    assert.ok(result);
+    assert.match(
+      result.html,
+      /councillor <span class="person"><a href="\/p">Jane Roe<\/a><\/span> \(Greens\)/,
+    );
+    assert.doesNotMatch(result.html, /Schools to open/);
+  });
 });
