@@ -26,7 +26,9 @@ export const KEEP_ATTR =
  */
 export const BOILERPLATE_LINE = new RegExp(
   [
-    '^(?:advertisement|advertising|sponsored|ad)$',
+    '^(?:advertisement|advertising|advert|sponsored|ad)$',
+    // Newsletter pitches: short lines that offer delivery to the reader's inbox.
+    '^(?=.{0,200}$)(?=.*\\b(?:newsletters?|inbox)\\b)(?=.*\\b(?:sign up|subscribe|delivered)\\b)',
     '^(?:continue|keep) reading',
     '^read (?:more|next|the full|also)\\b',
     '^(?:related|more)(?: stories| articles| coverage| on this)?\\s*:?$',

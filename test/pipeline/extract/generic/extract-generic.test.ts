@@ -207,4 +207,15 @@ describe('extractGeneric', () => {
     );
     assert.doesNotMatch(result.html, /Schools to open/);
   });
+
+  test('drops newsletter pitches and "Advert" labels, keeps prose that mentions newsletters', () => {
+    const result = extract(`<html><body><article>${prose('markets', 3)}
+      <p>Advert</p>
+      <p>Get the latest updates right in your inbox. Subscribe to our newsletters.</p>
+      <p>The bank's weekly newsletter, which reaches forty thousand readers, was first delivered in 1998 and has, over the years, been quoted by traders, economists and the central bank itself.</p>
+      </article></body></html>`);
+    assert.ok(result);
+    assert.doesNotMatch(result.html, /Advert<|right in your inbox/);
+    assert.match(result.html, /weekly newsletter/);
+  });
 });
