@@ -27,8 +27,8 @@ export const KEEP_ATTR =
 export const BOILERPLATE_LINE = new RegExp(
   [
     '^(?:advertisement|advertising|advert|sponsored|ad)$',
-    // Newsletter pitches: short lines that offer delivery to the reader's inbox.
-    '^(?=.{0,200}$)(?=.*\\b(?:newsletters?|inbox)\\b)(?=.*\\b(?:sign up|subscribe|delivered)\\b)',
+    // Newsletter pitches: short lines asking the reader to sign up for a newsletter or their inbox.
+    '^(?=.{0,200}$)(?=.*\\b(?:newsletters?|inbox)\\b)(?=.*\\b(?:sign up|subscribe)\\b)',
     '^(?:continue|keep) reading',
     '^read (?:more|next|the full|also)\\b',
     '^(?:related|more)(?: stories| articles| coverage| on this)?\\s*:?$',
