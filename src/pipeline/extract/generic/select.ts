@@ -171,30 +171,43 @@ function attrWeight(node: Element): number {
 /** Collects the inline text of `node` into paragraphs and credits their scores to ancestors. */
 function scoreBlock(node: Element, raw: Map<Element, number>, skip: ReadonlySet<Element>): void {
   if (skip.has(node)) return;
-  const inline = emptyStats();
-  for (const child of node.children) collectInline(child, inline, raw, false, skip);
+  const run: InlineRun = { node, stats: emptyStats(), raw, skip };
+  for (const child of node.children) collectInline(child, run, false);
+  creditParagraph(run);
+}
+
+/** The paragraph being collected inside a block: text runs end at a nested block or a <br>. */
+interface InlineRun {
+  node: Element;
+  stats: TextStats;
+  raw: Map<Element, number>;
+  skip: ReadonlySet<Element>;
+}
+
+/**
+ * Scores the collected run as one paragraph and starts the next. Old layouts (and many Chinese pages) write
+ * paragraphs as text between <br>s in one cell: each is a paragraph, as each <p> would be.
+ */
+function creditParagraph(run: InlineRun): void {
+  const inline = run.stats;
+  run.stats = emptyStats();
   const weight = textWeight(inline);
   if (weight < MIN_PARAGRAPH_WEIGHT) return;
   const score =
     (1 + inline.punctuation + Math.min(weight / LENGTH_BONUS_UNIT, LENGTH_BONUS_CAP)) *
     (1 - linkDensity(inline));
   if (score <= 0) return;
-  let target: Element | null = PARAGRAPH_TAGS.has(node.name) ? parentElement(node) : node;
+  let target: Element | null = PARAGRAPH_TAGS.has(run.node.name) ? parentElement(run.node) : run.node;
   for (let level = 0; target && level < MAX_ANCESTOR_LEVELS; level++) {
     const divider = level === 0 ? 1 : level === 1 ? 2 : level * 3;
-    raw.set(target, (raw.get(target) ?? 0) + score / divider);
+    run.raw.set(target, (run.raw.get(target) ?? 0) + score / divider);
     target = parentElement(target);
   }
 }
 
-function collectInline(
-  node: AnyNode,
-  into: TextStats,
-  raw: Map<Element, number>,
-  inLink: boolean,
-  skip: ReadonlySet<Element>,
-): void {
+function collectInline(node: AnyNode, run: InlineRun, inLink: boolean): void {
   if (isText(node)) {
+    const into = run.stats;
     const before = into.chars;
     const cjkBefore = into.cjkChars;
     addTextStats(node.data, into);
@@ -204,13 +217,18 @@ function collectInline(
     }
     return;
   }
-  if (!isTag(node) || skip.has(node)) return;
+  if (!isTag(node) || run.skip.has(node)) return;
+  if (node.name === 'br') {
+    creditParagraph(run);
+    return;
+  }
   if (BLOCK_TAGS.has(node.name)) {
-    scoreBlock(node, raw, skip);
+    creditParagraph(run);
+    scoreBlock(node, run.raw, run.skip);
     return;
   }
   const link = inLink || node.name === 'a';
-  for (const child of node.children) collectInline(child, into, raw, link, skip);
+  for (const child of node.children) collectInline(child, run, link);
 }
 
 function parentElement(node: Element): Element | null {

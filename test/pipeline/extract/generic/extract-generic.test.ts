@@ -218,4 +218,21 @@ describe('extractGeneric', () => {
     assert.doesNotMatch(result.html, /Advert<|right in your inbox/);
     assert.match(result.html, /weekly newsletter/);
   });
+
+  test('text between <br>s in one cell counts as paragraphs, so a long <br> article beats a box of short <p>s', () => {
+    const line = (i: number) =>
+      `第${i}段今天上午市里召开会议讨论新的公交线路规划方案沿线居民代表和专家分别发表了看法大家认为线路应当经过医院和学校附近的站点。`;
+    const article = Array.from({ length: 10 }, (_, i) => line(i + 1)).join('<br>');
+    const box = Array.from(
+      { length: 5 },
+      (_, i) =>
+        `<p>推荐${i}号今天的天气非常好适合出门散步和锻炼身体大家一起去公园看看花开了没有听说很多人都去了那里拍照留念。</p>`,
+    ).join('');
+    const result = extract(
+      `<html><body><table><tr><td>${article}</td></tr></table><div>${box}</div></body></html>`,
+    );
+    assert.ok(result);
+    assert.match(result.html, /第10段/);
+    assert.doesNotMatch(result.html, /推荐0号/);
+  });
 });
