@@ -40,7 +40,9 @@ export const BOILERPLATE_LINE = new RegExp(
     '^(?:copyright|©)',
     '^all rights reserved',
     '^(?:tags?|topics?|filed under)\\s*:',
-    '^(?:责任编辑|责编|编辑|来源|原标题|本文来源|文章来源|作者|记者|通讯员|稿源|原文链接|转载请注明)\\s*[:：]',
+    // Credit lines name a person or a source; "记者：" followed by a question is an interview, not a credit.
+    '^(?:责任编辑|责编|编辑|来源|原标题|本文来源|文章来源|作者|记者|通讯员|稿源|原文链接)\\s*[:：][^。？！?!]{0,40}$',
+    '^转载请注明',
     '^(?:分享到|分享|相关阅读|相关新闻|相关文章|延伸阅读|推荐阅读|热点推荐|点击排行|上一篇|下一篇|上一页|下一页|返回顶部|关闭窗口|打印本页|打印|收藏|字号|【打印】|【关闭】)',
     '^(?:版权所有|版权声明|免责声明|声明：)',
     '^【?(?:字体|字号)[:：]',

@@ -235,4 +235,12 @@ describe('extractGeneric', () => {
     assert.match(result.html, /第10段/);
     assert.doesNotMatch(result.html, /推荐0号/);
   });
+
+  test('an interview\'s "记者：" questions stay, a closing "编辑：" credit goes', () => {
+    const result = extract(`<html><body><div class="content">${zhProse(3)}
+      <p>记者：你们的新工厂什么时候可以投产？</p><p>答：预计明年春天，设备已经在安装调试了。</p>${zhProse(2)}<p>编辑：王小山</p></div></body></html>`);
+    assert.ok(result);
+    assert.match(result.html, /记者：你们的新工厂/);
+    assert.doesNotMatch(result.html, /编辑：王小山/);
+  });
 });
