@@ -72,6 +72,8 @@ export function pruneContent(
   const visit = (node: Element, isRoot: boolean): void => {
     if (node === titleHeading || (!isRoot && shouldRemove(node, stats, total))) {
       doomed.push(node);
+      const label = node === titleHeading ? undefined : listLabel(node, stats);
+      if (label) doomed.push(label);
       return;
     }
     for (const child of node.children) {
@@ -120,6 +122,8 @@ function shouldRemove(node: Element, stats: Map<Element, TextStats>, total: numb
   // Inside a sentence, a run of several links (or links and a picture) is a pop-up card or a widget, not prose.
   if (!wholeLine && isInlineWidget(node, stats)) return true;
   if (CONTAINER_TAGS.has(node.name) && wholeLine && density > MAX_CONTAINER_LINK_DENSITY) return true;
+  // A paragraph of several links and little else is a list of headlines written with <br>s.
+  if (isLinkList(node, own)) return true;
   if ((LINE_TAGS.has(node.name) || HEADING_TAGS.has(node.name)) && wholeLine) {
     if (density > MAX_LINE_LINK_DENSITY && own.chars < SHORT_LINE_CHARS) return true;
     if (own.chars <= MAX_BOILERPLATE_LINE_CHARS) {
@@ -128,6 +132,48 @@ function shouldRemove(node: Element, stats: Map<Element, TextStats>, total: numb
     }
   }
   return false;
+}
+
+/** Links in one block that make it a list when they also carry most of its text. */
+const MIN_LIST_LINKS = 3;
+
+/**
+ * A block written as lines (<br>s) where most text is in links: a list of headlines. Prose with many links, or a
+ * paragraph carrying a pop-up card (a picture), is not written as lines.
+ */
+function isLinkList(node: Element, own: TextStats): boolean {
+  return (
+    (LINE_TAGS.has(node.name) || node.name === 'td') &&
+    own.links >= MIN_LIST_LINKS &&
+    own.images === 0 &&
+    linkDensity(own) > MAX_CONTAINER_LINK_DENSITY &&
+    countBreaks(node) >= MIN_LIST_LINKS - 1 &&
+    isWholeLine(node)
+  );
+}
+
+function countBreaks(node: Element): number {
+  let count = 0;
+  for (const child of node.children) {
+    if (!isTag(child)) continue;
+    count += child.name === 'br' ? 1 : countBreaks(child);
+  }
+  return count;
+}
+
+/** Characters of a label line ("Related:", "DON'T MISS", "相关新闻") that introduces a list. */
+const MAX_LIST_LABEL_CHARS = 40;
+
+/** The short line right before a removed link list, which only introduced it. */
+function listLabel(node: Element, stats: Map<Element, TextStats>): Element | undefined {
+  const own = stats.get(node);
+  if (!own || own.links < MIN_LIST_LINKS || linkDensity(own) <= MAX_CONTAINER_LINK_DENSITY) return undefined;
+  const before = meaningfulSibling(node, 'prev');
+  if (!before || !isTag(before) || !(LINE_TAGS.has(before.name) || HEADING_TAGS.has(before.name)))
+    return undefined;
+  const text = textContent(before).replace(/\s+/g, ' ').trim();
+  if (!text || text.length > MAX_LIST_LABEL_CHARS || SENTENCE_END.test(text)) return undefined;
+  return before;
 }
 
 /** The innermost inline element holding several links: a wrapper around a name link and its card keeps the name. */

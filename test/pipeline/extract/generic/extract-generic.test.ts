@@ -243,4 +243,17 @@ describe('extractGeneric', () => {
     assert.match(result.html, /记者：你们的新工厂/);
     assert.doesNotMatch(result.html, /编辑：王小山/);
   });
+
+  test('a paragraph of headline links written with <br>s goes, with the label above it', () => {
+    const result = extract(`<html><body><article>${prose('the port', 3)}
+      <p><strong>DON'T MISS</strong></p>
+      <p><a href="/a">Harbour fees to rise next spring</a> [VIDEO]<br><a href="/b">New crane arrives from overseas</a> [PICTURES]<br><a href="/c">Dock workers vote on the pay offer</a></p>
+      ${prose('the fees', 2)}
+      <p>Officials said <a href="/r1">the report</a>, <a href="/r2">the audit</a> and <a href="/r3">the minutes</a> would be published.</p>
+      </article></body></html>`);
+    assert.ok(result);
+    assert.doesNotMatch(result.html, /DON'T MISS|Harbour fees|New crane/);
+    assert.match(result.html, /about the fees/);
+    assert.match(result.html, /the audit/, 'prose with several links stays');
+  });
 });
