@@ -256,4 +256,12 @@ describe('extractGeneric', () => {
     assert.match(result.html, /about the fees/);
     assert.match(result.html, /the audit/, 'prose with several links stays');
   });
+
+  test('Chinese furniture lines (QR prompt, comment links) go', () => {
+    const result = extract(
+      `<html><body><div class="content">${zhProse(4)}<p>扫一扫在手机打开当前页</p><p>发表评论</p></div></body></html>`,
+    );
+    assert.ok(result);
+    assert.doesNotMatch(result.html, /扫一扫|发表评论/);
+  });
 });
