@@ -57,8 +57,11 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
         `failed: ${failure.url}: ${failure.message}${failure.retryable ? ' (retried next run)' : ''}\n`,
       );
     }
+    for (const failure of summary.channelFailures) {
+      process.stderr.write(`channel failed: ${failure.siteId}/${failure.channelId}: ${failure.message}\n`);
+    }
     process.stdout.write(`${formatSummary(summary, loaded.mirrorDir)}\n`);
-    return summary.failed > 0 ? 1 : 0;
+    return summary.failed > 0 || summary.channelFailures.length > 0 ? 1 : 0;
   } finally {
     process.off('SIGTERM', stop);
     process.off('SIGINT', stop);

@@ -73,6 +73,8 @@ export interface RunSummary {
   seconds: number;
   /** Pages whose site rules found no body, so the generic extractor was used. */
   fallbacks: Array<{ siteId: string; url: string; misses: string[] }>;
+  /** Channels whose listing, feed or sitemap could not be read this run (their articles wait for the next run). */
+  channelFailures: Array<{ siteId: string; channelId: string; message: string }>;
   failures: ArticleFailure[];
   images: { mirrored: number; reused: number; failed: number; bytes: number };
   bytesWritten: { pages: number; images: number; other: number };
@@ -108,6 +110,7 @@ export async function runMirror(options: RunOptions): Promise<RunSummary> {
 
     // 1. sources: what each channel lists now, merged so an article in several channels is one article.
     const discovery = await discoverChannels(config, http, store, log);
+    summary.channelFailures = discovery.channelFailures;
     const listings = mergeChannelItems([...discovery.items.values()]);
 
     // 2-3. fetch + extract each article that is new, signalled as changed, or failed before; store the result.
@@ -173,6 +176,7 @@ interface Discovery {
   validators: Map<string, { etag?: string; lastModified?: string }>;
   /** URLs that failed before and deserve another try even if no channel lists them now. */
   retryUrls: Map<string, { siteId: string; channelId?: string }>;
+  channelFailures: RunSummary['channelFailures'];
 }
 
 async function discoverChannels(
@@ -181,7 +185,12 @@ async function discoverChannels(
   store: Store,
   log: Logger,
 ): Promise<Discovery> {
-  const discovery: Discovery = { items: new Map(), validators: new Map(), retryUrls: new Map() };
+  const discovery: Discovery = {
+    items: new Map(),
+    validators: new Map(),
+    retryUrls: new Map(),
+    channelFailures: [],
+  };
   const tasks: Array<Promise<void>> = [];
   for (const site of config.sites) {
     for (const channel of site.channels) {
@@ -194,6 +203,11 @@ async function discoverChannels(
           .catch((error) => {
             // A channel that cannot be read loses nothing: its articles are found again next run.
             log.error(`channel ${site.id}/${channel.id} could not be read: ${errorMessage(error)}`);
+            discovery.channelFailures.push({
+              siteId: site.id,
+              channelId: channel.id,
+              message: errorMessage(error),
+            });
             discovery.items.set(channel.id, []);
           }),
       );
@@ -859,6 +873,7 @@ function emptySummary(): RunSummary {
     skipped: 0,
     seconds: 0,
     fallbacks: [],
+    channelFailures: [],
     failures: [],
     images: { mirrored: 0, reused: 0, failed: 0, bytes: 0 },
     bytesWritten: { pages: 0, images: 0, other: 0 },

@@ -191,4 +191,20 @@ describe('mirror end to end (demo site, bare remote)', () => {
     assert.ok(popular.includes(article.title.slice(0, 10)), popular);
     assert.match((await gitLog(loaded.mirrorDir))[0].subject, /^重建于: /);
   });
+
+  test('a channel whose feed cannot be read is reported, and nothing mirrored from it is lost', async () => {
+    const feed = site.manifest.channels.find((channel) => channel.kind !== 'listing')!;
+    site.server.route(feed.path, (_req, res) => {
+      res.writeHead(503);
+      res.end('down');
+    });
+    const summary = await run();
+    assert.deepEqual(
+      summary.channelFailures.map((failure) => failure.channelId),
+      [feed.id],
+    );
+    assert.match(summary.channelFailures[0].message, /503/);
+    assert.equal(summary.failed, 3, 'only the three broken articles of the earlier test');
+    for (const article of site.manifest.articles) assert.ok(existsSync(pageOf(article.path)));
+  });
 });
