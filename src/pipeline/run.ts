@@ -15,7 +15,7 @@ import { normalizeArticleUrl, sameSite } from '../internal/url.ts';
 import type { ChannelEntry, SourceSignal, Store, StoredArticle } from '../store/index.ts';
 import { extractArticle } from './extract/index.ts';
 import type { HttpClient } from './fetch/client.ts';
-import { type MirroredImage, mirrorImage } from './fetch/images.ts';
+import { mirrorImage } from './fetch/images.ts';
 import { openGitMirror, type PushResult } from './publish/git.ts';
 import { acquireMirrorLock } from './publish/lock.ts';
 import { removeTempFiles, writeFilesAtomic } from './publish/write-files.ts';
@@ -363,8 +363,8 @@ interface Processed {
   joinedChannel: Map<string, Set<string>>;
   /** Channels changed otherwise (an edited title, an interrupted run): their indexes are rendered whole. */
   rewriteIndexes: Set<string>;
-  /** Asset files fetched this run. */
-  assets: OutputFile[];
+  /** Image files written to the mirror this run (written at once, so image bytes never pile up in memory). */
+  assetsWritten: number;
 }
 
 async function processArticles(
@@ -378,7 +378,7 @@ async function processArticles(
     changedChannels: new Set(),
     joinedChannel: new Map(),
     rewriteIndexes: new Set(),
-    assets: [],
+    assetsWritten: 0,
   };
 
   // Memberships of articles already mirrored: a new channel listing an old article is an index change only.
@@ -393,9 +393,7 @@ async function processArticles(
   // Images that failed before: mirrored now, the pages showing them are rendered again with the picture.
   if (context.config.mirror.images === 'mirror') {
     for (const failure of (await store.listFailedImages()).slice(0, MAX_IMAGE_RETRIES_PER_RUN)) {
-      const result = await mirrorOneImage(failure.src, context);
-      if (!result?.file) continue;
-      processed.assets.push(result.file);
+      if (!(await mirrorOneImage(failure.src, context, processed))) continue;
       for (const key of await store.articlesReferencing(failure.src, 'image')) addRender(processed, key);
     }
   }
@@ -535,8 +533,7 @@ async function mirrorOneArticle(
   // Images are mirrored before the article is stored, so a stored article always renders complete.
   if (config.mirror.images === 'mirror') {
     for (const src of collectImageUrls(extracted)) {
-      const result = await mirrorOneImage(src, context);
-      if (result?.file) processed.assets.push(result.file);
+      await mirrorOneImage(src, context, processed);
     }
   }
 
@@ -588,18 +585,24 @@ async function mirrorOneArticle(
   return outcome;
 }
 
-async function mirrorOneImage(
-  src: string,
-  context: ProcessContext,
-): Promise<{ image: MirroredImage; file?: OutputFile } | undefined> {
+/** Mirrors one image unless already mirrored; true when a new file was written. Failures are recorded, not thrown. */
+async function mirrorOneImage(src: string, context: ProcessContext, processed: Processed): Promise<boolean> {
   const { store, summary, log, config } = context;
   const known = await store.getImage(src);
   if (known) {
     summary.images.reused++;
-    return undefined;
+    return false;
   }
   try {
     const image = await mirrorImage(context.http, src, { maxBytes: config.fetch.maxImageBytes });
+    // The file first, then the record: a run killed in between fetches the image again, and its content address
+    // names the same file; the other order could leave a record of a file that was never written.
+    const written = await writeFilesAtomic(context.options.loaded.mirrorDir, [
+      { path: image.assetPath, content: image.bytes },
+    ]);
+    summary.bytesWritten.images += written.bytes;
+    summary.images.bytes += written.bytes;
+    processed.assetsWritten += written.written;
     await store.saveImage({
       src,
       assetPath: image.assetPath,
@@ -611,14 +614,14 @@ async function mirrorOneImage(
       contentType: image.contentType,
     });
     summary.images.mirrored++;
-    return { image, file: { path: image.assetPath, content: image.bytes } };
+    return true;
   } catch (error) {
     // A failed image keeps its alt text on the page and is tried again next run.
     const failure = toFailure(src, error);
     summary.images.failed++;
     log.warn(`image failed: ${src}: ${failure.message}`);
     await store.recordImageFailure(src, failure.code, failure.message);
-    return undefined;
+    return false;
   }
 }
 
@@ -632,12 +635,11 @@ async function renderChanges(
   now: Date,
   log: Logger,
 ): Promise<OutputFile[]> {
-  // Assets are content-addressed: two image URLs with the same bytes give one file, written once.
-  const files: OutputFile[] = [...new Map(processed.assets.map((file) => [file.path, file])).values()];
+  const files: OutputFile[] = [];
   if (
     processed.renderedKeys.length === 0 &&
     processed.changedChannels.size === 0 &&
-    processed.assets.length === 0
+    processed.assetsWritten === 0
   ) {
     return files; // nothing new: no file changes, so no commit
   }
@@ -896,18 +898,15 @@ function toFailure(url: string, error: unknown): ArticleFailure {
   return { url, code: 'internal', message: errorMessage(error), retryable: true };
 }
 
-/** Bytes the run added or changed in the mirror, by kind; files rendered identical to what was there count nothing. */
+/** Bytes of pages and other files the run changed (images are counted as written); unchanged files count nothing. */
 function tallyBytes(summary: RunSummary, files: OutputFile[], writtenPaths: Set<string>): void {
   for (const file of files) {
     if (!writtenPaths.has(file.path)) continue;
     const size = typeof file.content === 'string' ? Buffer.byteLength(file.content) : file.content.byteLength;
-    if (file.path.startsWith('assets/')) summary.bytesWritten.images += size;
-    else if (file.path.startsWith('pages/')) summary.bytesWritten.pages += size;
+    if (file.path.startsWith('pages/')) summary.bytesWritten.pages += size;
     else summary.bytesWritten.other += size;
   }
-  summary.images.bytes = summary.bytesWritten.images;
 }
-
 function formatTime(at: Date): string {
   return at
     .toISOString()
