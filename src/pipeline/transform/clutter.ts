@@ -119,7 +119,7 @@ export function dropClutter(root: Root, title?: string): void {
     if (node.type === 'comment') return [];
     if (node.type !== 'element') return undefined;
     if (CLUTTER_TAGS.has(node.tagName) || isHidden(node)) return [];
-    if (hasClutterName(node)) {
+    if (hasClutterName(node) && !isEmbeddedPost(node)) {
       const share = bodyTextLength === 0 ? 0 : collapseWhitespace(textOf(node)).length / bodyTextLength;
       if (share <= CLUTTER_MAX_TEXT_SHARE) return [];
     }
@@ -134,6 +134,23 @@ export function dropClutter(root: Root, title?: string): void {
   });
   dropEmptyWrappers(root);
 }
+
+/**
+ * An embedded post (a tweet, a Weibo or Facebook post) is a quotation the article relies on: its static form is a
+ * blockquote inside a box named like a social widget. Its script is already gone; its text stays.
+ */
+function isEmbeddedPost(node: Element): boolean {
+  if (node.tagName === 'blockquote') return true;
+  const blockquote = node.children.find(
+    (child): child is Element => child.type === 'element' && child.tagName === 'blockquote',
+  );
+  if (!blockquote) return false;
+  const quoted = collapseWhitespace(textOf(blockquote)).length;
+  return quoted > 0 && quoted >= collapseWhitespace(textOf(node)).length * EMBED_QUOTE_SHARE;
+}
+
+/** Most of an embed box's text is the quoted post; the rest is a "view on X" line or an author name. */
+const EMBED_QUOTE_SHARE = 0.6;
 
 /** Remove empty wrappers bottom-up, so a wrapper holding only empty wrappers goes too; anchors stay. */
 export function dropEmptyWrappers(parent: Root | Element): void {

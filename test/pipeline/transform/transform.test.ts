@@ -292,3 +292,13 @@ test('the extracted tree is not modified', () => {
   collectImageUrls(input);
   assert.equal(JSON.stringify(input), before);
 });
+
+test('an embedded post (blockquote in a social-media box) keeps its text; a share bar beside it does not', () => {
+  const { html } = run(
+    '<p>The minister replied within the hour, and the statement was widely shared.</p>' +
+      '<div class="social-media-embed"><blockquote class="twitter-tweet"><p>We will publish the full report on Monday, as promised.</p></blockquote></div>' +
+      '<div class="share-bar">Share on Twitter</div>',
+  );
+  assert.match(html, /full report on Monday/);
+  assert.doesNotMatch(html, /Share on Twitter/);
+});
