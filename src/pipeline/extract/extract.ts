@@ -5,6 +5,7 @@
 import { type AnyNode, type Document, type Element, isTag, isText } from 'domhandler';
 import { textContent } from 'domutils';
 import type { ElementContent, Element as HastElement, Root as HastRoot, RootContent } from 'hast';
+import { BLOCK_ELEMENTS } from '../../internal/block-elements.ts';
 import { ExtractError } from '../../internal/errors.ts';
 import type { ExtractedArticle, ImageRef, SiteRules } from '../types.ts';
 import { domToHast, parseHtml } from './dom.ts';
@@ -68,43 +69,17 @@ const NON_PARAGRAPH_ELEMENTS = new Set([
 ]);
 /** Elements that end a run of paragraph text; every other element is inline (<br> too: old pages hard-wrap prose with it). */
 const BLOCK_BREAK_ELEMENTS = new Set([
-  'address',
-  'article',
-  'aside',
-  'blockquote',
+  ...BLOCK_ELEMENTS,
   'body',
-  'dd',
   'details',
-  'div',
-  'dl',
-  'dt',
   'fieldset',
-  'figcaption',
-  'figure',
-  'footer',
   'form',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
-  'header',
-  'hr',
   'html',
-  'li',
-  'main',
   'nav',
-  'ol',
-  'p',
   'pre',
-  'section',
   'summary',
-  'table',
   'td',
   'th',
-  'tr',
-  'ul',
 ]);
 /** URL-valued properties made absolute in the body. */
 const URL_PROPERTIES = ['href', 'src', 'poster'];

@@ -4,6 +4,7 @@
 
 import { type AnyNode, type Document, type Element, isTag, isText } from 'domhandler';
 import { textContent } from 'domutils';
+import { BLOCK_ELEMENTS } from '../../internal/block-elements.ts';
 import type { ImageRef } from '../types.ts';
 import { dateOffset, findVisibleDate, normalizeDate } from './dates.ts';
 
@@ -45,39 +46,7 @@ const LOGO_IMAGE = /logo|favicon|default[-_]?(?:share|og|image|thumb)|site[-_]?(
 /** JSON-LD types that describe an article. */
 const ARTICLE_TYPE = /Article$|^BlogPosting$|^Report$|^LiveBlogPosting$|^NewsArticle$/;
 const NON_CONTENT_ELEMENTS = new Set(['script', 'style', 'noscript', 'template', 'head', 'select', 'button']);
-const BLOCK_ELEMENTS = new Set([
-  'address',
-  'article',
-  'aside',
-  'blockquote',
-  'br',
-  'dd',
-  'div',
-  'dl',
-  'dt',
-  'figcaption',
-  'figure',
-  'footer',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
-  'header',
-  'hr',
-  'li',
-  'main',
-  'nav',
-  'ol',
-  'p',
-  'section',
-  'table',
-  'td',
-  'th',
-  'tr',
-  'ul',
-]);
+const TEXT_BREAK_ELEMENTS = new Set([...BLOCK_ELEMENTS, 'br', 'nav', 'td', 'th']);
 /** Author values that are URLs, e-mail addresses, ids or the credits of the publishing software. */
 const NOT_A_NAME =
   /^https?:|^\/\/|www\.|\.(?:com|net|org|cn)\b|@.*\.|\d{3,}|\b(?:Discuz|Comsenz|PHPWind|DedeCMS|WordPress|Joomla|Drupal)\b/i;
@@ -371,7 +340,7 @@ export function textNear(document: Document, anchor: Element): string {
       return true;
     }
     if (NON_CONTENT_ELEMENTS.has(node.name)) return true;
-    const block = BLOCK_ELEMENTS.has(node.name);
+    const block = TEXT_BREAK_ELEMENTS.has(node.name);
     if (block && started) text += '\n';
     for (const child of node.children) if (!visit(child)) return false;
     if (block && started) text += '\n';

@@ -1,8 +1,10 @@
 // The sanitised body as GitHub-flavoured Markdown (readable raw, portable to every git host) or plain text.
+
 import type { Element, ElementContent, Root, RootContent } from 'hast';
 import { type Handle, toMdast } from 'hast-util-to-mdast';
 import type { Root as MdastRoot } from 'mdast';
 import { toMarkdown as mdastToMarkdown } from 'mdast-util-to-markdown';
+import { BLOCK_ELEMENTS } from '../../internal/block-elements.ts';
 import { escapeHtml, MARKDOWN_OPTIONS } from './escape.ts';
 
 /** Prefix the sanitiser (like GitHub) puts on ids; GitHub adds it again to the names we write. */
@@ -62,38 +64,7 @@ function withAnchors(root: Root): Root {
 }
 
 /** Elements that start a new block of text. */
-const BLOCK_TAGS = new Set([
-  'address',
-  'article',
-  'aside',
-  'blockquote',
-  'dd',
-  'details',
-  'div',
-  'dl',
-  'dt',
-  'figcaption',
-  'figure',
-  'footer',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
-  'header',
-  'hr',
-  'li',
-  'main',
-  'ol',
-  'p',
-  'pre',
-  'section',
-  'summary',
-  'table',
-  'tr',
-  'ul',
-]);
+const BLOCK_TAGS = new Set([...BLOCK_ELEMENTS, 'details', 'pre', 'summary']);
 
 /** Text only, one paragraph per block, blocks separated by blank lines, `<br>` kept as a line break. */
 export function toPlainText(root: Root): string {

@@ -1,5 +1,7 @@
 // Scoring and choice of the article container.
+
 import { type AnyNode, type Document, type Element, isTag, isText } from 'domhandler';
+import { BLOCK_ELEMENTS } from '../../../internal/block-elements.ts';
 import { classAndId } from './clean.ts';
 import { NEGATIVE_ATTR, POSITIVE_ATTR } from './patterns.ts';
 import { firstPost } from './posts.ts';
@@ -7,46 +9,20 @@ import { addTextStats, emptyStats, linkDensity, type TextStats, textWeight } fro
 
 /** Elements that start a new block; everything else is inline and belongs to the enclosing block's paragraph. */
 export const BLOCK_TAGS = new Set([
-  'address',
-  'article',
-  'aside',
-  'blockquote',
+  ...BLOCK_ELEMENTS,
   'body',
+  'caption',
   'center',
-  'dd',
   'details',
-  'div',
-  'dl',
-  'dt',
   'fieldset',
-  'figcaption',
-  'figure',
-  'footer',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
-  'header',
-  'hr',
   'html',
-  'li',
-  'main',
-  'ol',
-  'p',
   'pre',
-  'section',
-  'table',
+  'summary',
   'tbody',
   'td',
   'tfoot',
   'th',
   'thead',
-  'tr',
-  'ul',
-  'summary',
-  'caption',
 ]);
 
 /** Blocks that are paragraphs themselves: their score goes to their parent, not to them. */
