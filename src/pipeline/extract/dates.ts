@@ -1,25 +1,12 @@
 // Dates as publishers write them, turned into ISO 8601. A time zone is only ever copied from the page
 // (its own offset, or an offset seen elsewhere on it): guessing one from the language would be wrong for
 // every publisher abroad, so without one the result has no offset.
+import { MONTHS } from '../../internal/months.ts';
 
 /** Years outside this range are page furniture (copyright lines, ids), not publication dates. */
 const MIN_YEAR = 1990;
 const MAX_YEAR = 2100;
 
-const MONTHS: Record<string, number> = {
-  jan: 1,
-  feb: 2,
-  mar: 3,
-  apr: 4,
-  may: 5,
-  jun: 6,
-  jul: 7,
-  aug: 8,
-  sep: 9,
-  oct: 10,
-  nov: 11,
-  dec: 12,
-};
 const MONTH_NAME =
   '(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)';
 /** Optional English time after a date: ", 9:30 am", " at 09:30", " 21:05:10". */

@@ -1,20 +1,6 @@
 // Feed and sitemap dates to ISO 8601. A time with a known zone becomes UTC ('…Z'), so strings sort; a time
 // without a zone stays local as written ('2024-05-01T12:00:00'): inventing a zone would make it wrong.
-
-const MONTHS: Record<string, number> = {
-  jan: 1,
-  feb: 2,
-  mar: 3,
-  apr: 4,
-  may: 5,
-  jun: 6,
-  jul: 7,
-  aug: 8,
-  sep: 9,
-  oct: 10,
-  nov: 11,
-  dec: 12,
-};
+import { MONTHS } from '../../internal/months.ts';
 
 /** RFC 822 zone names still common in RSS; military single letters are too ambiguous to trust. */
 const ZONE_OFFSETS: Record<string, string> = {
