@@ -22,7 +22,8 @@ export async function measureMirror(dir: string): Promise<MirrorSize> {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     if (entry.name === '.git') continue;
     const part = entry.isDirectory() ? entry.name : '.';
-    const totals = (size.parts[part] ??= { files: 0, bytes: 0 });
+    size.parts[part] ??= { files: 0, bytes: 0 };
+    const totals = size.parts[part];
     const add = (bytes: number) => {
       totals.files++;
       totals.bytes += bytes;
