@@ -1,5 +1,6 @@
 // `newsmirror check -c FILE`: are the site rules still matching? Exits 1 when any rule is broken, so cron or CI alerts.
 import { loadConfig } from '../config/load.ts';
+import { ConfigError } from '../internal/errors.ts';
 import { checkSiteRules, DEFAULT_ARTICLES_PER_CHANNEL } from '../pipeline/check.ts';
 import { createHttpClient } from '../pipeline/fetch/client.ts';
 
@@ -8,11 +9,21 @@ export async function checkCommand(options: {
   perChannel?: string;
   site?: string[];
 }): Promise<number> {
+  const perChannel = options.perChannel ? Number(options.perChannel) : DEFAULT_ARTICLES_PER_CHANNEL;
+  if (!Number.isInteger(perChannel) || perChannel < 1) {
+    throw new ConfigError(
+      `check: --per-channel must be a whole number of 1 or more (got "${options.perChannel}")`,
+      {
+        code: 'usage',
+        retryable: false,
+      },
+    );
+  }
   const loaded = loadConfig(options.config);
   const http = createHttpClient(loaded.config.fetch);
   try {
     const report = await checkSiteRules(loaded, http, {
-      perChannel: options.perChannel ? Number(options.perChannel) : DEFAULT_ARTICLES_PER_CHANNEL,
+      perChannel,
       siteIds: options.site,
     });
     for (const problem of report.problems) {

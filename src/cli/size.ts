@@ -1,4 +1,5 @@
 // `newsmirror size -c FILE`: how big the mirror and its history have grown, per folder.
+import { existsSync } from 'node:fs';
 import { loadConfig } from '../config/load.ts';
 import { measureMirror } from '../pipeline/publish/size.ts';
 import { openSqliteStore } from '../store/index.ts';
@@ -6,9 +7,16 @@ import { openSqliteStore } from '../store/index.ts';
 export async function sizeCommand(options: { config: string }): Promise<number> {
   const loaded = loadConfig(options.config);
   const size = await measureMirror(loaded.mirrorDir);
-  const store = await openSqliteStore(loaded.storePath);
-  const articles = await store.countArticles();
-  await store.close();
+  // Only read a store that exists: a size report must not create one.
+  let articles = 0;
+  if (existsSync(loaded.storePath)) {
+    const store = await openSqliteStore(loaded.storePath);
+    try {
+      articles = await store.countArticles();
+    } finally {
+      await store.close();
+    }
+  }
   const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
   const rows = Object.entries(size.parts).sort(([, a], [, b]) => b.bytes - a.bytes);
   for (const [part, totals] of rows) {

@@ -58,10 +58,9 @@ export function parseConfigText(text: string, file: string, baseDir: string): Lo
     ? resolvePath(baseDir, config.store.path)
     : resolve(baseDir, '.newsmirror', 'store.sqlite');
   // A remote given as a relative path means a folder beside the config, not beside the mirror (where git runs).
+  const besideConfig = (path: string) => (/^\.\.?\//.test(path) ? resolve(baseDir, path) : path);
   config.mirror.remotes = config.mirror.remotes.map((remote) =>
-    typeof remote === 'object' && /^\.\.?\//.test(remote.url)
-      ? { ...remote, url: resolve(baseDir, remote.url) }
-      : remote,
+    typeof remote === 'object' ? { ...remote, url: besideConfig(remote.url) } : besideConfig(remote),
   );
   return { config, file, baseDir, mirrorDir, storePath };
 }

@@ -46,8 +46,10 @@ export async function checkSiteRules(
     let checkedOfSite = 0;
     for (const channel of site.channels) {
       let urls: string[];
+      let listed = 0;
       try {
         const discovered = await discoverChannel(site, channel, http, undefined);
+        listed = discovered.items.length;
         urls = discovered.items.map((item) => item.url).filter((url) => !seen.has(url));
       } catch (error) {
         report.problems.push({
@@ -59,7 +61,7 @@ export async function checkSiteRules(
         });
         continue;
       }
-      if (channel.listing && urls.length === 0) {
+      if (channel.listing && listed === 0) {
         report.problems.push({
           siteId: site.id,
           channelId: channel.id,
@@ -74,7 +76,8 @@ export async function checkSiteRules(
         const problems = await checkArticle(site, channel.id, url, http);
         report.problems.push(...problems.filter((problem) => !OPTIONAL_FIELDS.test(problem.rule)));
         optional.push(...problems.filter((problem) => OPTIONAL_FIELDS.test(problem.rule)));
-        checkedOfSite++;
+        // Only articles that were read can tell whether an optional rule matches.
+        if (!problems.some((problem) => problem.rule === 'fetch')) checkedOfSite++;
       }
     }
     // A lead image, caption, date, author or ad block may be absent from one article by nature; a rule for one of
@@ -112,7 +115,7 @@ async function checkArticle(
   });
   let html: string;
   try {
-    html = (await http.fetch(url)).text;
+    html = (await http.fetch(url, { fromContent: true })).text;
   } catch (error) {
     return [problem('fetch', errorMessage(error))];
   }

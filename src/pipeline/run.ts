@@ -3,19 +3,20 @@
 // This is the only module that wires stages together; each stage is a plain function over plain data.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import PQueue from 'p-queue';
 import type { LoadedConfig } from '../config/load.ts';
 import type { ChannelConfig, Config, SiteConfig } from '../config/options.ts';
 import { ExtractError, errorMessage, NewsmirrorError } from '../internal/errors.ts';
 import { collectLinkUrls } from '../internal/hast.ts';
-import { articleIdFromUrl, pagePath as pagePathFor, safeId } from '../internal/ids.ts';
+import { articleIdFromUrl, pagePath as pagePathFor, safeId, shortHash } from '../internal/ids.ts';
 import type { Logger } from '../internal/log.ts';
 import { normalizeArticleUrl, sameSite } from '../internal/url.ts';
 import type { ChannelEntry, SourceSignal, Store, StoredArticle } from '../store/index.ts';
 import { extractArticle } from './extract/index.ts';
 import type { HttpClient } from './fetch/client.ts';
 import { mirrorImage } from './fetch/images.ts';
+import { excludeFromMirror } from './publish/exclude.ts';
 import { openGitMirror, type PushResult } from './publish/git.ts';
 import { acquireMirrorLock } from './publish/lock.ts';
 import { removeTempFiles, writeFilesAtomic } from './publish/write-files.ts';
@@ -98,6 +99,8 @@ export async function runMirror(options: RunOptions): Promise<RunSummary> {
   try {
     const git = openGitMirror(mirrorDir, { branch: config.mirror.branch });
     await git.ensureRepo();
+    // A store kept inside the mirror (e.g. `dir: .` in CI) holds private view counts: never commit it.
+    await excludeFromMirror(mirrorDir, dirname(loaded.storePath));
     for (const fixed of await git.recoverInterruptedState()) log.warn(`recovered: ${fixed}`);
     const removedTemp = await removeTempFiles(mirrorDir);
     if (removedTemp > 0) log.warn(`removed ${removedTemp} temporary file(s) left by an interrupted run`);
@@ -115,7 +118,16 @@ export async function runMirror(options: RunOptions): Promise<RunSummary> {
 
     // 2-3. fetch + extract each article that is new, signalled as changed, or failed before; store the result.
     const plan = await planArticles(config, store, listings, discovery.retryUrls, summary, log);
-    const processed = await processArticles(plan, { config, http, store, log, now, summary, options });
+    const processed = await processArticles(plan, {
+      config,
+      http,
+      store,
+      log,
+      now,
+      summary,
+      options,
+      imagesTried: new Map(),
+    });
 
     // 4-5. transform + render: pages of new/updated articles (and of articles an interrupted run left unrendered),
     // the indexes of channels that changed, the home page, the feed.
@@ -246,7 +258,7 @@ export async function discoverChannel(
     links = sitemap.links;
     // A sitemap index: read its first child sitemaps (the newest are listed first by convention).
     for (const child of sitemap.sitemaps.slice(0, MAX_CHILD_SITEMAPS)) {
-      const childPage = await http.fetch(child);
+      const childPage = await http.fetch(child, { fromContent: true });
       links.push(...parseSitemap(childPage.text, childPage.url).links);
     }
   } else {
@@ -350,6 +362,8 @@ interface ProcessContext {
   now: () => Date;
   summary: RunSummary;
   options: RunOptions;
+  /** Images tried this run, by source: articles sharing a picture wait for one download instead of each fetching it. */
+  imagesTried: Map<string, Promise<boolean>>;
 }
 
 interface Processed {
@@ -404,7 +418,9 @@ async function processArticles(
   // Articles start only as slots free up, so a stop signal (SIGTERM) leaves the ones not yet started to the next
   // run instead of letting every queued article through the abort check at once.
   const articleQueue = new PQueue({ concurrency: context.config.fetch.concurrency });
-  await Promise.all(
+  // allSettled: even if recording a failure throws, every article has stopped before the run goes on (and before
+  // the lock is released).
+  const settled = await Promise.allSettled(
     plan.work.map((planned) =>
       articleQueue.add(async () => {
         if (context.options.signal?.aborted) return;
@@ -436,6 +452,8 @@ async function processArticles(
       }),
     ),
   );
+  const crashed = settled.find((result) => result.status === 'rejected');
+  if (crashed) throw crashed.reason;
   // Articles an interrupted run stored but never rendered and committed.
   for (const key of await store.listUnrendered()) {
     if (addRender(processed, key)) {
@@ -521,7 +539,7 @@ async function mirrorOneArticle(
       retryable: false,
     });
   }
-  const id = existing?.id ?? safeId(rawId);
+  const id = existing?.id ?? (await unusedId(store, site.id, safeId(rawId), url));
   const homeChannel = existing?.homeChannel ?? planned.channels[0] ?? site.channels[0].id;
   const pagePath =
     existing?.pagePath ??
@@ -585,8 +603,26 @@ async function mirrorOneArticle(
   return outcome;
 }
 
-/** Mirrors one image unless already mirrored; true when a new file was written. Failures are recorded, not thrown. */
-async function mirrorOneImage(src: string, context: ProcessContext, processed: Processed): Promise<boolean> {
+/**
+ * Without an id pattern, two URLs can end in the same segment (`/2024/01/index.html`, `/2024/02/index.html`): the
+ * second gets the id plus a hash of its URL, so it never overwrites the first article.
+ */
+async function unusedId(store: Store, siteId: string, id: string, url: string): Promise<string> {
+  const holder = await store.getArticle(siteId, id);
+  return holder === undefined || holder.url === url ? id : safeId(`${id}-${shortHash(url)}`);
+}
+
+/** Mirrors one image at most once per run; true when a new file was written. Failures are recorded, not thrown. */
+function mirrorOneImage(src: string, context: ProcessContext, processed: Processed): Promise<boolean> {
+  let attempt = context.imagesTried.get(src);
+  if (!attempt) {
+    attempt = downloadImage(src, context, processed);
+    context.imagesTried.set(src, attempt);
+  }
+  return attempt;
+}
+
+async function downloadImage(src: string, context: ProcessContext, processed: Processed): Promise<boolean> {
   const { store, summary, log, config } = context;
   const known = await store.getImage(src);
   if (known) {

@@ -36,8 +36,8 @@ export async function measureMirror(dir: string): Promise<MirrorSize> {
   try {
     const { stdout } = await execFileAsync('git', ['count-objects', '-v'], { cwd: dir });
     const field = (name: string) => Number(stdout.match(new RegExp(`^${name}: (\\d+)$`, 'm'))?.[1] ?? 0);
-    size.historyBytes = (field('size') + field('size-pack')) * 1024;
     const count = await execFileAsync('git', ['rev-list', '--count', 'HEAD'], { cwd: dir });
+    size.historyBytes = (field('size') + field('size-pack')) * 1024;
     size.commits = Number(count.stdout.trim());
   } catch {
     // not a repository yet, or no commit: the tree figures stand alone
