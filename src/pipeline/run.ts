@@ -843,6 +843,7 @@ export async function rebuildMirror(
     batch.push(...(await renderIndexesAndHome(config, store, channelIds, now)));
     written += (await writeFilesAtomic(mirrorDir, batch)).written;
     const commit = options.commit === false ? null : await git.commitAll(`重建于: ${formatTime(now)}`);
+    options.log.info(`rebuilt ${pages} pages; ${written} files changed`, { commit: commit ?? undefined });
     return { pages, files: written, commit };
   } finally {
     await releaseLock();

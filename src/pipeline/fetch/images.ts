@@ -108,7 +108,7 @@ async function reencode(
   });
   const metadata = await input.metadata();
   const animated = (metadata.pages ?? 1) > 1;
-  if (animated && original.byteLength <= options.maxBytes) {
+  if (animated) {
     // Animated pictures stay animated; re-encoding frames rarely makes them smaller.
     return {
       bytes: original,

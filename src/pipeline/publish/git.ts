@@ -307,8 +307,7 @@ function isRetryable(error: unknown): boolean {
   if (error instanceof PublishError && error.code === 'bad_remote') return false;
   const text = errorMessage(error);
   if (NEEDS_A_HUMAN.test(text)) return false;
-  if (NETWORK_FAILURE.test(text)) return true;
-  // Unknown push failures: the commits are local and the next run pushes again, so say a retry may help.
+  // Network failures and unknown push failures: the commits are local and the next run pushes again, so say a retry may help.
   return true;
 }
 
