@@ -20,6 +20,8 @@ export type CaseInput =
       articles: number;
       images: 'mirror' | 'hotlink';
       links: 'mirror' | 'inert';
+      /** Extraction worker threads (default: the config's default). */
+      workers?: number;
     }
   | { kind: 'baseline'; origin: string; articles: number }
   | { kind: 'extract'; origin: string; pages: number };
@@ -53,6 +55,7 @@ async function runOurs(input: Extract<CaseInput, { kind: 'ours' }>): Promise<Cas
         storePath: join(work, 'store.sqlite'),
         images: input.images,
         links: input.links,
+        workers: input.workers,
       }),
       'bench.yaml',
       work,

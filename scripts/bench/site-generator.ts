@@ -484,10 +484,12 @@ export interface BenchConfigOptions {
   links: 'mirror' | 'inert';
   /** Titles per index page (default: the config's default). */
   indexPageSize?: number;
+  /** Extraction worker threads (default: the config's default). */
+  workers?: number;
 }
 
-/** Links read per channel: the config's maximum, so runs find every article of sites up to 4,000 articles. */
-export const CHANNEL_LIMIT = 1000;
+/** Links read per channel: the config's maximum, so runs find every article of sites up to 40,000 articles. */
+export const CHANNEL_LIMIT = 10_000;
 
 /** newsmirror.yaml for the generated site: no site rules, so the generic extractor reads every page. */
 export function benchConfigYaml(options: BenchConfigOptions): string {
@@ -508,6 +510,7 @@ export function benchConfigYaml(options: BenchConfigOptions): string {
     `  links: ${options.links}`,
     `  images: ${options.images}`,
     ...(options.indexPageSize ? [`  indexPageSize: ${options.indexPageSize}`] : []),
+    ...(options.workers === undefined ? [] : [`workers: ${options.workers}`]),
     'fetch:',
     '  allowPrivateAddresses: true # the generated site is on loopback',
     'store:',

@@ -35,8 +35,8 @@ export const channelSchema = z
       .optional(),
     feed: z.url().optional().describe('RSS 2.0 or Atom feed URL'),
     sitemap: z.url().optional().describe('sitemap or news sitemap URL'),
-    /** Newest N items taken per run; keeps a first run over a long feed bounded. */
-    limit: z.number().int().positive().max(1000).default(50),
+    /** Newest N items taken per run; keeps a first run over a long feed bounded (raise it to backfill). */
+    limit: z.number().int().positive().max(10_000).default(50),
   })
   .strict()
   .refine((c) => [c.listing, c.feed, c.sitemap].filter(Boolean).length === 1, {
@@ -126,6 +126,17 @@ export const configSchema = z
       .strict()
       .default({}),
     sites: z.array(siteSchema).min(1),
+    /**
+     * Worker threads that parse and extract pages beside the main thread (which fetches, stores and renders).
+     * Unset: one per spare core, at most 2; 0 extracts on the main thread.
+     */
+    workers: z
+      .number()
+      .int()
+      .min(0)
+      .max(16)
+      .optional()
+      .describe('extraction worker threads; default one per spare core (at most 2), 0 for none'),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -3,6 +3,7 @@
 // This is the only module that wires stages together; each stage is a plain function over plain data.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import PQueue from 'p-queue';
 import type { LoadedConfig } from '../config/load.ts';
@@ -13,7 +14,6 @@ import { articleIdFromUrl, pagePath as pagePathFor, safeId, shortHash } from '..
 import type { Logger } from '../internal/log.ts';
 import { normalizeArticleUrl, sameSite } from '../internal/url.ts';
 import type { ChannelEntry, SourceSignal, Store, StoredArticle } from '../store/index.ts';
-import { extractArticle } from './extract/index.ts';
 import type { HttpClient } from './fetch/client.ts';
 import { mirrorImage } from './fetch/images.ts';
 import { excludeFromMirror } from './publish/exclude.ts';
@@ -39,6 +39,7 @@ import {
   parseSitemap,
   toSourceItems,
 } from './sources/index.ts';
+import { createExtractor, type Extractor } from './threads/extractor.ts';
 import { collectImageUrls, transformArticle } from './transform/index.ts';
 import type { Article, ExtractedArticle, OutputFile, SourceItem } from './types.ts';
 
@@ -56,6 +57,8 @@ export interface RunOptions {
   onProgress?: (done: number, total: number) => void;
   /** Stop taking new articles (SIGTERM): finish the ones in flight, then render, commit and push. */
   signal?: AbortSignal;
+  /** Extraction to use (e.g. worker threads kept across `watch` runs); by default the run starts its own. */
+  extractor?: Extractor;
 }
 
 export interface ArticleFailure {
@@ -118,6 +121,7 @@ export async function runMirror(options: RunOptions): Promise<RunSummary> {
 
     // 2-3. fetch + extract each article that is new, signalled as changed, or failed before; store the result.
     const plan = await planArticles(config, store, listings, discovery.retryUrls, summary, log);
+    const extractor = options.extractor ?? startExtractor(config, log);
     const processed = await processArticles(plan, {
       config,
       http,
@@ -127,7 +131,8 @@ export async function runMirror(options: RunOptions): Promise<RunSummary> {
       summary,
       options,
       imagesTried: new Map(),
-    });
+      extractor,
+    }).finally(() => (options.extractor ? undefined : extractor.close()));
 
     // 4-5. transform + render: pages of new/updated articles (and of articles an interrupted run left unrendered),
     // the indexes of channels that changed, the home page, the feed.
@@ -364,6 +369,7 @@ interface ProcessContext {
   options: RunOptions;
   /** Images tried this run, by source: articles sharing a picture wait for one download instead of each fetching it. */
   imagesTried: Map<string, Promise<boolean>>;
+  extractor: Extractor;
 }
 
 interface Processed {
@@ -466,6 +472,20 @@ async function processArticles(
   return processed;
 }
 
+/** Worker threads for extraction: as configured, else one per spare core, at most 2 (the main thread is the limit). */
+export function extractThreadsFor(config: Config): number {
+  return config.workers ?? Math.min(MAX_DEFAULT_WORKERS, availableParallelism() - 1);
+}
+
+const MAX_DEFAULT_WORKERS = 2;
+
+function startExtractor(config: Config, log: Logger): Extractor {
+  return createExtractor({
+    threads: extractThreadsFor(config),
+    onFallback: (url, reason) => log.warn(`extracted on the main thread: ${url} (${reason})`),
+  });
+}
+
 /** Images that failed in earlier runs, tried again per run: bounded so a dead image host cannot stall a run. */
 const MAX_IMAGE_RETRIES_PER_RUN = 100;
 
@@ -496,13 +516,21 @@ async function mirrorOneArticle(
   const validators = planned.existing ? await store.getValidators(url) : undefined;
   // Article URLs come from listings and feeds, and their redirects from the publisher: a hostile or hijacked
   // page must not steer the fetcher into the operator's network (fetch.allowPrivateAddresses opts out).
-  const page = await http.fetch(url, { validators, fromContent: true });
+  // Left undecoded: the extraction worker decodes it, so the page never exists as a string on this thread.
+  const page = await http.fetch(url, { validators, fromContent: true, decode: false });
   if (page.notModified) {
     await store.saveSourceSignal(url, planned.signal);
     return 'unchanged';
   }
 
-  const extracted = extractArticle(page.text, { url: page.url, rules: site.rules, lang: site.lang });
+  const extracted = await context.extractor.extract(
+    { bytes: page.body, contentType: page.contentType },
+    {
+      url: page.url,
+      rules: site.rules,
+      lang: site.lang,
+    },
+  );
   if (!extracted) {
     throw new ExtractError(`extract: ${url} does not look like an article (no body found)`, {
       code: 'not_article',

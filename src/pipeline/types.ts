@@ -28,7 +28,7 @@ export interface FetchedPage {
   contentType: string;
   /** Raw bytes as received (after content-encoding is undone). */
   body: Uint8Array;
-  /** Body decoded with `charset`. */
+  /** Body decoded with `charset` (empty when fetched with `decode: false`). */
   text: string;
   /** Charset name as used for decoding (lower case, e.g. 'utf-8', 'gbk', 'big5'). */
   charset: string;

@@ -47,6 +47,8 @@ export interface FetchOptions {
    * link-local targets on every hop unless config.allowPrivateAddresses.
    */
   fromContent?: boolean;
+  /** false leaves `text` and `charset` empty: the caller decodes `body` (article pages are decoded off-thread). */
+  decode?: boolean;
 }
 
 export interface HttpClient {
@@ -183,7 +185,10 @@ export function createHttpClient(config: FetchConfig, options: HttpClientOptions
         maxBytes,
         controller.signal,
       );
-      const decoded = isText(contentType, body) ? decodeBody(body, contentType) : { text: '', charset: '' };
+      const decoded =
+        fetchOptions.decode !== false && isText(contentType, body)
+          ? decodeBody(body, contentType)
+          : { text: '', charset: '' };
       return {
         kind: 'page',
         page: {
