@@ -19,7 +19,7 @@ import { mirrorImage } from './fetch/images.ts';
 import { excludeFromMirror } from './publish/exclude.ts';
 import { openGitMirror, type PushResult } from './publish/git.ts';
 import { acquireMirrorLock } from './publish/lock.ts';
-import { removeTempFiles, writeFilesAtomic } from './publish/write-files.ts';
+import { removeTempFiles, type WriteSummary, writeFilesAtomic } from './publish/write-files.ts';
 import {
   publicUrlOf,
   renderChannelCsv,
@@ -59,6 +59,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Extraction to use (e.g. worker threads kept across `watch` runs); by default the run starts its own. */
   extractor?: Extractor;
+  /** Rendered files written per batch (default WRITE_BATCH_FILES; tests make it small to cross batch boundaries). */
+  writeBatchFiles?: number;
 }
 
 export interface ArticleFailure {
@@ -136,16 +138,23 @@ export async function runMirror(options: RunOptions): Promise<RunSummary> {
 
     // 4-5. transform + render: pages of new/updated articles (and of articles an interrupted run left unrendered),
     // the indexes of channels that changed, the home page, the feed.
-    const files = await renderChanges(loaded, store, processed, now(), log);
-
-    // 6. publish: write atomically, one commit for the run, push to every remote.
-    const written = await writeFilesAtomic(mirrorDir, files);
+    // 6. publish: each batch of rendered files is written atomically as it is ready (so a run over thousands of
+    // articles never holds all its pages), then one commit for the run, and a push to every remote.
+    const written: WriteSummary = { written: 0, unchanged: 0, bytes: 0, writtenPaths: [] };
+    const batchFiles = options.writeBatchFiles ?? WRITE_BATCH_FILES;
+    const rendered = await renderChanges(loaded, store, processed, now(), log, batchFiles, async (files) => {
+      const batch = await writeFilesAtomic(mirrorDir, files);
+      written.written += batch.written;
+      written.unchanged += batch.unchanged;
+      written.bytes += batch.bytes;
+      written.writtenPaths.push(...batch.writtenPaths);
+      tallyBytes(summary, files, new Set(batch.writtenPaths));
+    });
     summary.filesWritten = written.written;
-    tallyBytes(summary, files, new Set(written.writtenPaths));
     const message = commitMessage(startedAt, summary);
     // Nothing rendered after runs that all finished means nothing to commit: skipping `git add -A` saves a stat of
     // every file of the mirror (about a second at 100,000 pages). After an interrupted run, commit whatever it left.
-    summary.commit = files.length > 0 || unfinishedRuns.length > 0 ? await git.commitAll(message) : null;
+    summary.commit = rendered > 0 || unfinishedRuns.length > 0 ? await git.commitAll(message) : null;
     // Only now are the pages safely in git: an interrupted run before this point re-renders them next time.
     await store.markRendered(processed.renderedKeys);
     // A stopped run left listed articles unstarted: without the validators the next run reads the listings
@@ -692,24 +701,33 @@ async function downloadImage(src: string, context: ProcessContext, processed: Pr
 // ---------------------------------------------------------------------------------------------------------------
 // 4-5. transform + render
 
+/** Renders what changed and hands it to `write` in batches; the number of files rendered (0: nothing changed). */
 async function renderChanges(
   loaded: LoadedConfig,
   store: Store,
   processed: Processed,
   now: Date,
   log: Logger,
-): Promise<OutputFile[]> {
-  const files: OutputFile[] = [];
+  batchFiles: number,
+  write: (files: OutputFile[]) => Promise<void>,
+): Promise<number> {
   if (
     processed.renderedKeys.length === 0 &&
     processed.changedChannels.size === 0 &&
     processed.assetsWritten === 0
   ) {
-    return files; // nothing new: no file changes, so no commit
+    return 0; // nothing new: no file changes, so no commit
   }
+  let rendered = 0;
+  let files: OutputFile[] = [];
   for (const key of processed.renderedKeys) {
     const stored = await store.getArticle(key.siteId, key.id);
     if (stored) files.push(...(await renderArticleFiles(stored, loaded.config, store)));
+    if (files.length >= batchFiles) {
+      rendered += files.length;
+      await write(files);
+      files = [];
+    }
   }
   const joined = new Map(
     [...processed.joinedChannel].filter(([channelId]) => !processed.rewriteIndexes.has(channelId)),
@@ -720,8 +738,10 @@ async function renderChanges(
       mirrorDir: loaded.mirrorDir,
     })),
   );
-  log.debug(`rendered ${files.length} files`);
-  return files;
+  rendered += files.length;
+  await write(files);
+  log.debug(`rendered ${rendered} files`);
+  return rendered;
 }
 
 /** The page of one stored article and, when the mirror has a public URL, its QR code. */
@@ -862,7 +882,7 @@ export async function rebuildMirror(
     for await (const stored of store.allArticles()) {
       batch.push(...(await renderArticleFiles(stored, config, store)));
       pages++;
-      if (batch.length >= REBUILD_BATCH_FILES) {
+      if (batch.length >= WRITE_BATCH_FILES) {
         written += (await writeFilesAtomic(mirrorDir, batch)).written;
         batch = [];
       }
@@ -878,8 +898,8 @@ export async function rebuildMirror(
   }
 }
 
-/** Files written per batch during a rebuild. */
-const REBUILD_BATCH_FILES = 500;
+/** Rendered files written per batch: a few MB of pages, so memory stays flat however many articles change. */
+const WRITE_BATCH_FILES = 500;
 
 /** Newest articles in feed.xml: enough for a reader who checks daily. */
 const FEED_SIZE = 50;

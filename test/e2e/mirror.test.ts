@@ -26,7 +26,9 @@ describe('mirror end to end (demo site, bare remote)', () => {
     const article = site.manifest.articles.find((candidate) => candidate.path === articlePath)!;
     return join(loaded.mirrorDir, 'pages', article.homeChannel, `${article.id}.md`);
   };
-  const run = (): Promise<RunSummary> => runMirror({ loaded, store, http, log: silentLogger });
+  // Small write batches: a first run's pages go out in several batches, and still make one commit.
+  const run = (): Promise<RunSummary> =>
+    runMirror({ loaded, store, http, log: silentLogger, writeBatchFiles: 7 });
 
   before(async () => {
     site = await serveDemoSite({ copy: true });
@@ -85,8 +87,10 @@ describe('mirror end to end (demo site, bare remote)', () => {
     assert.equal(remoteLog.length, 1);
     assert.match(remoteLog[0].subject, /^同步于: /);
     assert.equal(summary.pushes[0]?.ok, true);
-    const firstId = site.manifest.articles[0];
-    assert.ok(await readRemoteFile(remote.path, `pages/${firstId.homeChannel}/${firstId.id}.md`));
+    // Every batch is in that one commit.
+    for (const article of site.manifest.articles) {
+      assert.ok(await readRemoteFile(remote.path, `pages/${article.homeChannel}/${article.id}.md`), article.path);
+    }
   });
 
   test('a second run fetches no article again and makes no commit', async () => {

@@ -26,18 +26,19 @@ export async function renderQrPng(url: string): Promise<Uint8Array> {
   const { modules } = QRCode.create(url, { errorCorrectionLevel: ERROR_CORRECTION });
   const side = (modules.size + 2 * QUIET_ZONE_MODULES) * MODULE_PIXELS;
   const rowBytes = 1 + Math.ceil(side / 8);
-  const raw = new Uint8Array(rowBytes * side);
-  for (let y = 0; y < side; y++) {
-    const row = raw.subarray(y * rowBytes, (y + 1) * rowBytes);
-    row[0] = FILTER_NONE;
-    row.fill(0xff, 1); // white; the padding bits past the last pixel are ignored by decoders
-    const moduleRow = Math.floor(y / MODULE_PIXELS) - QUIET_ZONE_MODULES;
-    if (moduleRow < 0 || moduleRow >= modules.size) continue;
-    for (let x = 0; x < side; x++) {
-      const moduleColumn = Math.floor(x / MODULE_PIXELS) - QUIET_ZONE_MODULES;
-      if (moduleColumn < 0 || moduleColumn >= modules.size) continue;
-      if (modules.get(moduleRow, moduleColumn)) row[1 + (x >> 3)] &= ~(0x80 >> (x & 7));
+  // White everywhere (the padding bits past the last pixel are ignored by decoders), filter byte 0 on every row.
+  const raw = new Uint8Array(rowBytes * side).fill(0xff);
+  for (let y = 0; y < side; y++) raw[y * rowBytes] = FILTER_NONE;
+  // Each module row is drawn once, into its first pixel row, then copied into the MODULE_PIXELS - 1 rows below.
+  for (let moduleRow = 0; moduleRow < modules.size; moduleRow++) {
+    const firstY = (moduleRow + QUIET_ZONE_MODULES) * MODULE_PIXELS;
+    const row = raw.subarray(firstY * rowBytes, (firstY + 1) * rowBytes);
+    for (let moduleColumn = 0; moduleColumn < modules.size; moduleColumn++) {
+      if (!modules.get(moduleRow, moduleColumn)) continue;
+      const firstX = (moduleColumn + QUIET_ZONE_MODULES) * MODULE_PIXELS;
+      for (let x = firstX; x < firstX + MODULE_PIXELS; x++) row[1 + (x >> 3)] &= ~(0x80 >> (x & 7));
     }
+    for (let copy = 1; copy < MODULE_PIXELS; copy++) raw.set(row, (firstY + copy) * rowBytes);
   }
   const header = new Uint8Array(13);
   const view = new DataView(header.buffer);
