@@ -4,6 +4,7 @@
 import { type AnyNode, type Document, type Element, isTag, isText } from 'domhandler';
 import type { ElementContent, Element as HastElement, Root as HastRoot } from 'hast';
 import { parseDocument } from 'htmlparser2';
+import { setProperty } from '../../internal/hast-properties.ts';
 
 export type { AnyNode, Document, Element };
 
@@ -34,9 +35,11 @@ const DROPPED_ELEMENTS = new Set([
 ]);
 
 /**
- * Convert a DOM subtree to a hast root. Properties are kept as plain attribute names (hast accepts
- * them through `properties`); scripts, styles and other never-body elements are dropped here so no
- * later stage can leak them.
+ * Convert a DOM subtree to a hast root in canonical hast form: attributes become hast properties
+ * (`className` list, `colSpan` number, `dataSrc`, booleans), as hast-util-from-html would give, so no later
+ * stage needs to re-parse the body. Scripts, styles and other never-body elements are dropped here so no
+ * later stage can leak them. The structure is htmlparser2's, which is not the HTML parsing algorithm's
+ * (a table without <tbody>, text straight inside a <table>); the transform stage repairs what matters.
  */
 export function domToHast(nodes: AnyNode | AnyNode[], keep: ReadonlySet<string> = new Set()): HastRoot {
   const list = Array.isArray(nodes) ? nodes : [nodes];
@@ -47,7 +50,11 @@ export function domToHast(nodes: AnyNode | AnyNode[], keep: ReadonlySet<string> 
 
 function appendNode(node: AnyNode, into: ElementContent[], keep: ReadonlySet<string>): void {
   if (isText(node)) {
-    if (node.data) into.push({ type: 'text', value: node.data });
+    if (!node.data) return;
+    // Text on both sides of a dropped element (or a comment) is one text node, as a parser would make it.
+    const previous = into[into.length - 1];
+    if (previous?.type === 'text') previous.value += node.data;
+    else into.push({ type: 'text', value: node.data });
     return;
   }
   if (!isTag(node)) {
@@ -59,9 +66,7 @@ function appendNode(node: AnyNode, into: ElementContent[], keep: ReadonlySet<str
   const tagName = node.name.toLowerCase();
   if (DROPPED_ELEMENTS.has(tagName) && !keep.has(tagName)) return;
   const element: HastElement = { type: 'element', tagName, properties: {}, children: [] };
-  for (const [name, value] of Object.entries(node.attribs)) {
-    element.properties[name] = value;
-  }
+  for (const name in node.attribs) setProperty(element.properties, name, node.attribs[name]);
   for (const child of node.children) appendNode(child as AnyNode, element.children, keep);
   into.push(element);
 }

@@ -84,7 +84,7 @@ const BLOCK_BREAK_ELEMENTS = new Set([
 /** URL-valued properties made absolute in the body. */
 const URL_PROPERTIES = ['href', 'src', 'poster'];
 /** Properties that could still point the reader's browser somewhere else once `src` is final. */
-const LEFTOVER_SOURCE_PROPERTIES = ['srcset', 'srcSet', 'data-src', 'data-srcset'];
+const LEFTOVER_SOURCE_PROPERTIES = ['srcSet', 'dataSrc', 'dataSrcset'];
 
 /**
  * Extract the article in `html`. Returns null when the page is not an article (neither the rules nor the

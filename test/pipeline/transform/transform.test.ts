@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { fromHtml } from 'hast-util-from-html';
 import { toHtml } from 'hast-util-to-html';
+import { domToHast, parseHtml } from '../../../src/pipeline/extract/dom.ts';
 import { toMarkdown } from '../../../src/pipeline/render/index.ts';
 import {
   collectImageUrls,
@@ -37,7 +38,7 @@ function run(html: string, options: Partial<TransformOptions> = {}, extra: Parti
   return { ...result, html: toHtml(result.body) };
 }
 
-/** A body as raw attribute names, the way the extractor's domToHast hands it over. */
+/** A body with raw attribute names, the way older versions of the extractor stored it. */
 function rawAttributeBody(): HastRoot {
   return {
     type: 'root',
@@ -71,6 +72,30 @@ function rawAttributeBody(): HastRoot {
     ],
   };
 }
+
+/**
+ * `html` converted the way older versions of domToHast did, as bodies in existing stores still are: every
+ * attribute copied under its own name with its string value (`class`, `colspan`, `data-src`, `hidden: ''`).
+ */
+function legacyBody(html: string): HastRoot {
+  type DomNode = ReturnType<typeof parseHtml>['children'][number];
+  const convert = (nodes: DomNode[]): HastRoot['children'] =>
+    nodes.flatMap((node): HastRoot['children'] => {
+      if (node.type === 'text') return [{ type: 'text', value: node.data }];
+      if (node.type !== 'tag') return [];
+      if (['script', 'style', 'noscript', 'iframe', 'svg', 'form'].includes(node.name)) return [];
+      return [
+        {
+          type: 'element',
+          tagName: node.name,
+          properties: { ...node.attribs },
+          children: convert(node.children) as HastElementContent[],
+        },
+      ];
+    });
+  return { type: 'root', children: convert(parseHtml(html).children) };
+}
+type HastElementContent = Extract<HastRoot['children'][number], { type: 'element' }>['children'][number];
 
 describe('link policy', () => {
   const html =
@@ -254,6 +279,31 @@ describe('clutter', () => {
       '<table><tbody><tr><td colspan="2">cell</td></tr></tbody></table><img src="https://news.example.org/lazy.jpg" alt="lazy">',
     );
   });
+});
+
+test('a stored body with raw attribute names renders exactly like the same body in hast form', () => {
+  const html =
+    '<div class="story"><p class="lead" hidden>hidden</p><p style="display:none">gone</p>' +
+    '<p><font>One<p>Two <a href="/a" rel="nofollow" data-id="7">link<a href="#n">note</a></a></font></p>' +
+    '<table>stray<tr><th colspan="2" align="center">Head</th></tr><tr><td rowspan="2">a</td><td>b</td></tr><tr><td>c</td></tr></table>' +
+    '<figure><img src="data:image/gif;base64,AA" data-src="/lazy.jpg" srcset="/s.jpg 1x, /l.jpg 2x" alt="Pic" width="600"><figcaption>Cap</figcaption></figure>' +
+    '<pre><code class="language-js">let x = 1;</code></pre><ol start="3"><li>three</li></ol>' +
+    '<div class="share-bar"><a href="https://x.example/">Share</a></div><h2 id="n">Notes</h2><hr noshade></div>';
+  const render = (body: HastRoot) => {
+    const result = transformArticle(
+      { title: 't', body, method: 'rules', ruleMisses: [], canonicalUrl: PAGE_URL },
+      { ...defaults, links: 'keep', images: 'hotlink' },
+    );
+    return { html: toHtml(result.body), markdown: toMarkdown(result.body) };
+  };
+  const legacy = legacyBody(html);
+  const canonical = domToHast(parseHtml(html).children);
+  assert.notDeepEqual(legacy, canonical, 'the two forms differ');
+  assert.deepEqual(render(legacy), render(canonical));
+  assert.deepEqual(collectImageUrls(extracted('', { body: legacy })), ['https://news.example.org/lazy.jpg']);
+  assert.deepEqual(collectImageUrls(extracted('', { body: canonical })), [
+    'https://news.example.org/lazy.jpg',
+  ]);
 });
 
 describe('script conversion', () => {
