@@ -1,7 +1,16 @@
 #!/usr/bin/env node
-// The `newsmirror` command: loads the TypeScript CLI through tsx, so no build step is needed after `npm ci`.
-import { register } from 'tsx/esm/api';
+// The `newsmirror` command. Runs the CLI from a bundle of the TypeScript sources (bin/bundle.js: rebuilt when a
+// source changes), so no build step is needed after `npm ci` and no TypeScript loader sits in memory; where the
+// bundle cannot be built, it loads the sources through tsx.
+import { packageBundle } from './bundle.js';
 
-register();
-const { main } = await import('../src/cli/main.ts');
+const bundled = await packageBundle('cli');
+let main;
+if (bundled) {
+  ({ main } = await import(bundled));
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('../src/cli/main.ts'));
+}
 process.exitCode = await main(process.argv.slice(2));

@@ -5,10 +5,11 @@
 // Each case runs in a fresh child process, so its CPU time and peak RSS are its own; the site is served from
 // this process. With --repeat, every figure is the median of the repeats.
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { buildBundle, PACKAGE_ROOT } from '../bin/bundle.js';
 import type { CaseInput, CaseResult } from './bench/case.ts';
 import { runScaleBench, type ScaleResult } from './bench/scale.ts';
 import { DEFAULT_ARTICLES, startBenchSite } from './bench/site-generator.ts';
@@ -43,11 +44,30 @@ const TARGETS = {
 /** "About what 50 articles cost": within this factor of the same run on a 1,000-article mirror. */
 const SCALE_COST_RATIO = 1.5;
 
-const CASE_ENTRY = fileURLToPath(new URL('./bench/case.ts', import.meta.url));
+/**
+ * Each case runs as plain JavaScript bundled from case.ts (and the page worker it starts), as `newsmirror` itself
+ * runs (bin/bundle.js): a TypeScript loader in the measured process would add its own memory and start-up to every
+ * case, ours and the baseline's.
+ */
+let caseEntry: string | undefined;
+async function bundledCaseEntry(): Promise<string> {
+  if (!caseEntry) {
+    // Inside the package, so the bundle's imports of dependencies resolve in node_modules.
+    const outDir = join(PACKAGE_ROOT, 'node_modules', '.cache', 'newsmirror-bench', String(process.pid));
+    await buildBundle(
+      { case: 'scripts/bench/case.ts', 'page-worker': 'src/pipeline/threads/page-worker.ts' },
+      outDir,
+    );
+    caseEntry = join(outDir, 'case.mjs');
+    process.once('exit', () => rmSync(outDir, { recursive: true, force: true }));
+  }
+  return caseEntry;
+}
 
-export function runCaseInChild(input: CaseInput): Promise<CaseResult> {
+export async function runCaseInChild(input: CaseInput): Promise<CaseResult> {
+  const entry = await bundledCaseEntry();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CASE_ENTRY, JSON.stringify(input)], {
+    const child = spawn(process.execPath, [entry, JSON.stringify(input)], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';

@@ -164,7 +164,8 @@ export async function runCase(input: CaseInput): Promise<CaseResult> {
   return runExtract(input);
 }
 
-if (process.argv[1]?.endsWith('case.ts') && process.argv[2]) {
+// Run directly (case.ts through tsx, or case.mjs as bundled by scripts/bench.ts), not imported.
+if (/case\.m?[jt]s$/.test(process.argv[1] ?? '') && process.argv[2]) {
   const result = await runCase(JSON.parse(process.argv[2]) as CaseInput);
   process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
 }

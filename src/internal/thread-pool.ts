@@ -176,13 +176,15 @@ function bootstrapSource(entry: URL): string {
  * Called once by a worker's entry module: answers each task with `handle`'s result. Errors travel as their name,
  * message, code, where and retryable, and come back as a NewsmirrorError of the same name where known.
  */
-export async function serveThreadTasks<Input, Output>(handle: (input: Input) => Output): Promise<void> {
+export async function serveThreadTasks<Input, Output>(
+  handle: (input: Input) => Output | Promise<Output>,
+): Promise<void> {
   const { parentPort } = await import('node:worker_threads');
   if (!parentPort) throw new Error('serveThreadTasks must run inside a worker thread');
   const port = parentPort;
-  port.on('message', (input: Input) => {
+  port.on('message', async (input: Input) => {
     try {
-      port.postMessage({ kind: 'done', value: handle(input) } satisfies WorkerReply);
+      port.postMessage({ kind: 'done', value: await handle(input) } satisfies WorkerReply);
     } catch (error) {
       port.postMessage({ kind: 'failed', error: serializeError(error) } satisfies WorkerReply);
     }

@@ -21,14 +21,11 @@ import { openGitMirror, type PushResult } from './publish/git.ts';
 import { acquireMirrorLock } from './publish/lock.ts';
 import { removeTempFiles, type WriteSummary, writeFilesAtomic } from './publish/write-files.ts';
 import {
-  publicUrlOf,
   renderChannelCsv,
   renderChannelIndexes,
   renderFeed,
   renderHome,
   renderMirrorsList,
-  renderPage,
-  renderQrPng,
 } from './render/index.ts';
 import { POPULAR_INDEX_PATH, renderPopularIndex } from './render/popular.ts';
 import {
@@ -39,9 +36,9 @@ import {
   parseSitemap,
   toSourceItems,
 } from './sources/index.ts';
-import { createExtractor, type Extractor } from './threads/extractor.ts';
-import { collectImageUrls, transformArticle } from './transform/index.ts';
-import type { Article, ExtractedArticle, OutputFile, SourceItem } from './types.ts';
+import { type ArticlePageInput, createPageWorkers, type PageWorkers } from './threads/page-workers.ts';
+import { collectImageUrls } from './transform/index.ts';
+import type { ExtractedArticle, OutputFile, SourceItem } from './types.ts';
 
 export interface RunOptions {
   loaded: LoadedConfig;
@@ -57,8 +54,8 @@ export interface RunOptions {
   onProgress?: (done: number, total: number) => void;
   /** Stop taking new articles (SIGTERM): finish the ones in flight, then render, commit and push. */
   signal?: AbortSignal;
-  /** Extraction to use (e.g. worker threads kept across `watch` runs); by default the run starts its own. */
-  extractor?: Extractor;
+  /** Worker threads for extraction and page rendering (e.g. shared by tests); by default the run starts its own. */
+  workers?: PageWorkers;
   /** Rendered files written per batch (default WRITE_BATCH_FILES; tests make it small to cross batch boundaries). */
   writeBatchFiles?: number;
 }
@@ -107,9 +104,10 @@ export async function runMirror(options: RunOptions): Promise<RunSummary> {
     // A store kept inside the mirror (e.g. `dir: .` in CI) holds private view counts: never commit it.
     await excludeFromMirror(mirrorDir, dirname(loaded.storePath));
     for (const fixed of await git.recoverInterruptedState()) log.warn(`recovered: ${fixed}`);
-    const removedTemp = await removeTempFiles(mirrorDir);
-    if (removedTemp > 0) log.warn(`removed ${removedTemp} temporary file(s) left by an interrupted run`);
     const unfinishedRuns = await store.unfinishedRuns();
+    // Walks the tree only where a killed writer left its marker, or after an interrupted run (commitAll below).
+    const removedTemp = await removeTempFiles(mirrorDir, { always: unfinishedRuns.length > 0 });
+    if (removedTemp > 0) log.warn(`removed ${removedTemp} temporary file(s) left by an interrupted run`);
     for (const unfinished of unfinishedRuns) {
       log.warn(`run ${unfinished.id} did not finish; its work is completed by this run`);
       await store.abandonRun(unfinished.id, startedAt.toISOString());
@@ -123,38 +121,56 @@ export async function runMirror(options: RunOptions): Promise<RunSummary> {
 
     // 2-3. fetch + extract each article that is new, signalled as changed, or failed before; store the result.
     const plan = await planArticles(config, store, listings, discovery.retryUrls, summary, log);
-    const extractor = options.extractor ?? startExtractor(config, log);
-    const processed = await processArticles(plan, {
-      config,
-      http,
-      store,
-      log,
-      now,
-      summary,
-      options,
-      imagesTried: new Map(),
-      extractor,
-    }).finally(() => (options.extractor ? undefined : extractor.close()));
-
-    // 4-5. transform + render: pages of new/updated articles (and of articles an interrupted run left unrendered),
-    // the indexes of channels that changed, the home page, the feed.
-    // 6. publish: each batch of rendered files is written atomically as it is ready (so a run over thousands of
-    // articles never holds all its pages), then one commit for the run, and a push to every remote.
+    // Worker threads for the CPU work of each article: extraction now, page rendering below.
+    const workers = options.workers ?? startPageWorkers(config, log);
+    let processed: Processed;
+    let rendered: number;
     const written: WriteSummary = { written: 0, unchanged: 0, bytes: 0, writtenPaths: [] };
-    const batchFiles = options.writeBatchFiles ?? WRITE_BATCH_FILES;
-    const rendered = await renderChanges(loaded, store, processed, now(), log, batchFiles, async (files) => {
-      const batch = await writeFilesAtomic(mirrorDir, files);
-      written.written += batch.written;
-      written.unchanged += batch.unchanged;
-      written.bytes += batch.bytes;
-      written.writtenPaths.push(...batch.writtenPaths);
-      tallyBytes(summary, files, new Set(batch.writtenPaths));
-    });
+    try {
+      processed = await processArticles(plan, {
+        config,
+        http,
+        store,
+        log,
+        now,
+        summary,
+        options,
+        imagesTried: new Map(),
+        workers,
+      });
+
+      // 4-5. transform + render: pages of new/updated articles (and of articles an interrupted run left
+      // unrendered), the indexes of channels that changed, the home page, the feed.
+      // 6. publish: each batch of rendered files is written atomically as it is ready (so a run over thousands of
+      // articles never holds all its pages), then one commit for the run, and a push to every remote.
+      const render = {
+        loaded,
+        store,
+        workers,
+        log,
+        batchFiles: options.writeBatchFiles ?? WRITE_BATCH_FILES,
+      };
+      rendered = await renderChanges(render, processed, now(), async (files) => {
+        const batch = await writeFilesAtomic(mirrorDir, files);
+        written.written += batch.written;
+        written.unchanged += batch.unchanged;
+        written.bytes += batch.bytes;
+        written.writtenPaths.push(...batch.writtenPaths);
+        tallyBytes(summary, files, new Set(batch.writtenPaths));
+      });
+    } finally {
+      if (!options.workers) await workers.close();
+    }
     summary.filesWritten = written.written;
     const message = commitMessage(startedAt, summary);
-    // Nothing rendered after runs that all finished means nothing to commit: skipping `git add -A` saves a stat of
-    // every file of the mirror (about a second at 100,000 pages). After an interrupted run, commit whatever it left.
-    summary.commit = rendered > 0 || unfinishedRuns.length > 0 ? await git.commitAll(message) : null;
+    // The run commits the files it wrote (images and rendered files), never stat-ing the rest of the mirror (about a
+    // second at 100,000 pages); after an interrupted run, commitAll takes whatever that run left as well.
+    summary.commit =
+      unfinishedRuns.length > 0
+        ? await git.commitAll(message)
+        : rendered > 0
+          ? await git.commitPaths(message, [...processed.assetPaths, ...written.writtenPaths])
+          : null;
     // Only now are the pages safely in git: an interrupted run before this point re-renders them next time.
     await store.markRendered(processed.renderedKeys);
     // A stopped run left listed articles unstarted: without the validators the next run reads the listings
@@ -378,7 +394,7 @@ interface ProcessContext {
   options: RunOptions;
   /** Images tried this run, by source: articles sharing a picture wait for one download instead of each fetching it. */
   imagesTried: Map<string, Promise<boolean>>;
-  extractor: Extractor;
+  workers: PageWorkers;
 }
 
 interface Processed {
@@ -394,6 +410,8 @@ interface Processed {
   rewriteIndexes: Set<string>;
   /** Image files written to the mirror this run (written at once, so image bytes never pile up in memory). */
   assetsWritten: number;
+  /** Their paths, for the commit. */
+  assetPaths: string[];
 }
 
 async function processArticles(
@@ -408,6 +426,7 @@ async function processArticles(
     joinedChannel: new Map(),
     rewriteIndexes: new Set(),
     assetsWritten: 0,
+    assetPaths: [],
   };
 
   // Memberships of articles already mirrored: a new channel listing an old article is an index change only.
@@ -488,10 +507,10 @@ export function extractThreadsFor(config: Config): number {
 
 const MAX_DEFAULT_WORKERS = 2;
 
-function startExtractor(config: Config, log: Logger): Extractor {
-  return createExtractor({
+function startPageWorkers(config: Config, log: Logger): PageWorkers {
+  return createPageWorkers({
     threads: extractThreadsFor(config),
-    onFallback: (url, reason) => log.warn(`extracted on the main thread: ${url} (${reason})`),
+    onFallback: (what, reason) => log.warn(`done on the main thread: ${what} (${reason})`),
   });
 }
 
@@ -532,7 +551,7 @@ async function mirrorOneArticle(
     return 'unchanged';
   }
 
-  const extracted = await context.extractor.extract(
+  const extracted = await context.workers.extract(
     { bytes: page.body, contentType: page.contentType },
     {
       url: page.url,
@@ -676,6 +695,7 @@ async function downloadImage(src: string, context: ProcessContext, processed: Pr
     summary.bytesWritten.images += written.bytes;
     summary.images.bytes += written.bytes;
     processed.assetsWritten += written.written;
+    processed.assetPaths.push(...written.writtenPaths);
     await store.saveImage({
       src,
       assetPath: image.assetPath,
@@ -703,14 +723,12 @@ async function downloadImage(src: string, context: ProcessContext, processed: Pr
 
 /** Renders what changed and hands it to `write` in batches; the number of files rendered (0: nothing changed). */
 async function renderChanges(
-  loaded: LoadedConfig,
-  store: Store,
+  context: RenderContext,
   processed: Processed,
   now: Date,
-  log: Logger,
-  batchFiles: number,
   write: (files: OutputFile[]) => Promise<void>,
 ): Promise<number> {
+  const { loaded, store, log } = context;
   if (
     processed.renderedKeys.length === 0 &&
     processed.changedChannels.size === 0 &&
@@ -718,58 +736,80 @@ async function renderChanges(
   ) {
     return 0; // nothing new: no file changes, so no commit
   }
-  let rendered = 0;
-  let files: OutputFile[] = [];
-  for (const key of processed.renderedKeys) {
-    const stored = await store.getArticle(key.siteId, key.id);
-    if (stored) files.push(...(await renderArticleFiles(stored, loaded.config, store)));
-    if (files.length >= batchFiles) {
-      rendered += files.length;
-      await write(files);
-      files = [];
+  async function* renderedArticles() {
+    for (const key of processed.renderedKeys) {
+      const stored = await store.getArticle(key.siteId, key.id);
+      if (stored) yield stored;
     }
   }
+  let rendered = (await renderPages(renderedArticles(), context, write)).files;
   const joined = new Map(
     [...processed.joinedChannel].filter(([channelId]) => !processed.rewriteIndexes.has(channelId)),
   );
-  files.push(
-    ...(await renderIndexesAndHome(loaded.config, store, processed.changedChannels, now, {
-      joined,
-      mirrorDir: loaded.mirrorDir,
-    })),
-  );
+  const files = await renderIndexesAndHome(loaded.config, store, processed.changedChannels, now, {
+    joined,
+    mirrorDir: loaded.mirrorDir,
+  });
   rendered += files.length;
   await write(files);
   log.debug(`rendered ${rendered} files`);
   return rendered;
 }
 
-/** The page of one stored article and, when the mirror has a public URL, its QR code. */
-async function renderArticleFiles(
-  stored: StoredArticle,
-  config: Config,
-  store: Store,
-): Promise<OutputFile[]> {
-  const mirror = config.mirror;
-  const extracted = JSON.parse(stored.extracted) as ExtractedArticle;
-  const article = await buildArticle(stored, extracted, config, store);
-  const files: OutputFile[] = [
-    {
-      path: stored.pagePath,
-      content: renderPage(article, {
-        mirror,
-        pagePath: stored.pagePath,
-        channelTitle: channelTitleOf(config, stored.homeChannel),
+interface RenderContext {
+  loaded: LoadedConfig;
+  store: Store;
+  workers: PageWorkers;
+  log: Logger;
+  /** Rendered files written per batch. */
+  batchFiles: number;
+}
+
+/**
+ * Renders the pages of `articles` a few at a time (workers render while this thread reads the store for the next)
+ * and hands the files to `write` in batches, so memory stays flat however many pages there are.
+ */
+async function renderPages(
+  articles: AsyncIterable<StoredArticle>,
+  context: RenderContext,
+  write: (files: OutputFile[]) => Promise<void>,
+): Promise<{ pages: number; files: number }> {
+  const inFlight = context.workers.parallelism;
+  const queue = new PQueue({ concurrency: inFlight });
+  let files: OutputFile[] = [];
+  let pages = 0;
+  let total = 0;
+  const flush = async () => {
+    const batch = files;
+    files = [];
+    total += batch.length;
+    if (batch.length > 0) await write(batch);
+  };
+  const rendering: Array<Promise<void>> = [];
+  for await (const stored of articles) {
+    await queue.onSizeLessThan(inFlight);
+    rendering.push(
+      queue.add(async () => {
+        const page = await renderArticleFiles(stored, context);
+        // Pushed after the await: `files` may be a new batch by then.
+        files.push(...page);
+        pages++;
       }),
-    },
-  ];
-  if (mirror.publicUrl) {
-    files.push({
-      path: `${stored.pagePath}.png`,
-      content: await renderQrPng(publicUrlOf(mirror.publicUrl, stored.pagePath)),
-    });
+    );
+    if (files.length >= context.batchFiles) await flush();
   }
-  return files;
+  // allSettled first: no render may still run when a failure is thrown (it would write after the caller gave up).
+  const settled = await Promise.allSettled(rendering);
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  await flush();
+  return { pages, files: total };
+}
+
+/** The page of one stored article and, when the mirror has a public URL, its QR code (rendered by a worker). */
+async function renderArticleFiles(stored: StoredArticle, context: RenderContext): Promise<OutputFile[]> {
+  const { config } = context.loaded;
+  return context.workers.renderArticle(await articlePageInput(stored, config, context.store));
 }
 
 /** Indexes and CSV of the channels that changed, then the home page, the feed and the list of mirrors. */
@@ -875,21 +915,23 @@ export async function rebuildMirror(
   try {
     const git = openGitMirror(mirrorDir, { branch: config.mirror.branch });
     await git.ensureRepo();
-    let pages = 0;
     let written = 0;
-    // Pages go out in batches so memory stays flat on a mirror of 100,000 articles.
-    let batch: OutputFile[] = [];
-    for await (const stored of store.allArticles()) {
-      batch.push(...(await renderArticleFiles(stored, config, store)));
-      pages++;
-      if (batch.length >= WRITE_BATCH_FILES) {
-        written += (await writeFilesAtomic(mirrorDir, batch)).written;
-        batch = [];
-      }
+    const write = async (files: OutputFile[]) => {
+      written += (await writeFilesAtomic(mirrorDir, files)).written;
+    };
+    // Pages go out in batches so memory stays flat on a mirror of 100,000 articles; workers render them.
+    const workers = startPageWorkers(config, options.log);
+    let pages: number;
+    try {
+      const context = { loaded, store, workers, log: options.log, batchFiles: WRITE_BATCH_FILES };
+      pages = (await renderPages(store.allArticles(), context, write)).pages;
+    } finally {
+      await workers.close();
     }
     const channelIds = config.sites.flatMap((site) => site.channels.map((channel) => channel.id));
-    batch.push(...(await renderIndexesAndHome(config, store, channelIds, now)));
-    written += (await writeFilesAtomic(mirrorDir, batch)).written;
+    await write(await renderIndexesAndHome(config, store, channelIds, now));
+    // commitAll stages every file there: temp files a killed run (of any version) left must not go in with them.
+    await removeTempFiles(mirrorDir, { always: true });
     const commit = options.commit === false ? null : await git.commitAll(`重建于: ${formatTime(now)}`);
     options.log.info(`rebuilt ${pages} pages; ${written} files changed`, { commit: commit ?? undefined });
     return { pages, files: written, commit };
@@ -904,47 +946,42 @@ const WRITE_BATCH_FILES = 500;
 /** Newest articles in feed.xml: enough for a reader who checks daily. */
 const FEED_SIZE = 50;
 
-/** Transform an extracted article for its page: link policy, images, script, sanitising. */
-async function buildArticle(
+/**
+ * Everything the pure transform + render of one page needs, with every store lookup resolved here: which links
+ * point to mirrored articles, which images are mirrored, the article's channels.
+ */
+async function articlePageInput(
   stored: StoredArticle,
-  extracted: ExtractedArticle,
   config: Config,
   store: Store,
-): Promise<Article> {
-  // Resolve every link and image before the pure transform, which takes plain lookups.
-  const linkTargets = new Map<string, string>();
-  for (const href of collectLinkUrls(extracted.body)) {
-    const normalized = normalizeArticleUrl(href);
-    const target = normalized ? await store.pagePathForUrl(normalized) : undefined;
-    if (target) linkTargets.set(href, target);
+): Promise<ArticlePageInput> {
+  const extracted = JSON.parse(stored.extracted) as ExtractedArticle;
+  const linkTargets: Array<[string, string]> = [];
+  if (config.mirror.links === 'mirror') {
+    for (const href of collectLinkUrls(extracted.body)) {
+      const normalized = normalizeArticleUrl(href);
+      const target = normalized ? await store.pagePathForUrl(normalized) : undefined;
+      if (target) linkTargets.push([href, target]);
+    }
   }
-  const assets = new Map<string, string>();
+  const assets: Array<[string, string]> = [];
   if (config.mirror.images === 'mirror') {
     for (const src of collectImageUrls(extracted)) {
       const image = await store.getImage(src);
-      if (image) assets.set(src, image.assetPath);
+      if (image) assets.push([src, image.assetPath]);
     }
   }
-  const transformed = transformArticle(extracted, {
-    pagePath: stored.pagePath,
-    links: config.mirror.links,
-    mirroredPath: (url) => linkTargets.get(url),
-    images: config.mirror.images,
-    assetPath: (src) => assets.get(src),
-    script: config.mirror.script,
-  });
   return {
     id: stored.id,
     siteId: stored.siteId,
     url: stored.url,
+    pagePath: stored.pagePath,
+    extractedJson: stored.extracted,
     channels: await store.channelsOf(stored.siteId, stored.id),
-    title: transformed.title,
-    author: extracted.author,
-    published: extracted.published,
-    lang: extracted.lang,
-    leadImage: transformed.leadImage,
-    caption: transformed.caption,
-    body: transformed.body,
+    channelTitle: channelTitleOf(config, stored.homeChannel),
+    mirror: config.mirror,
+    linkTargets,
+    assets,
   };
 }
 

@@ -1,7 +1,7 @@
 // The whole pipeline against the demo site on a loopback server, a real SQLite file and a real bare git remote:
 // first run, an idle second run, a changed article, and articles that fail in three different ways.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -11,7 +11,7 @@ import { createHttpClient, type HttpClient } from '../../src/pipeline/fetch/clie
 import { type RunSummary, rebuildMirror, runMirror } from '../../src/pipeline/run.ts';
 import { openSqliteStore, type Store } from '../../src/store/index.ts';
 import { type DemoSite, serveDemoSite } from '../helpers/demo-site.ts';
-import { type BareRemote, gitLog, makeBareRemote, readRemoteFile } from '../helpers/git.ts';
+import { type BareRemote, git, gitLog, makeBareRemote, readRemoteFile } from '../helpers/git.ts';
 
 describe('mirror end to end (demo site, bare remote)', () => {
   let site: DemoSite;
@@ -89,8 +89,14 @@ describe('mirror end to end (demo site, bare remote)', () => {
     assert.equal(summary.pushes[0]?.ok, true);
     // Every batch is in that one commit.
     for (const article of site.manifest.articles) {
-      assert.ok(await readRemoteFile(remote.path, `pages/${article.homeChannel}/${article.id}.md`), article.path);
+      assert.ok(
+        await readRemoteFile(remote.path, `pages/${article.homeChannel}/${article.id}.md`),
+        article.path,
+      );
     }
+    // The run commits the files it wrote, its images included, and nothing is left over.
+    assert.equal(summary.images.mirrored > 0, true, 'the demo mirrors images');
+    assert.equal(await git(loaded.mirrorDir, ['status', '--porcelain', '--untracked-files=all']), '');
   });
 
   test('a second run fetches no article again and makes no commit', async () => {
@@ -121,9 +127,16 @@ describe('mirror end to end (demo site, bare remote)', () => {
       );
     assert.notEqual(changed, readFileSync(articleFile, 'utf8'), 'the fixture has the content end marker');
     writeFileSync(articleFile, changed);
+    // A file an operator left in the mirror is no file of the run's: it is not committed.
+    writeFileSync(join(loaded.mirrorDir, 'operator-notes.md'), 'not for the mirror\n');
 
     const summary = await run();
     assert.equal(summary.updated, 1);
+    assert.ok(summary.commit);
+    assert.equal(
+      await git(loaded.mirrorDir, ['status', '--porcelain', '--untracked-files=all']),
+      '?? operator-notes.md\n',
+    );
     assert.equal(summary.new, 0);
     const page = readFileSync(pageOf(articlePath), 'utf8');
     assert.ok(page.startsWith(`### ${newTitle}`));
@@ -139,6 +152,7 @@ describe('mirror end to end (demo site, bare remote)', () => {
     const again = await run();
     assert.equal(again.updated, 0);
     assert.equal(again.commit, null);
+    rmSync(join(loaded.mirrorDir, 'operator-notes.md'));
   });
 
   test('a 404, a 500 and a timeout each fail alone with a clear message and are retried next run', async () => {

@@ -2,9 +2,9 @@
 // User-Agent, conditional GET, backoff honouring Retry-After) and defensive (timeouts plus an overall deadline,
 // decoded-size cap, bounded redirects checked hop by hop, private addresses refused for content-found URLs).
 import { STATUS_CODES } from 'node:http';
-import { createRequire } from 'node:module';
 import PQueue from 'p-queue';
 import { Agent, type Dispatcher, request } from 'undici';
+import packageJson from '../../../package.json' with { type: 'json' };
 import type { FetchConfig } from '../../config/options.ts';
 import { FetchError } from '../../internal/errors.ts';
 import type { CacheValidators, FetchedPage } from '../types.ts';
@@ -17,8 +17,6 @@ import {
   resolveHost,
 } from './private-address.ts';
 import { backoffDelay, isRetryableStatus, parseRetryAfter } from './retry.ts';
-
-const packageJson = createRequire(import.meta.url)('../../../package.json') as { version: string };
 
 /** Says who we are and where to complain, so site operators can reach us instead of blocking blindly. */
 export const DEFAULT_USER_AGENT = `newsmirror/${packageJson.version} (+https://github.com/newsmirror/newsmirror)`;

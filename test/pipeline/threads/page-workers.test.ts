@@ -1,16 +1,18 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { describe, test } from 'node:test';
+import { parseConfigText } from '../../../src/config/load.ts';
 import { extractArticle } from '../../../src/pipeline/extract/index.ts';
-import { createExtractor } from '../../../src/pipeline/threads/extractor.ts';
+import { createPageWorkers } from '../../../src/pipeline/threads/page-workers.ts';
 
 const fixture = (name: string) =>
   readFileSync(new URL(`../../fixtures/extract/${name}/source.html`, import.meta.url));
 
 describe('extraction in worker threads', () => {
   test('gives what extractArticle gives on the main thread, from text or from bytes', async () => {
-    const extractor = createExtractor({ threads: 1 });
+    const extractor = createPageWorkers({ threads: 1 });
     try {
       for (const name of ['generic-en-news', 'generic-zh-table', 'epochtimes-article']) {
         const bytes = fixture(name);
@@ -30,7 +32,7 @@ describe('extraction in worker threads', () => {
   });
 
   test('decodes a GBK page in the worker from its bytes and Content-Type', async () => {
-    const extractor = createExtractor({ threads: 1 });
+    const extractor = createPageWorkers({ threads: 1 });
     try {
       const html = `<html><head><title>测试</title></head><body><article><h1>新闻标题</h1><p>${'这是一篇用国标码编码的中文新闻报道，内容完整。'.repeat(8)}</p></article></body></html>`;
       // Node encodes only UTF-8; glibc's iconv (on every Debian) writes the GBK bytes.
@@ -49,10 +51,10 @@ describe('extraction in worker threads', () => {
 
   test('a page too big for the worker heap is extracted on the main thread, with a note', async () => {
     const fallbacks: string[] = [];
-    const extractor = createExtractor({
+    const extractor = createPageWorkers({
       threads: 1,
       heapMb: 32,
-      onFallback: (url, reason) => fallbacks.push(`${url}: ${reason}`),
+      onFallback: (url: string, reason: string) => fallbacks.push(`${url}: ${reason}`),
     });
     try {
       const paragraphs = Array.from(
@@ -72,6 +74,60 @@ describe('extraction in worker threads', () => {
       assert.equal(fallbacks.length, 1);
     } finally {
       await extractor.close();
+    }
+  });
+});
+
+describe('page rendering in worker threads', () => {
+  test('gives the same page and QR code as rendering on the main thread', async () => {
+    const html = readFileSync(
+      new URL('../../fixtures/extract/generic-en-news/source.html', import.meta.url),
+      'utf8',
+    );
+    const extracted = extractArticle(html, { url: 'https://news.example.org/a/1.html' });
+    assert.ok(extracted);
+    const mirror = parseConfigText(
+      [
+        'mirror:',
+        '  dir: ./mirror',
+        '  title: Test mirror',
+        '  publicUrl: https://github.com/someone/news/blob/main/',
+        '  nav: [{ text: 首页, href: README.md }]',
+        'sites:',
+        '  - { id: s, name: S, base: "https://news.example.org/", channels: [{ id: c, title: C, feed: "https://news.example.org/feed.xml" }] }',
+        '',
+      ].join('\n'),
+      'test.yaml',
+      tmpdir(),
+    ).config.mirror;
+    const input = {
+      id: '1',
+      siteId: 's',
+      url: 'https://news.example.org/a/1.html',
+      pagePath: 'pages/c/1.md',
+      extractedJson: JSON.stringify(extracted),
+      channels: ['c'],
+      channelTitle: 'C',
+      mirror,
+      linkTargets: [] as Array<[string, string]>,
+      assets: [] as Array<[string, string]>,
+    };
+    const onMain = await createPageWorkers({ threads: 0 }).renderArticle(input);
+    const workers = createPageWorkers({ threads: 1 });
+    try {
+      const inWorker = await workers.renderArticle(input);
+      assert.deepEqual(
+        inWorker.map((file) => file.path),
+        ['pages/c/1.md', 'pages/c/1.md.png'],
+      );
+      assert.equal(String(inWorker[0].content), String(onMain[0].content));
+      assert.deepEqual(
+        Buffer.from(inWorker[1].content as Uint8Array),
+        Buffer.from(onMain[1].content as Uint8Array),
+      );
+      assert.match(String(inWorker[0].content), /^### /);
+    } finally {
+      await workers.close();
     }
   });
 });

@@ -1,0 +1,61 @@
+// One article's page, from its stored extraction to the files a reader opens: transform (link policy, images,
+// script, sanitising) then render (page in the reference format, QR code). Pure: every store lookup is resolved by
+// the caller and passed in as plain data, so the unit runs on any thread.
+import type { MirrorConfig } from '../../config/options.ts';
+import { publicUrlOf, renderPage, renderQrPng } from '../render/index.ts';
+import { transformArticle } from '../transform/index.ts';
+import type { Article, ExtractedArticle, OutputFile } from '../types.ts';
+
+export interface ArticlePageInput {
+  id: string;
+  siteId: string;
+  url: string;
+  pagePath: string;
+  /** The ExtractedArticle as stored (JSON): parsed where the page is rendered. */
+  extractedJson: string;
+  channels: string[];
+  channelTitle: string;
+  mirror: MirrorConfig;
+  /** Link href as extracted -> mirror-root path of the mirrored article it points to. */
+  linkTargets: Array<[string, string]>;
+  /** Image source -> mirror-root path of its mirrored asset. */
+  assets: Array<[string, string]>;
+}
+
+export async function renderArticlePage(input: ArticlePageInput): Promise<OutputFile[]> {
+  const { mirror, pagePath } = input;
+  const extracted = JSON.parse(input.extractedJson) as ExtractedArticle;
+  const linkTargets = new Map(input.linkTargets);
+  const assets = new Map(input.assets);
+  const transformed = transformArticle(extracted, {
+    pagePath,
+    links: mirror.links,
+    mirroredPath: (url) => linkTargets.get(url),
+    images: mirror.images,
+    assetPath: (src) => assets.get(src),
+    script: mirror.script,
+  });
+  const article: Article = {
+    id: input.id,
+    siteId: input.siteId,
+    url: input.url,
+    channels: input.channels,
+    title: transformed.title,
+    author: extracted.author,
+    published: extracted.published,
+    lang: extracted.lang,
+    leadImage: transformed.leadImage,
+    caption: transformed.caption,
+    body: transformed.body,
+  };
+  const files: OutputFile[] = [
+    { path: pagePath, content: renderPage(article, { mirror, pagePath, channelTitle: input.channelTitle }) },
+  ];
+  if (mirror.publicUrl) {
+    files.push({
+      path: `${pagePath}.png`,
+      content: await renderQrPng(publicUrlOf(mirror.publicUrl, pagePath)),
+    });
+  }
+  return files;
+}

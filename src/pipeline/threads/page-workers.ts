@@ -1,0 +1,93 @@
+// The per-article CPU work off the main thread: decoding and extracting fetched pages, transforming and rendering
+// article pages. Worker threads keep the second core busy while the main thread fetches, stores and writes, and
+// each page's garbage stays in a worker's capped heap, so a run over 10,000 articles stays small. A task too big
+// for that heap (or a crashed worker) runs on the main thread instead, with a note for the log.
+import { createThreadPool, ThreadCrashedError } from '../../internal/thread-pool.ts';
+import { type ExtractOptions, extractArticle } from '../extract/index.ts';
+import { decodeBody } from '../fetch/charset.ts';
+import type { ExtractedArticle, OutputFile } from '../types.ts';
+import { type ArticlePageInput, renderArticlePage } from './article-page.ts';
+
+export type { ArticlePageInput } from './article-page.ts';
+
+/**
+ * A page as HTML text, or as the bytes received with their Content-Type: decoding then happens where the page is
+ * extracted, so the main thread never holds the page as a string.
+ */
+export type PageInput = { html: string } | { bytes: Uint8Array; contentType?: string };
+
+export type PageTask =
+  | { kind: 'extract'; page: PageInput; options: ExtractOptions }
+  | { kind: 'render'; input: ArticlePageInput };
+
+export interface PageWorkers {
+  extract(page: PageInput, options: ExtractOptions): Promise<ExtractedArticle | null>;
+  renderArticle(input: ArticlePageInput): Promise<OutputFile[]>;
+  /** Tasks worth keeping in flight at once: enough to keep every worker busy. */
+  readonly parallelism: number;
+  close(): Promise<void>;
+}
+
+export interface PageWorkersOptions {
+  /** Worker threads; 0 does the work on the calling thread. */
+  threads: number;
+  /** Told when a task ran on the main thread because its worker failed (for the log). */
+  onFallback?: (what: string, reason: string) => void;
+  /** Old-generation heap of each worker in MB (default PAGE_WORKER_HEAP_MB). */
+  heapMb?: number;
+}
+
+/**
+ * Old-generation heap of each worker. The DOM of a 250 KB page takes ~10 MB; this leaves room for pages several
+ * times that while keeping the garbage of thousands of pages from growing the process. Bigger pages fall back.
+ */
+export const PAGE_WORKER_HEAP_MB = 96;
+
+/** Beside this module: the TypeScript source, or in a bundle (bin/bundle.js) the bundled worker entry. */
+const WORKER_ENTRY = import.meta.url.endsWith('.ts')
+  ? new URL('./page-worker.ts', import.meta.url)
+  : new URL('./page-worker.mjs', import.meta.url);
+
+/** The work of one task, the same on any thread. */
+export async function runPageTask(task: PageTask): Promise<ExtractedArticle | null | OutputFile[]> {
+  if (task.kind === 'render') return renderArticlePage(task.input);
+  const html = 'html' in task.page ? task.page.html : decodeBody(task.page.bytes, task.page.contentType).text;
+  return extractArticle(html, task.options);
+}
+
+export function createPageWorkers(options: PageWorkersOptions): PageWorkers {
+  if (options.threads <= 0) {
+    return {
+      extract: async (page, extractOptions) =>
+        (await runPageTask({ kind: 'extract', page, options: extractOptions })) as ExtractedArticle | null,
+      renderArticle: async (input) => (await runPageTask({ kind: 'render', input })) as OutputFile[],
+      parallelism: 1,
+      close: async () => {},
+    };
+  }
+  const pool = createThreadPool<PageTask, ExtractedArticle | null | OutputFile[]>({
+    size: options.threads,
+    entry: WORKER_ENTRY,
+    maxOldGenerationSizeMb: options.heapMb ?? PAGE_WORKER_HEAP_MB,
+  });
+  const run = async (task: PageTask, what: string) => {
+    try {
+      return await pool.run(task);
+    } catch (error) {
+      if (!(error instanceof ThreadCrashedError)) throw error;
+      options.onFallback?.(what, error.message);
+      return runPageTask(task);
+    }
+  };
+  return {
+    extract: async (page, extractOptions) =>
+      (await run(
+        { kind: 'extract', page, options: extractOptions },
+        extractOptions.url,
+      )) as ExtractedArticle | null,
+    renderArticle: async (input) => (await run({ kind: 'render', input }, input.pagePath)) as OutputFile[],
+    // Two tasks per worker: one running, one waiting, so a worker never idles while the main thread prepares.
+    parallelism: options.threads * 2,
+    close: () => pool.close(),
+  };
+}
