@@ -4,6 +4,7 @@ import { mkdir, readdir, readFile, readlink, realpath, stat, unlink } from 'node
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { errorMessage, PublishError } from '../../internal/errors.ts';
 import { GitCommandError, redactCredentials, runGit } from './run-git.ts';
+import { safeTarget } from './write-files.ts';
 
 /** A first push of a large mirror over a slow link takes minutes; past this the remote is treated as down. */
 export const PUSH_TIMEOUT_MS = 10 * 60_000;
@@ -37,8 +38,16 @@ export interface PushResult {
 export interface GitMirror {
   /** `git init -b <branch>` when missing; refuses a folder inside another repository's work tree unless ignored there. */
   ensureRepo(): Promise<void>;
-  /** Stages everything and commits; null when there was nothing to commit, else the new commit's sha. */
+  /**
+   * Stages everything and commits; null when there was nothing to commit, else the new commit's sha. Stats every
+   * file of the mirror: for after an interrupted run and for a rebuild; a run commits its own files with commitPaths.
+   */
   commitAll(message: string): Promise<string | null>;
+  /**
+   * Stages exactly these mirror-relative paths (written, or deleted ones as removals) and commits; null when they
+   * changed nothing. Costs what the paths cost, not what the mirror holds; nothing else in the tree is looked at.
+   */
+  commitPaths(message: string, paths: readonly string[]): Promise<string | null>;
   head(): Promise<string | null>;
   isClean(): Promise<boolean>;
   /** Removes stale git lock files (no git process working there) and aborts half-done merges or rebases. */
@@ -75,9 +84,9 @@ export function openGitMirror(dir: string, options: GitMirrorOptions): GitMirror
   ];
   const pushTimeoutMs = options.pushTimeoutMs ?? PUSH_TIMEOUT_MS;
 
-  const git = async (args: string[], okCodes?: number[], timeoutMs?: number) => {
+  const git = async (args: string[], okCodes?: number[], timeoutMs?: number, input?: string) => {
     try {
-      return await runGit(args, { cwd: root, okCodes, timeoutMs });
+      return await runGit(args, { cwd: root, okCodes, timeoutMs, input });
     } catch (error) {
       throw toPublishError(error, root);
     }
@@ -133,11 +142,57 @@ export function openGitMirror(dir: string, options: GitMirrorOptions): GitMirror
 
   const commitAll = async (message: string): Promise<string | null> => {
     await git(['add', '-A']);
-    const staged = await git(['diff', '--cached', '--quiet'], [1]);
-    if (staged.code === 0) return null;
-    // --no-verify: an unattended run must not stop on a hook an operator installed for hand commits.
-    await git([...identity, 'commit', '-q', '--no-verify', '-m', message]);
-    return head();
+    return commitIndex(message);
+  };
+
+  const commitPaths = async (message: string, paths: readonly string[]): Promise<string | null> => {
+    // The same checks as for writing: nothing outside the mirror, in .git, or named like our temp files.
+    for (const path of paths) safeTarget(root, path);
+    if (paths.length === 0) return null;
+    // update-index rather than `git add -- <paths>`: the paths are taken literally (no pathspec globs), arrive on
+    // stdin (no argv limit), and no folder is read for untracked files (`add` reads each named file's folder, 25,000
+    // entries in a channel's). --remove stages a deleted path's removal; --replace settles a file/folder swap.
+    const list = [...new Set(paths)].map((path) => `${path}\0`).join('');
+    await git(
+      ['update-index', '--add', '--remove', '--replace', '-z', '--stdin'],
+      undefined,
+      undefined,
+      list,
+    );
+    return commitIndex(message);
+  };
+
+  // The index as it stands becomes the next commit. Plumbing rather than `git commit`, which first refreshes the
+  // whole index (an lstat of every file of the mirror, ~0.1 s at 100,000 pages) although what we staged is fresh.
+  // No hooks run: an unattended run must not stop on one an operator installed for hand commits.
+  const commitIndex = async (message: string): Promise<string | null> => {
+    const parent = await head();
+    if (parent === null) {
+      const staged = await git(['diff', '--cached', '--quiet'], [1]);
+      if (staged.code === 0) return null;
+    }
+    const tree = (await git(['write-tree'])).stdout.trim();
+    if (
+      parent !== null &&
+      tree === (await git(['rev-parse', '--verify', `${parent}^{tree}`])).stdout.trim()
+    ) {
+      return null;
+    }
+    const text = `${message.replace(/\s+$/, '')}\n`;
+    const commit = (
+      await git(
+        [...identity, 'commit-tree', tree, ...(parent ? ['-p', parent] : []), '-F', '-'],
+        undefined,
+        undefined,
+        text,
+      )
+    ).stdout.trim();
+    // With the old value, a commit someone made meanwhile is never overwritten ('' = the branch must not exist yet).
+    await git(['update-ref', '-m', `commit: ${text.split('\n')[0]}`, 'HEAD', commit, parent ?? '']);
+    // As `git commit` does (unless maintenance.auto is off): pack loose objects once there are many.
+    const auto = await git(['config', '--type=bool', '--get', 'maintenance.auto'], [1]);
+    if (auto.stdout.trim() !== 'false') await git(['maintenance', 'run', '--auto', '--quiet']);
+    return commit;
   };
 
   const isClean = async (): Promise<boolean> => {
@@ -286,7 +341,7 @@ export function openGitMirror(dir: string, options: GitMirrorOptions): GitMirror
     return results;
   };
 
-  return { ensureRepo, commitAll, head, isClean, recoverInterruptedState, pushAll };
+  return { ensureRepo, commitAll, commitPaths, head, isClean, recoverInterruptedState, pushAll };
 }
 
 function isBehind(error: unknown): boolean {

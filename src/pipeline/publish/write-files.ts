@@ -1,8 +1,21 @@
 // Writes the mirror's files so that a kill at any moment leaves each file either old or new, never half-written:
 // write a temp file beside the target, fsync it, rename it over the target (atomic on POSIX).
+// While any write is under way, a marker in the mirror's .git folder says so: a killed writer leaves it behind, and
+// only then does the next run walk the whole tree for leftover temp files.
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { mkdir, open, readdir, readFile, realpath, rename, rmdir, stat, unlink } from 'node:fs/promises';
+import {
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  realpath,
+  rename,
+  rmdir,
+  stat,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { PublishError } from '../../internal/errors.ts';
 import type { OutputFile } from '../types.ts';
@@ -12,6 +25,12 @@ const WRITE_CONCURRENCY = 16;
 
 /** `<name>.tmp-<pid>-<hex>`: only files matching this are ever removed as leftovers of a killed run. */
 const TEMP_FILE_PATTERN = /\.tmp-\d+-[0-9a-f]{12}$/;
+
+/**
+ * In the mirror's .git folder while this process may have temp files in the mirror; left behind by a killed writer.
+ * One name per mirror: the mirror lock keeps other processes out, so only this process's own writes overlap.
+ */
+export const WRITING_MARKER = 'newsmirror-writing';
 
 export interface WriteSummary {
   written: number;
@@ -38,6 +57,19 @@ export async function writeFilesAtomic(dir: string, files: OutputFile[]): Promis
   }
   await mkdir(root, { recursive: true });
   const realRoot = await realpath(root);
+  if (targets.length === 0) return { written: 0, unchanged: 0, bytes: 0, writtenPaths: [] };
+  await beginWriting(root);
+  try {
+    return await writeAll(realRoot, targets);
+  } finally {
+    await endWriting(root);
+  }
+}
+
+async function writeAll(
+  realRoot: string,
+  targets: Array<{ target: string; file: OutputFile }>,
+): Promise<WriteSummary> {
   const checkedDirs = new Map<string, Promise<void>>();
   const summary: WriteSummary = { written: 0, unchanged: 0, bytes: 0, writtenPaths: [] };
   const touchedDirs = new Set<string>();
@@ -45,46 +77,114 @@ export async function writeFilesAtomic(dir: string, files: OutputFile[]): Promis
   let next = 0;
   let failed = false;
   const worker = async (): Promise<void> => {
-    while (next < targets.length && !failed) {
-      const { target, file } = targets[next++];
-      const parent = dirname(target);
-      let ready = checkedDirs.get(parent);
-      if (!ready) {
-        ready = prepareDir(realRoot, parent, file.path);
-        checkedDirs.set(parent, ready);
-      }
-      try {
+    try {
+      while (next < targets.length && !failed) {
+        const { target, file } = targets[next++];
+        const parent = dirname(target);
+        let ready = checkedDirs.get(parent);
+        if (!ready) {
+          ready = prepareDir(realRoot, parent, file.path);
+          checkedDirs.set(parent, ready);
+        }
         await ready;
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-      const bytes = typeof file.content === 'string' ? Buffer.from(file.content, 'utf8') : file.content;
-      if (await sameContent(target, bytes)) {
-        summary.unchanged++;
-        continue;
-      }
-      try {
+        const bytes = typeof file.content === 'string' ? Buffer.from(file.content, 'utf8') : file.content;
+        if (await sameContent(target, bytes)) {
+          summary.unchanged++;
+          continue;
+        }
         await writeAtomic(target, bytes, file.path);
-      } catch (error) {
-        failed = true;
-        throw error;
+        touchedDirs.add(parent);
+        summary.written++;
+        summary.bytes += bytes.byteLength;
+        summary.writtenPaths.push(file.path);
       }
-      touchedDirs.add(parent);
-      summary.written++;
-      summary.bytes += bytes.byteLength;
-      summary.writtenPaths.push(file.path);
+    } catch (error) {
+      // The other workers take no further file.
+      failed = true;
+      throw error;
     }
   };
-  await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, targets.length) }, worker));
+  // allSettled: after a failure the other workers finish the file in hand (renamed or its temp file removed)
+  // before the marker may go.
+  const settled = await Promise.allSettled(
+    Array.from({ length: Math.min(WRITE_CONCURRENCY, targets.length) }, worker),
+  );
+  const failure = settled.find((result) => result.status === 'rejected');
+  if (failure) throw failure.reason;
   // The renames themselves are durable only once their directories are synced.
   for (const parent of touchedDirs) await fsyncDir(parent);
   return summary;
 }
 
-/** Removes the temp files a killed run left behind (only our `.tmp-<pid>-<hex>` pattern); returns how many. */
-export async function removeTempFiles(dir: string): Promise<number> {
+// Writes in progress per mirror root in this process: the marker exists from the first one's start to the last
+// one's end. Creating and removing it are chained, so a removal never overtakes a later creation.
+const writers = new Map<string, { active: number; settled: Promise<void> }>();
+
+async function beginWriting(root: string): Promise<void> {
+  let state = writers.get(root);
+  if (!state) {
+    state = { active: 0, settled: Promise.resolve() };
+    writers.set(root, state);
+  }
+  state.active++;
+  if (state.active === 1) state.settled = state.settled.catch(() => {}).then(() => createMarker(root));
+  try {
+    await state.settled;
+  } catch (error) {
+    await endWriting(root);
+    throw error;
+  }
+}
+
+async function endWriting(root: string): Promise<void> {
+  const state = writers.get(root);
+  if (!state) return;
+  state.active--;
+  if (state.active > 0) return;
+  state.settled = state.settled.catch(() => {}).then(() => removeMarker(root));
+  await state.settled;
+}
+
+/** The marker's path, or null where the folder is no git repository of its own (then removeTempFiles always walks). */
+async function markerPath(root: string): Promise<string | null> {
+  const gitDir = join(root, '.git');
+  const info = await stat(gitDir).catch(() => null);
+  return info?.isDirectory() ? join(gitDir, WRITING_MARKER) : null;
+}
+
+async function createMarker(root: string): Promise<void> {
+  const marker = await markerPath(root);
+  if (marker === null) return;
+  try {
+    await writeFile(marker, `${process.pid} ${new Date().toISOString()}\n`);
+  } catch (error) {
+    throw new PublishError(`publish: cannot create ${marker}: ${(error as Error).message}`, {
+      code: isErrno(error, 'ENOSPC') ? 'disk_full' : 'write_failed',
+      where: marker,
+      retryable: !isErrno(error, 'EACCES'),
+      cause: error,
+    });
+  }
+  // Durable before any temp file is: after a power cut, a temp file without its marker would never be found.
+  await fsyncDir(dirname(marker));
+}
+
+async function removeMarker(root: string): Promise<void> {
+  const marker = await markerPath(root);
+  // A marker that cannot be removed costs the next run one walk of the tree, nothing more.
+  if (marker !== null) await unlink(marker).catch(() => {});
+}
+
+/**
+ * Removes the temp files a killed run left behind (only our `.tmp-<pid>-<hex>` pattern); returns how many. In a
+ * git mirror the tree is walked only when a writer left its marker (or with `always`, e.g. after an interrupted
+ * run of an older version, which wrote no marker); elsewhere it is always walked.
+ */
+export async function removeTempFiles(dir: string, options: { always?: boolean } = {}): Promise<number> {
   const root = resolve(dir);
+  const marker = await markerPath(root);
+  const marked = marker !== null && (await exists(marker));
+  if (marker !== null && !marked && !options.always) return 0;
   let removed = 0;
   const walk = async (folder: string): Promise<void> => {
     let entries: import('node:fs').Dirent[];
@@ -108,6 +208,8 @@ export async function removeTempFiles(dir: string): Promise<number> {
     }
   };
   await walk(root);
+  // Our own writes still under way keep their marker; otherwise every leftover is gone now.
+  if (marked && !(writers.get(root)?.active ?? 0)) await unlink(marker).catch(() => {});
   return removed;
 }
 
@@ -230,6 +332,15 @@ async function fsyncDir(folder: string): Promise<void> {
     }
   } catch {
     // Some file systems refuse fsync on folders; the data itself is already synced.
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
   }
 }
 

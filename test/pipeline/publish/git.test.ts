@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -129,6 +130,137 @@ describe('commits', () => {
     assert.deepEqual(await mirror.recoverInterruptedState(), ['aborted an unfinished merge']);
     assert.equal(await mirror.isClean(), true);
     assert.equal(await readFile(join(dir, 'a.md'), 'utf8'), 'two\n');
+  });
+});
+
+describe('commitPaths', () => {
+  const committedFiles = async (dir: string) =>
+    (await git(dir, ['-c', 'core.quotepath=false', 'ls-tree', '-r', '--name-only', 'HEAD']))
+      .split('\n')
+      .filter(Boolean)
+      .sort();
+  const status = async (dir: string) =>
+    (await git(dir, ['-c', 'core.quotepath=false', 'status', '--porcelain', '--untracked-files=all'])).trim();
+
+  test('stages exactly the named paths: other changed and untracked files stay as they are', async () => {
+    const { dir, mirror } = await newMirror();
+    assert.equal(await mirror.commitPaths('nothing named', []), null);
+    await writeFilesAtomic(dir, [
+      { path: 'README.md', content: 'home\n' },
+      { path: 'pages/news/n1.md', content: '一\n' },
+      { path: 'notes.md', content: 'an operator note\n' },
+    ]);
+    const first = await mirror.commitPaths('first', ['README.md', 'pages/news/n1.md']);
+    assert.match(first ?? '', /^[0-9a-f]{40}$/);
+    assert.equal(await mirror.head(), first);
+    assert.deepEqual(await committedFiles(dir), ['README.md', 'pages/news/n1.md']);
+    assert.equal(await status(dir), '?? notes.md');
+    const [commit] = await gitLog(dir);
+    assert.equal(commit.subject, 'first');
+
+    // A tracked file changed outside the run is not swept in either; the named ones are.
+    await writeFilesAtomic(dir, [
+      { path: 'README.md', content: 'home, edited by hand\n' },
+      { path: 'pages/news/n2.md', content: '二\n' },
+    ]);
+    assert.ok(await mirror.commitPaths('second', ['pages/news/n2.md', 'pages/news/n2.md']));
+    assert.deepEqual(await committedFiles(dir), ['README.md', 'pages/news/n1.md', 'pages/news/n2.md']);
+    assert.equal(await status(dir), 'M README.md\n?? notes.md');
+    assert.equal(await git(dir, ['show', 'HEAD:README.md']), 'home\n');
+
+    // Named paths that changed nothing make no commit.
+    assert.equal(await mirror.commitPaths('again', ['pages/news/n1.md', 'pages/news/n2.md']), null);
+    assert.equal(await mirror.head(), (await gitLog(dir))[0].sha);
+  });
+
+  test('paths are literal (no globs), may hold spaces and CJK, and a deleted path is committed as removed', async () => {
+    const { dir, mirror } = await newMirror();
+    await writeFilesAtomic(dir, [
+      { path: 'pages/a*.md', content: 'star\n' },
+      { path: 'pages/ab.md', content: 'ab\n' },
+      { path: 'pages/[x].md', content: 'brackets\n' },
+      { path: 'pages/x.md', content: 'x\n' },
+      { path: '页面/新 闻.md', content: '新闻\n' },
+    ]);
+    assert.ok(await mirror.commitPaths('first', ['pages/a*.md', 'pages/[x].md', '页面/新 闻.md']));
+    assert.deepEqual(await committedFiles(dir), ['pages/[x].md', 'pages/a*.md', '页面/新 闻.md']);
+    assert.equal(await status(dir), '?? pages/ab.md\n?? pages/x.md');
+
+    await rm(join(dir, 'pages/a*.md'));
+    await rm(join(dir, '页面'), { recursive: true });
+    // A path neither on disk nor in git is no error: there is nothing to record for it.
+    assert.ok(await mirror.commitPaths('removed', ['pages/a*.md', '页面/新 闻.md', 'pages/never.md']));
+    assert.deepEqual(await committedFiles(dir), ['pages/[x].md']);
+    assert.equal(await status(dir), '?? pages/ab.md\n?? pages/x.md');
+  });
+
+  test('tens of thousands of paths go to git on stdin, not on the command line', async () => {
+    const { dir, mirror } = await newMirror();
+    // 20,000 long names are ~2.6 MB, more than a command line holds (Linux: 2 MB by default). Every tenth is written;
+    // the others are names of files that do not exist, which stage nothing (and keep the test quick).
+    const paths = Array.from(
+      { length: 20_000 },
+      (_, i) => `pages/c${i % 5}/${'长标题'.repeat(12)}-${String(i).padStart(5, '0')}.md`,
+    );
+    const written = paths.filter((_, i) => i % 10 === 0);
+    for (let c = 0; c < 5; c++) await mkdir(join(dir, `pages/c${c}`), { recursive: true });
+    await Promise.all(written.map((path, i) => writeFile(join(dir, path), `${i}\n`)));
+    await writeFile(join(dir, 'untracked.md'), 'left alone\n');
+    assert.ok(Buffer.byteLength(paths.join('\0')) > 2 * 1024 * 1024);
+    assert.ok(await mirror.commitPaths('many', paths));
+    assert.deepEqual(await committedFiles(dir), [...written].sort());
+    assert.equal(await status(dir), '?? untracked.md');
+  });
+
+  test('commits as `git commit` would: message, identity, parent, reflog, and automatic packing', async () => {
+    const { dir, mirror } = await newMirror();
+    // gc.auto 1: pack as soon as gc --auto sees loose objects; in the foreground, so the test sees it done.
+    await git(dir, ['config', 'gc.auto', '1']);
+    await git(dir, ['config', 'gc.autoDetach', 'false']);
+    await writeFilesAtomic(dir, [{ path: 'a.md', content: 'a\n' }]);
+    const first = await mirror.commitPaths('同步于: 2024-01-01 00:00 UTC\n\nnew 1, updated 0  \n\n', [
+      'a.md',
+    ]);
+    // gc --auto estimates the loose objects from those in .git/objects/17: more than one there, with gc.auto 1.
+    const inFolder17: string[] = [];
+    for (let i = 0; inFolder17.length < 2; i++) {
+      const candidate = `b ${i}\n`;
+      const id = createHash('sha1')
+        .update(`blob ${Buffer.byteLength(candidate)}\0${candidate}`)
+        .digest('hex');
+      if (id.startsWith('17')) inFolder17.push(candidate);
+    }
+    await writeFilesAtomic(dir, [
+      { path: 'b.md', content: inFolder17[0] },
+      { path: 'c.md', content: inFolder17[1] },
+    ]);
+    const second = await mirror.commitPaths('second', ['b.md', 'c.md']);
+    assert.equal(
+      await git(dir, ['log', '-1', '--format=%P%n%an <%ae> / %cn <%ce>%n%B', second!]),
+      `${first}\nnewsmirror <newsmirror@localhost> / newsmirror <newsmirror@localhost>\nsecond\n\n`,
+    );
+    assert.equal(
+      await git(dir, ['log', '-1', '--format=%B', first!]),
+      '同步于: 2024-01-01 00:00 UTC\n\nnew 1, updated 0\n\n',
+    );
+    assert.equal((await git(dir, ['rev-parse', 'refs/heads/main'])).trim(), second);
+    assert.deepEqual((await git(dir, ['reflog', '--format=%gs', 'main'])).trim().split('\n'), [
+      'commit: second',
+      'commit: 同步于: 2024-01-01 00:00 UTC',
+    ]);
+    const counts = await git(dir, ['count-objects', '-v']);
+    assert.match(counts, /^count: 0$/m);
+    assert.match(counts, /^in-pack: [1-9]/m);
+  });
+
+  test('paths outside the mirror, in .git or named like temp files are refused before git runs', async () => {
+    const { dir, mirror } = await newMirror();
+    await writeFilesAtomic(dir, [{ path: 'a.md', content: 'a\n' }]);
+    for (const path of ['../outside.md', '/etc/passwd', '.git/config', 'a.md.tmp-42-0123456789ab', 'a\0b']) {
+      await assert.rejects(mirror.commitPaths('bad', ['a.md', path]), { code: 'unsafe_path' });
+    }
+    assert.equal(await mirror.head(), null);
+    assert.equal(await status(dir), '?? a.md');
   });
 });
 

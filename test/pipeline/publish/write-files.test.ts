@@ -1,12 +1,18 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { PublishError } from '../../../src/internal/errors.ts';
-import { removeFiles, removeTempFiles, writeFilesAtomic } from '../../../src/pipeline/publish/write-files.ts';
+import {
+  removeFiles,
+  removeTempFiles,
+  WRITING_MARKER,
+  writeFilesAtomic,
+} from '../../../src/pipeline/publish/write-files.ts';
 
 let base: string;
 before(async () => {
@@ -130,10 +136,12 @@ describe('writeFilesAtomic', () => {
 });
 
 describe('removeTempFiles and removeFiles', () => {
-  test('removeTempFiles removes only our temp pattern, outside .git', async () => {
+  test('removeTempFiles removes only our temp pattern, outside .git, and the marker a killed writer left', async () => {
     const dir = await freshDir();
     await mkdir(join(dir, 'pages/news'), { recursive: true });
     await mkdir(join(dir, '.git'), { recursive: true });
+    // What a writer killed mid-way leaves: its marker and its temp files.
+    await writeFile(join(dir, '.git', WRITING_MARKER), '4242 2024-01-01T00:00:00.000Z\n');
     await writeFile(join(dir, 'pages/news/n1.md.tmp-4242-0123456789ab'), 'half');
     await writeFile(join(dir, 'README.md.tmp-1-abcdefabcdef'), 'half');
     await writeFile(join(dir, 'pages/news/n1.md'), 'whole');
@@ -146,6 +154,74 @@ describe('removeTempFiles and removeFiles', () => {
       'pages/news/n1.md',
     ]);
     assert.equal(await removeTempFiles(join(dir, 'missing')), 0);
+  });
+
+  test('in a git mirror without the marker, removeTempFiles walks nothing unless told to', async () => {
+    const dir = await freshDir();
+    await mkdir(join(dir, '.git'));
+    await mkdir(join(dir, 'pages/news'), { recursive: true });
+    // A temp-named file with no marker: no writer of ours was killed, so the cheap path leaves it (and every other
+    // file) untouched; `always` (after an interrupted run, or a rebuild) walks and removes it.
+    await writeFile(join(dir, 'pages/news/n1.md.tmp-4242-0123456789ab'), 'stray');
+    assert.equal(await removeTempFiles(dir), 0);
+    assert.deepEqual(await listFiles(dir), ['pages/news/n1.md.tmp-4242-0123456789ab']);
+    assert.equal(await removeTempFiles(dir, { always: true }), 1);
+    assert.deepEqual(await listFiles(dir), []);
+
+    // Outside a git repository there is no marker to trust: the tree is always walked.
+    const plain = await freshDir();
+    await writeFile(join(plain, 'x.md.tmp-1-abcdefabcdef'), 'half');
+    assert.equal(await removeTempFiles(plain), 1);
+  });
+
+  test('writeFilesAtomic holds the marker while it writes and removes it when the last write ends', async () => {
+    const dir = await freshDir();
+    await mkdir(join(dir, '.git'));
+    const marker = join(dir, '.git', WRITING_MARKER);
+    const files = (tag: string) =>
+      Array.from({ length: 20 }, (_, i) => ({ path: `pages/${tag}/n${i}.md`, content: `${tag} ${i}\n` }));
+    // Poll on every turn of the event loop while three overlapping writes run.
+    let seen = false;
+    let polling = true;
+    const poll = () => {
+      if (existsSync(marker)) seen = true;
+      if (polling) setImmediate(poll);
+    };
+    poll();
+    const results = await Promise.all(['a', 'b', 'c'].map((tag) => writeFilesAtomic(dir, files(tag))));
+    polling = false;
+    assert.deepEqual(
+      results.map((result) => result.written),
+      [20, 20, 20],
+    );
+    assert.ok(seen, 'the marker exists while files are written');
+    assert.equal(existsSync(marker), false, 'and is gone once every write finished');
+    // Each write had its marker: the next run has nothing to walk.
+    assert.equal(await removeTempFiles(dir), 0);
+
+    // Nothing to write, and paths refused before writing: no marker is made.
+    await writeFilesAtomic(dir, []);
+    await assert.rejects(writeFilesAtomic(dir, [{ path: '../x.md', content: 'x' }]), { code: 'unsafe_path' });
+    assert.equal(existsSync(marker), false);
+  });
+
+  test('a write failing half-way leaves no temp file and no marker', async () => {
+    const dir = await freshDir();
+    await mkdir(join(dir, '.git'));
+    // A folder where a file should go: its rename fails (EISDIR) while other files are being written.
+    await mkdir(join(dir, 'pages/news/n7.md'), { recursive: true });
+    await writeFile(join(dir, 'pages/news/n7.md/keep'), 'in the way');
+    const files = Array.from({ length: 40 }, (_, i) => ({
+      path: `pages/news/n${i}.md`,
+      content: 'x'.repeat(16 * 1024),
+    }));
+    await assert.rejects(writeFilesAtomic(dir, files), { code: 'write_failed' });
+    const left = await listFiles(dir);
+    assert.deepEqual(
+      left.filter((file) => /\.tmp-/.test(file)),
+      [],
+    );
+    assert.equal(existsSync(join(dir, '.git', WRITING_MARKER)), false);
   });
 
   test('removeFiles deletes files, prunes emptied folders, ignores missing ones, refuses unsafe paths', async () => {
@@ -174,6 +250,9 @@ describe('crash safety', () => {
 
   test('SIGKILL during writes leaves each file wholly old or wholly new, and only temp files to clean', async () => {
     const dir = await freshDir();
+    // As in a mirror: a .git folder, where the writer keeps its marker.
+    await mkdir(join(dir, '.git'));
+    const marker = join(dir, '.git', WRITING_MARKER);
     const paths = Array.from({ length: FILES }, (_, i) => `pages/c${i % 4}/n${i}.md`);
     const body = (generation: number) => String(generation % 10).repeat(FILE_BYTES);
     await writeFilesAtomic(
@@ -198,7 +277,11 @@ for (let round = 0; ; round++) {
       child.kill('SIGKILL');
       await exited;
 
-      await removeTempFiles(dir);
+      // A kill that left temp files always left the marker too, so the walk that removes them is not skipped.
+      const temps = (await listFiles(dir)).filter((file) => /\.tmp-/.test(file));
+      if (temps.length > 0) assert.ok(existsSync(marker), `after kill ${kill}: temp files but no marker`);
+      assert.equal(await removeTempFiles(dir), temps.length);
+      assert.equal(existsSync(marker), false, `after kill ${kill}: the marker is removed with the leftovers`);
       assert.deepEqual(
         await listFiles(dir),
         [...paths].sort(),
