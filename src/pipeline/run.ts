@@ -948,25 +948,34 @@ const FEED_SIZE = 50;
 
 /**
  * Everything the pure transform + render of one page needs, with every store lookup resolved here: which links
- * point to mirrored articles, which images are mirrored, the article's channels.
+ * point to mirrored articles, which images are mirrored, the article's channels. The page's images and links come
+ * from the references recorded when it was stored, so this thread does not parse the stored body again.
  */
 async function articlePageInput(
   stored: StoredArticle,
   config: Config,
   store: Store,
 ): Promise<ArticlePageInput> {
-  const extracted = JSON.parse(stored.extracted) as ExtractedArticle;
+  let { images, links } = await store.articleRefs(stored.siteId, stored.id);
+  if (images.length === 0 && links.length === 0) {
+    // Nothing recorded: a page without images or links, one stored before references were kept, or one whose run
+    // was killed between storing it and recording them.
+    const extracted = JSON.parse(stored.extracted) as ExtractedArticle;
+    images = collectImageUrls(extracted);
+    links = collectLinkUrls(extracted.body)
+      .map((href) => normalizeArticleUrl(href))
+      .filter((href): href is string => href !== null);
+  }
   const linkTargets: Array<[string, string]> = [];
   if (config.mirror.links === 'mirror') {
-    for (const href of collectLinkUrls(extracted.body)) {
-      const normalized = normalizeArticleUrl(href);
-      const target = normalized ? await store.pagePathForUrl(normalized) : undefined;
-      if (target) linkTargets.push([href, target]);
+    for (const url of links) {
+      const target = await store.pagePathForUrl(url);
+      if (target) linkTargets.push([url, target]);
     }
   }
   const assets: Array<[string, string]> = [];
   if (config.mirror.images === 'mirror') {
-    for (const src of collectImageUrls(extracted)) {
+    for (const src of images) {
       const image = await store.getImage(src);
       if (image) assets.push([src, image.assetPath]);
     }

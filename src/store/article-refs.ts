@@ -8,6 +8,8 @@ export const articleRefSql = {
   keyOf: `SELECT key FROM articles WHERE site_id = ? AND id = ?`,
   clear: `DELETE FROM article_refs WHERE article_key = ?`,
   add: `INSERT OR IGNORE INTO article_refs (url, kind, article_key) VALUES (?, ?, ?)`,
+  ofArticle: `SELECT r.url AS url, r.kind AS kind FROM article_refs r JOIN articles a ON a.key = r.article_key
+    WHERE a.site_id = ? AND a.id = ?`,
   referencing: `SELECT a.site_id AS siteId, a.id AS id FROM article_refs r JOIN articles a ON a.key = r.article_key
     WHERE r.url = ? AND r.kind = ?`,
 } as const;
@@ -17,6 +19,7 @@ export function articleRefQueries(db: Database) {
   const clear = db.prepare(articleRefSql.clear);
   const add = db.prepare(articleRefSql.add);
   const referencing = db.prepare(articleRefSql.referencing);
+  const ofArticle = db.prepare(articleRefSql.ofArticle);
   const replace = db.transaction((key: number, refs: ArticleRefs) => {
     clear.run(key);
     for (const url of refs.images) add.run(url, 'image', key);
@@ -33,6 +36,13 @@ export function articleRefQueries(db: Database) {
         });
       }
       replace(row.key, refs);
+    },
+    articleRefs(siteId: string, id: string): ArticleRefs {
+      const refs: ArticleRefs = { images: [], links: [] };
+      for (const row of ofArticle.all(siteId, id) as Array<{ url: string; kind: RefKind }>) {
+        (row.kind === 'image' ? refs.images : refs.links).push(row.url);
+      }
+      return refs;
     },
     articlesReferencing(url: string, kind: RefKind): ArticleKey[] {
       return referencing.all(url, kind) as ArticleKey[];

@@ -180,6 +180,10 @@ class SqliteStore implements Store {
   saveArticleRefs(siteId: string, id: string, refs: ArticleRefs) {
     return this.#call(`recording what ${siteId}/${id} shows`, (q) => q.saveArticleRefs(siteId, id, refs));
   }
+  articleRefs(siteId: string, id: string) {
+    return this.#call(`reading what ${siteId}/${id} shows`, (q) => q.articleRefs(siteId, id));
+  }
+
   articlesReferencing(url: string, kind: RefKind) {
     return this.#call(`finding pages showing ${url}`, (q) => q.articlesReferencing(url, kind));
   }

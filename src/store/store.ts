@@ -273,6 +273,11 @@ export interface Store {
   saveArticleRefs(siteId: string, id: string, refs: ArticleRefs): Promise<void>;
   /** Articles whose page shows this image (kind 'image') or links to this URL (kind 'link'). */
   articlesReferencing(url: string, kind: RefKind): Promise<ArticleKey[]>;
+  /**
+   * What was recorded for an article's page (empty lists when nothing was: no images and no links, or an article
+   * stored before references were recorded).
+   */
+  articleRefs(siteId: string, id: string): Promise<ArticleRefs>;
 
   // --- what listings said of each URL -----------------------------------------------------------------------------
   getSourceSignal(url: string): Promise<SourceSignal | undefined>;

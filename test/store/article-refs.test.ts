@@ -25,3 +25,19 @@ test('pages showing an image or linking to a URL are found, and re-recording rep
   await assert.rejects(store.saveArticleRefs('epoch', 'nope', { images: [], links: [] }), StoreError);
   await store.close();
 });
+
+test("an article's own references are read back; none recorded reads as empty lists", async () => {
+  const store = await openMemoryStore();
+  await store.saveArticle(article('n1'));
+  await store.saveArticle(article('n2'));
+  await store.saveArticleRefs('epoch', 'n1', {
+    images: ['https://x/a.jpg', 'https://x/b.jpg'],
+    links: ['https://x/n9.htm'],
+  });
+  const refs = await store.articleRefs('epoch', 'n1');
+  assert.deepEqual([...refs.images].sort(), ['https://x/a.jpg', 'https://x/b.jpg']);
+  assert.deepEqual(refs.links, ['https://x/n9.htm']);
+  assert.deepEqual(await store.articleRefs('epoch', 'n2'), { images: [], links: [] });
+  assert.deepEqual(await store.articleRefs('epoch', 'nope'), { images: [], links: [] });
+  await store.close();
+});

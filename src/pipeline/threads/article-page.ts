@@ -2,6 +2,8 @@
 // script, sanitising) then render (page in the reference format, QR code). Pure: every store lookup is resolved by
 // the caller and passed in as plain data, so the unit runs on any thread.
 import type { MirrorConfig } from '../../config/options.ts';
+import { collectLinkUrls } from '../../internal/hast.ts';
+import { normalizeArticleUrl } from '../../internal/url.ts';
 import { publicUrlOf, renderPage, renderQrPng } from '../render/index.ts';
 import { transformArticle } from '../transform/index.ts';
 import type { Article, ExtractedArticle, OutputFile } from '../types.ts';
@@ -16,7 +18,7 @@ export interface ArticlePageInput {
   channels: string[];
   channelTitle: string;
   mirror: MirrorConfig;
-  /** Link href as extracted -> mirror-root path of the mirrored article it points to. */
+  /** Normalised link URL (normalizeArticleUrl) -> mirror-root path of the mirrored article it points to. */
   linkTargets: Array<[string, string]>;
   /** Image source -> mirror-root path of its mirrored asset. */
   assets: Array<[string, string]>;
@@ -26,11 +28,14 @@ export async function renderArticlePage(input: ArticlePageInput): Promise<Output
   const { mirror, pagePath } = input;
   const extracted = JSON.parse(input.extractedJson) as ExtractedArticle;
   const linkTargets = new Map(input.linkTargets);
+  // Links are looked up as extracted (absolute http hrefs of the body), by their normalised URL.
+  const extractedHrefs = new Set(collectLinkUrls(extracted.body));
   const assets = new Map(input.assets);
   const transformed = transformArticle(extracted, {
     pagePath,
     links: mirror.links,
-    mirroredPath: (url) => linkTargets.get(url),
+    mirroredPath: (url) =>
+      extractedHrefs.has(url) ? linkTargets.get(normalizeArticleUrl(url) ?? '') : undefined,
     images: mirror.images,
     assetPath: (src) => assets.get(src),
     script: mirror.script,
