@@ -41,8 +41,9 @@ import { viewQueries } from './views.ts';
 const BUSY_TIMEOUT_MS = 5_000;
 
 // Page cache per connection, in KiB (SQLite's default is 2 MiB). A run's batch of writes and the indexes of a
-// 100,000-article store fit in it, so a large transaction does not spill pages to the WAL before it commits.
-const CACHE_KIB = 32 * 1024;
+// 100,000-article store fit in it, so a large transaction does not spill pages to the WAL before it commits. Not
+// more: stored bodies pass through it too, and a long run would fill a bigger one with pages it never reads again.
+const CACHE_KIB = 16 * 1024;
 
 const IN_MEMORY = ':memory:';
 
