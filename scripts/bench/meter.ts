@@ -9,7 +9,7 @@ export interface Measured {
   seconds: number;
   /** CPU of this process and of the child processes it waited for (git), from /proc when there is one. */
   cpuSeconds: number;
-  /** The larger of the sampled RSS and the kernel's maxRSS of the process (which includes start-up). */
+  /** The larger of the sampled RSS and the peak RSS the kernel recorded for this program (start-up included). */
   peakRssMb: number;
 }
 
@@ -26,7 +26,7 @@ export function startResourceMeter(): { stop(): Measured } {
     stop() {
       clearInterval(timer);
       const cpu = process.cpuUsage(cpuAtStart);
-      peak = Math.max(peak, process.memoryUsage.rss(), process.resourceUsage().maxRSS * 1024);
+      peak = Math.max(peak, process.memoryUsage.rss(), peakRssOfThisProgram());
       return {
         seconds: (performance.now() - startedAt) / 1000,
         cpuSeconds: (cpu.user + cpu.system) / 1e6 + (childrenCpuSeconds() - childrenAtStart),
@@ -34,6 +34,20 @@ export function startResourceMeter(): { stop(): Measured } {
       };
     },
   };
+}
+
+/**
+ * VmHWM of /proc/self/status: the peak RSS of this program's address space, from its start. Not the kernel's
+ * ru_maxrss (process.resourceUsage().maxRSS): that survives exec, so it also counts the forked copy of the parent
+ * (the bench process, which holds the generated site's pages) before this program replaced it. 0 without /proc.
+ */
+function peakRssOfThisProgram(): number {
+  try {
+    const kib = /VmHWM:\s+(\d+)\s+kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    return kib ? Number(kib) * 1024 : 0;
+  } catch {
+    return 0;
+  }
 }
 
 /** Linux reports CPU time in clock ticks of 1/100 s (USER_HZ) on every architecture Node runs on. */
