@@ -70,7 +70,8 @@ export async function packageBundle(name) {
 
 function sourcesHash() {
   const hash = createHash('sha256');
-  for (const file of [...listFiles(SOURCE_DIR), join(PACKAGE_ROOT, 'package.json')].sort()) {
+  const inputs = [join(PACKAGE_ROOT, 'package.json'), fileURLToPath(import.meta.url)];
+  for (const file of [...listFiles(SOURCE_DIR), ...inputs].sort()) {
     const stat = statSync(file);
     hash.update(`${relative(PACKAGE_ROOT, file)}\0${stat.size}\0${stat.mtimeMs}\n`);
   }
@@ -83,10 +84,17 @@ function listFiles(dir) {
   );
 }
 
-/** Builds of older sources; one in use by a running process keeps working (its files are open or loaded). */
+/**
+ * Builds of older sources, and half-written builds of killed processes, once they are a day old. Not sooner: a
+ * process started from an older build (`newsmirror watch`) still starts its page workers from that build's files.
+ */
 function removeOtherBuilds(current) {
+  const cutoff = Date.now() - OLD_BUILD_AGE_MS;
   for (const entry of readdirSync(DIST_DIR)) {
     const path = join(DIST_DIR, entry);
-    if (path !== current && !entry.includes('.tmp-')) rmSync(path, { recursive: true, force: true });
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (path !== current && stat && stat.mtimeMs < cutoff) rmSync(path, { recursive: true, force: true });
   }
 }
+
+const OLD_BUILD_AGE_MS = 24 * 60 * 60 * 1000;

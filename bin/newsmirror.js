@@ -6,9 +6,12 @@ import { packageBundle } from './bundle.js';
 
 const bundled = await packageBundle('cli');
 let main;
-if (bundled) {
-  ({ main } = await import(bundled));
-} else {
+try {
+  if (bundled) ({ main } = await import(bundled));
+} catch {
+  // A bundle that does not load (a build left incomplete): the sources themselves still run.
+}
+if (!main) {
   const { register } = await import('tsx/esm/api');
   register();
   ({ main } = await import('../src/cli/main.ts'));

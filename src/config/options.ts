@@ -127,8 +127,9 @@ export const configSchema = z
       .default({}),
     sites: z.array(siteSchema).min(1),
     /**
-     * Worker threads that parse and extract pages beside the main thread (which fetches, stores and renders).
-     * Unset: one per spare core, at most 2; 0 extracts on the main thread.
+     * Worker threads that decode and extract fetched pages and render article pages, beside the main thread (which
+     * fetches, reads and writes the store, writes files and runs git). Unset: one per spare core, at most 2; 0 does
+     * all of it on the main thread.
      */
     workers: z
       .number()
@@ -136,7 +137,7 @@ export const configSchema = z
       .min(0)
       .max(16)
       .optional()
-      .describe('extraction worker threads; default one per spare core (at most 2), 0 for none'),
+      .describe('page worker threads (extract, render); default one per spare core (at most 2), 0 for none'),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -1,7 +1,7 @@
 // A small pool of worker threads, each running one task at a time from a shared queue. It exists for two reasons:
-// the per-page CPU work (parsing and extraction) then runs on the second core while the main thread fetches,
-// stores and renders; and the garbage of parsing a 200 KB page lives in a worker's own capped heap, so the
-// main process stays small over a run of 10,000 articles.
+// the per-page CPU work (parsing, extraction, rendering) then runs on the second core while the main thread fetches,
+// reads and writes the store and writes files; and the garbage of parsing a 200 KB page lives in a worker's own
+// capped heap instead of the main one.
 //
 // A worker that dies (out of memory on a huge page, a crash) fails only the task it was running, with a
 // ThreadCrashedError, and is replaced on the next task.

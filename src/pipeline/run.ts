@@ -8,13 +8,13 @@ import { dirname, join } from 'node:path';
 import PQueue from 'p-queue';
 import type { LoadedConfig } from '../config/load.ts';
 import type { ChannelConfig, Config, SiteConfig } from '../config/options.ts';
-import { ExtractError, errorMessage, NewsmirrorError } from '../internal/errors.ts';
+import { ExtractError, errorMessage, NewsmirrorError, PublishError } from '../internal/errors.ts';
 import { collectLinkUrls } from '../internal/hast.ts';
 import { articleIdFromUrl, pagePath as pagePathFor, safeId, shortHash } from '../internal/ids.ts';
 import type { Logger } from '../internal/log.ts';
 import { normalizeArticleUrl, sameSite } from '../internal/url.ts';
 import type { ChannelEntry, SourceSignal, Store, StoredArticle } from '../store/index.ts';
-import type { HttpClient } from './fetch/client.ts';
+import { type HttpClient, isTextResponse } from './fetch/client.ts';
 import { mirrorImage } from './fetch/images.ts';
 import { excludeFromMirror } from './publish/exclude.ts';
 import { openGitMirror, type PushResult } from './publish/git.ts';
@@ -108,11 +108,13 @@ export async function runMirror(options: RunOptions): Promise<RunSummary> {
     // Walks the tree only where a killed writer left its marker, or after an interrupted run (commitAll below).
     const removedTemp = await removeTempFiles(mirrorDir, { always: unfinishedRuns.length > 0 });
     if (removedTemp > 0) log.warn(`removed ${removedTemp} temporary file(s) left by an interrupted run`);
+    // This run is recorded before the unfinished ones are closed: a kill in between leaves an unfinished run for the
+    // next one to see, which then commits the whole tree (commitAll) instead of only the files it writes.
+    const runId = await store.startRun(startedAt.toISOString());
     for (const unfinished of unfinishedRuns) {
       log.warn(`run ${unfinished.id} did not finish; its work is completed by this run`);
       await store.abandonRun(unfinished.id, startedAt.toISOString());
     }
-    const runId = await store.startRun(startedAt.toISOString());
 
     // 1. sources: what each channel lists now, merged so an article in several channels is one article.
     const discovery = await discoverChannels(config, http, store, log);
@@ -126,6 +128,8 @@ export async function runMirror(options: RunOptions): Promise<RunSummary> {
     let processed: Processed;
     let rendered: number;
     const written: WriteSummary = { written: 0, unchanged: 0, bytes: 0, writtenPaths: [] };
+    /** Every file rendered this run, written or found unchanged on disk. */
+    const renderedPaths = new Set<string>();
     try {
       processed = await processArticles(plan, {
         config,
@@ -151,6 +155,17 @@ export async function runMirror(options: RunOptions): Promise<RunSummary> {
         batchFiles: options.writeBatchFiles ?? WRITE_BATCH_FILES,
       };
       rendered = await renderChanges(render, processed, now(), async (files) => {
+        // writeFilesAtomic refuses a path twice within one call; batches make that one check per run here.
+        for (const file of files) {
+          if (renderedPaths.has(file.path)) {
+            throw new PublishError(`publish: the same file is rendered twice in one run: ${file.path}`, {
+              code: 'duplicate_path',
+              where: file.path,
+              retryable: false,
+            });
+          }
+          renderedPaths.add(file.path);
+        }
         const batch = await writeFilesAtomic(mirrorDir, files);
         written.written += batch.written;
         written.unchanged += batch.unchanged;
@@ -169,7 +184,9 @@ export async function runMirror(options: RunOptions): Promise<RunSummary> {
       unfinishedRuns.length > 0
         ? await git.commitAll(message)
         : rendered > 0
-          ? await git.commitPaths(message, [...processed.assetPaths, ...written.writtenPaths])
+          ? // Unchanged files too: one left on disk by a killed process may never have been committed (git skips
+            // files whose index entry still matches, so this costs a stat each).
+            await git.commitPaths(message, [...processed.assetPaths, ...renderedPaths])
           : null;
     // Only now are the pages safely in git: an interrupted run before this point re-renders them next time.
     await store.markRendered(processed.renderedKeys);
@@ -500,8 +517,11 @@ async function processArticles(
   return processed;
 }
 
-/** Worker threads for extraction: as configured, else one per spare core, at most 2 (the main thread is the limit). */
-export function extractThreadsFor(config: Config): number {
+/**
+ * Page worker threads (extraction and rendering): as configured, else one per spare core, at most 2. One on two cores:
+ * a second costs ~70 MB and gains nothing measurable there (docs/benchmarks.md).
+ */
+export function pageWorkersFor(config: Config): number {
   return config.workers ?? Math.min(MAX_DEFAULT_WORKERS, availableParallelism() - 1);
 }
 
@@ -509,7 +529,7 @@ const MAX_DEFAULT_WORKERS = 2;
 
 function startPageWorkers(config: Config, log: Logger): PageWorkers {
   return createPageWorkers({
-    threads: extractThreadsFor(config),
+    threads: pageWorkersFor(config),
     onFallback: (what, reason) => log.warn(`done on the main thread: ${what} (${reason})`),
   });
 }
@@ -551,14 +571,15 @@ async function mirrorOneArticle(
     return 'unchanged';
   }
 
-  const extracted = await context.workers.extract(
-    { bytes: page.body, contentType: page.contentType },
-    {
-      url: page.url,
-      rules: site.rules,
-      lang: site.lang,
-    },
-  );
+  // A binary answer (an image, a PDF) is no page: extracting nothing makes it `not_article`, as before workers.
+  const pageInput = isTextResponse(page.contentType, page.body)
+    ? { bytes: page.body, contentType: page.contentType }
+    : { html: '' };
+  const extracted = await context.workers.extract(pageInput, {
+    url: page.url,
+    rules: site.rules,
+    lang: site.lang,
+  });
   if (!extracted) {
     throw new ExtractError(`extract: ${url} does not look like an article (no body found)`, {
       code: 'not_article',
@@ -779,29 +800,36 @@ async function renderPages(
   let files: OutputFile[] = [];
   let pages = 0;
   let total = 0;
+  // The first failure (a render or a batch write): nothing more is queued, and it is thrown once every render
+  // started has ended, so none writes after the caller gave up or finds its workers closed.
+  let failure: { error: unknown } | undefined;
   const flush = async () => {
     const batch = files;
     files = [];
     total += batch.length;
     if (batch.length > 0) await write(batch);
   };
-  const rendering: Array<Promise<void>> = [];
-  for await (const stored of articles) {
-    await queue.onSizeLessThan(inFlight);
-    rendering.push(
-      queue.add(async () => {
-        const page = await renderArticleFiles(stored, context);
-        // Pushed after the await: `files` may be a new batch by then.
-        files.push(...page);
-        pages++;
-      }),
-    );
-    if (files.length >= context.batchFiles) await flush();
+  try {
+    for await (const stored of articles) {
+      if (failure) break;
+      await queue.onSizeLessThan(inFlight);
+      queue
+        .add(async () => {
+          const page = await renderArticleFiles(stored, context);
+          // Pushed after the await: `files` may be a new batch by then.
+          files.push(...page);
+          pages++;
+        })
+        .catch((error: unknown) => {
+          failure ??= { error };
+        });
+      if (files.length >= context.batchFiles) await flush();
+    }
+  } catch (error) {
+    failure ??= { error };
   }
-  // allSettled first: no render may still run when a failure is thrown (it would write after the caller gave up).
-  const settled = await Promise.allSettled(rendering);
-  const failed = settled.find((result) => result.status === 'rejected');
-  if (failed) throw failed.reason;
+  await queue.onIdle();
+  if (failure) throw failure.error;
   await flush();
   return { pages, files: total };
 }

@@ -80,3 +80,31 @@ describe('newsmirror command line', () => {
     assert.match(result.stdout, /no-such-page\.html/);
   });
 });
+
+describe('newsmirror run, as installed', () => {
+  test('mirrors the demo site from the bundled CLI, extracting and rendering in its page worker', async () => {
+    const { serveDemoSite } = await import('../helpers/demo-site.ts');
+    const { promisify } = await import('node:util');
+    const { execFile } = await import('node:child_process');
+    const site = await serveDemoSite();
+    const work = mkdtempSync(join(tmpdir(), 'nm-cli-run-'));
+    try {
+      const config = site.configText
+        .replace('dir: ./out/mirror', `dir: ${join(work, 'mirror')}`)
+        .replace('path: ./out/store.sqlite', `path: ${join(work, 'store.sqlite')}`)
+        .replace(/remotes:[\s\S]*?(\n\S)/, '$1');
+      const file = join(work, 'newsmirror.yaml');
+      writeFileSync(file, config);
+      const { stdout, stderr } = await promisify(execFile)(
+        process.execPath,
+        [join(process.cwd(), 'bin', 'newsmirror.js'), 'run', '-c', file, '--no-push'],
+        { encoding: 'utf8', timeout: 120_000 },
+      );
+      assert.match(stdout, new RegExp(`new ${site.manifest.articles.length}, updated 0, failed 0`));
+      // Every page went through the worker: none had to fall back to the main thread.
+      assert.doesNotMatch(stderr, /main thread/);
+    } finally {
+      await site.server.close();
+    }
+  });
+});

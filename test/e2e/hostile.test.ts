@@ -252,6 +252,10 @@ sites:
       serveBytes(articleHtml('带跟踪参数的文章'), 'text/html; charset=utf-8'),
       ['/a/utm.html?utm_source=twitter', '/a/utm.html?utm_medium=social&utm_campaign=x', '/a/utm.html'],
     );
+    // Bytes of no text: a listing may link a photo or a PDF; decoded they could pass for a page of text.
+    const noise = Buffer.from(Array.from({ length: 4096 }, (_, n) => (n * 7919 + 13) % 256));
+    addCase('an image where an article should be', '/a/photo.html', serveBytes(noise, 'image/jpeg'));
+    addCase('a PDF where an article should be', '/a/report.html', serveBytes(noise, 'application/pdf'));
     for (const entry of cases) listed.push(...(entry.links ?? [entry.path]));
 
     summary = await run();
@@ -266,6 +270,8 @@ sites:
     assert.equal(codeOf('/a/loop-a.html'), 'redirect_loop');
     assert.equal(codeOf('/a/to-private.html'), 'private_address');
     assert.equal(codeOf('/a/to-metadata.html'), 'private_address');
+    assert.equal(codeOf('/a/photo.html'), 'not_article');
+    assert.equal(codeOf('/a/report.html'), 'not_article');
     for (const failure of summary.failures) {
       assert.ok(
         failure.message.includes(new URL(failure.url).pathname.slice(0, 40)) ||

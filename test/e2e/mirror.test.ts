@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
 import { type LoadedConfig, parseConfigText } from '../../src/config/load.ts';
 import { silentLogger } from '../../src/internal/log.ts';
 import { createHttpClient, type HttpClient } from '../../src/pipeline/fetch/client.ts';
@@ -208,6 +209,31 @@ describe('mirror end to end (demo site, bare remote)', () => {
     const popular = readFileSync(join(loaded.mirrorDir, 'indexes', 'popular.md'), 'utf8');
     assert.ok(popular.includes(article.title.slice(0, 10)), popular);
     assert.match((await gitLog(loaded.mirrorDir))[0].subject, /^重建于: /);
+  });
+
+  test('a page that cannot be rendered fails the rebuild with its error, and leaves nothing running', async () => {
+    const article = site.manifest.articles[1];
+    const before = readFileSync(pageOf(article.path), 'utf8');
+    const db = new Database(loaded.storePath);
+    const id = article.id;
+    const { extracted } = db.prepare('SELECT extracted FROM articles WHERE id = ?').get(id) as {
+      extracted: string;
+    };
+    db.prepare('UPDATE articles SET extracted = ? WHERE id = ?').run('{"broken', id);
+    try {
+      await assert.rejects(rebuildMirror({ loaded, store, log: silentLogger }), (error: Error) => {
+        assert.match(error.message, /^render: pages\/.+JSON/);
+        assert.ok(error.message.includes(`${id}.md`), error.message);
+        return true;
+      });
+    } finally {
+      db.prepare('UPDATE articles SET extracted = ? WHERE id = ?').run(extracted, id);
+      db.close();
+    }
+    // The lock was released and the workers closed: the next rebuild runs, and the page is as before.
+    const result = await rebuildMirror({ loaded, store, log: silentLogger });
+    assert.equal(result.pages, site.manifest.articles.length);
+    assert.equal(readFileSync(pageOf(article.path), 'utf8'), before);
   });
 
   test('a channel whose feed cannot be read is reported, and nothing mirrored from it is lost', async () => {

@@ -184,7 +184,7 @@ export function createHttpClient(config: FetchConfig, options: HttpClientOptions
         controller.signal,
       );
       const decoded =
-        fetchOptions.decode !== false && isText(contentType, body)
+        fetchOptions.decode !== false && isTextResponse(contentType, body)
           ? decodeBody(body, contentType)
           : { text: '', charset: '' };
       return {
@@ -399,7 +399,7 @@ function header(headers: Dispatcher.ResponseData['headers'], name: string): stri
 }
 
 /** Text-like responses are decoded; images and other binaries keep `text: ''`. */
-function isText(contentType: string, body: Uint8Array): boolean {
+export function isTextResponse(contentType: string, body: Uint8Array): boolean {
   const mime = contentType.split(';')[0].trim().toLowerCase();
   if (!mime) return !body.subarray(0, BINARY_SNIFF_BYTES).includes(0);
   if (mime.startsWith('image/')) return false;

@@ -189,9 +189,14 @@ export function openGitMirror(dir: string, options: GitMirrorOptions): GitMirror
     ).stdout.trim();
     // With the old value, a commit someone made meanwhile is never overwritten ('' = the branch must not exist yet).
     await git(['update-ref', '-m', `commit: ${text.split('\n')[0]}`, 'HEAD', commit, parent ?? '']);
-    // As `git commit` does (unless maintenance.auto is off): pack loose objects once there are many.
-    const auto = await git(['config', '--type=bool', '--get', 'maintenance.auto'], [1]);
-    if (auto.stdout.trim() !== 'false') await git(['maintenance', 'run', '--auto', '--quiet']);
+    // As `git commit` does (unless maintenance.auto is off): pack loose objects once there are many. Like git commit,
+    // a failure here does not undo or fail the commit that is already made; the next commit tries again.
+    try {
+      const auto = await git(['config', '--type=bool', '--get', 'maintenance.auto'], [1]);
+      if (auto.stdout.trim() !== 'false') await git(['maintenance', 'run', '--auto', '--quiet']);
+    } catch {
+      // Packing is housekeeping: the mirror is complete without it.
+    }
     return commit;
   };
 

@@ -50,7 +50,15 @@ const WORKER_ENTRY = import.meta.url.endsWith('.ts')
 
 /** The work of one task, the same on any thread. */
 export async function runPageTask(task: PageTask): Promise<ExtractedArticle | null | OutputFile[]> {
-  if (task.kind === 'render') return renderArticlePage(task.input);
+  if (task.kind === 'render') {
+    try {
+      return await renderArticlePage(task.input);
+    } catch (error) {
+      // Rendering has no per-article failure record: the run stops, so the message must name the page.
+      const message = error instanceof Error ? error.message : String(error);
+      throw new Error(`render: ${task.input.pagePath} (${task.input.url}): ${message}`, { cause: error });
+    }
+  }
   const html = 'html' in task.page ? task.page.html : decodeBody(task.page.bytes, task.page.contentType).text;
   return extractArticle(html, task.options);
 }
