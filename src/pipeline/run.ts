@@ -968,8 +968,12 @@ export async function rebuildMirror(
   }
 }
 
-/** Rendered files written per batch: a few MB of pages, so memory stays flat however many articles change. */
-const WRITE_BATCH_FILES = 500;
+/**
+ * Rendered files written per batch. Files waiting for their batch outlive V8's young generation and end up as
+ * old-generation garbage: at 10,000 hotlinked articles, batches of 500 peaked at 446 MB, of 100 at 402 MB, of 32 at
+ * 392 MB for 6% more CPU (the directory syncs and the write marker of each batch).
+ */
+const WRITE_BATCH_FILES = 100;
 
 /** Newest articles in feed.xml: enough for a reader who checks daily. */
 const FEED_SIZE = 50;
