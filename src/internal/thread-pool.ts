@@ -131,7 +131,13 @@ export function createThreadPool<Input, Output>(options: ThreadPoolOptions): Thr
       chosen.current = task;
       chosen.worker.ref();
       void chosen.ready.then(() => {
-        if (!chosen.dead && chosen.current === task) chosen.worker.postMessage(task.input);
+        if (chosen.dead || chosen.current !== task) return;
+        try {
+          chosen.worker.postMessage(task.input);
+        } catch (error) {
+          // An input that cannot be copied to a thread (a function, say) fails its task, not the pool.
+          finish(chosen, (failed) => failed.reject(error));
+        }
       });
     }
   };

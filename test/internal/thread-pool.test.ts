@@ -47,6 +47,20 @@ describe('thread pool', () => {
     }
   });
 
+  test('an input that cannot be sent to a thread fails its task only', async () => {
+    const pool = createThreadPool<TestTask | { kind: 'echo'; value: () => void }, unknown>({
+      size: 1,
+      entry,
+      maxOldGenerationSizeMb: 64,
+    });
+    try {
+      await assert.rejects(pool.run({ kind: 'echo', value: () => {} }), { name: 'DataCloneError' });
+      assert.equal(await pool.run({ kind: 'echo', value: 'next' }), 'next');
+    } finally {
+      await pool.close();
+    }
+  });
+
   test('a worker out of heap fails only its task, and a new worker takes the next', async () => {
     const pool = createThreadPool<TestTask, unknown>({ size: 1, entry, maxOldGenerationSizeMb: 16 });
     try {
