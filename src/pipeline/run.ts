@@ -626,35 +626,39 @@ async function mirrorOneArticle(
     });
 
   // Images are mirrored before the article is stored, so a stored article always renders complete.
+  const images = collectImageUrls(extracted);
   if (config.mirror.images === 'mirror') {
-    for (const src of collectImageUrls(extracted)) {
-      await mirrorOneImage(src, context, processed);
-    }
+    for (const src of images) await mirrorOneImage(src, context, processed);
   }
 
   const now = context.now().toISOString();
   const contentHash = hashExtracted(extracted);
-  const outcome = await store.saveArticle({
-    siteId: site.id,
-    id,
-    url: existing?.url ?? url,
-    canonicalUrl: extracted.canonicalUrl,
-    homeChannel,
-    pagePath,
-    title: extracted.title,
-    author: extracted.author,
-    published: extracted.published,
-    lang: extracted.lang,
-    contentHash,
-    extracted: JSON.stringify(extracted),
-    firstSeen: existing?.firstSeen ?? now,
-    updatedAt: now,
-  });
-  for (const alias of [url, ...aliases]) await store.addArticleUrl(alias, site.id, id);
-  const linkedUrls = collectLinkUrls(extracted.body)
+  const links = collectLinkUrls(extracted.body)
     .map((href) => normalizeArticleUrl(href))
     .filter((href): href is string => href !== null);
-  await store.saveArticleRefs(site.id, id, { images: collectImageUrls(extracted), links: linkedUrls });
+  // The article, its URLs and the images and links its page shows, in one transaction: a kill cannot leave an
+  // updated body with the references of the old one (pages are rendered from those references).
+  const outcome = await store.transaction(async () => {
+    const saved = await store.saveArticle({
+      siteId: site.id,
+      id,
+      url: existing?.url ?? url,
+      canonicalUrl: extracted.canonicalUrl,
+      homeChannel,
+      pagePath,
+      title: extracted.title,
+      author: extracted.author,
+      published: extracted.published,
+      lang: extracted.lang,
+      contentHash,
+      extracted: JSON.stringify(extracted),
+      firstSeen: existing?.firstSeen ?? now,
+      updatedAt: now,
+    });
+    for (const alias of [url, ...aliases]) await store.addArticleUrl(alias, site.id, id);
+    await store.saveArticleRefs(site.id, id, { images, links });
+    return saved;
+  });
   await store.saveValidators(url, { etag: page.etag, lastModified: page.lastModified, contentHash });
   await store.saveSourceSignal(url, planned.signal);
   await store.clearFailure(url);
@@ -990,8 +994,7 @@ async function articlePageInput(
 ): Promise<ArticlePageInput> {
   let { images, links } = await store.articleRefs(stored.siteId, stored.id);
   if (images.length === 0 && links.length === 0) {
-    // Nothing recorded: a page without images or links, one stored before references were kept, or one whose run
-    // was killed between storing it and recording them.
+    // Nothing recorded: a page without images or links, or one stored before references were kept.
     const extracted = JSON.parse(stored.extracted) as ExtractedArticle;
     images = collectImageUrls(extracted);
     links = collectLinkUrls(extracted.body)
