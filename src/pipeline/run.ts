@@ -1,6 +1,7 @@
 // One pass of the mirror, top to bottom:
 //   sources -> fetch -> extract -> transform -> render -> publish
-// This is the only module that wires stages together; each stage is a plain function over plain data.
+// This is the only module that wires stages together; each stage is a plain function over plain data. The CPU work
+// of one article (decode + extract, transform + render) runs as units in threads/, on worker threads.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -13,13 +14,13 @@ import { collectLinkUrls } from '../internal/hast.ts';
 import { articleIdFromUrl, pagePath as pagePathFor, safeId, shortHash } from '../internal/ids.ts';
 import type { Logger } from '../internal/log.ts';
 import { normalizeArticleUrl, sameSite } from '../internal/url.ts';
-import type { ChannelEntry, SourceSignal, Store, StoredArticle } from '../store/index.ts';
+import type { ArticleRefs, ChannelEntry, SourceSignal, Store, StoredArticle } from '../store/index.ts';
 import { type HttpClient, isTextResponse } from './fetch/client.ts';
 import { mirrorImage } from './fetch/images.ts';
 import { excludeFromMirror } from './publish/exclude.ts';
 import { openGitMirror, type PushResult } from './publish/git.ts';
 import { acquireMirrorLock } from './publish/lock.ts';
-import { removeTempFiles, type WriteSummary, writeFilesAtomic } from './publish/write-files.ts';
+import { removeTempFiles, writeFilesAtomic } from './publish/write-files.ts';
 import {
   renderChannelCsv,
   renderChannelIndexes,
@@ -54,8 +55,6 @@ export interface RunOptions {
   onProgress?: (done: number, total: number) => void;
   /** Stop taking new articles (SIGTERM): finish the ones in flight, then render, commit and push. */
   signal?: AbortSignal;
-  /** Worker threads for extraction and page rendering (e.g. shared by tests); by default the run starts its own. */
-  workers?: PageWorkers;
   /** Rendered files written per batch (default WRITE_BATCH_FILES; tests make it small to cross batch boundaries). */
   writeBatchFiles?: number;
 }
@@ -124,10 +123,9 @@ export async function runMirror(options: RunOptions): Promise<RunSummary> {
     // 2-3. fetch + extract each article that is new, signalled as changed, or failed before; store the result.
     const plan = await planArticles(config, store, listings, discovery.retryUrls, summary, log);
     // Worker threads for the CPU work of each article: extraction now, page rendering below.
-    const workers = options.workers ?? startPageWorkers(config, log);
+    const workers = startPageWorkers(config, log);
     let processed: Processed;
     let rendered: number;
-    const written: WriteSummary = { written: 0, unchanged: 0, bytes: 0, writtenPaths: [] };
     /** Every file rendered this run, written or found unchanged on disk. */
     const renderedPaths = new Set<string>();
     try {
@@ -167,16 +165,12 @@ export async function runMirror(options: RunOptions): Promise<RunSummary> {
           renderedPaths.add(file.path);
         }
         const batch = await writeFilesAtomic(mirrorDir, files);
-        written.written += batch.written;
-        written.unchanged += batch.unchanged;
-        written.bytes += batch.bytes;
-        written.writtenPaths.push(...batch.writtenPaths);
+        summary.filesWritten += batch.written;
         tallyBytes(summary, files, new Set(batch.writtenPaths));
       });
     } finally {
-      if (!options.workers) await workers.close();
+      await workers.close();
     }
-    summary.filesWritten = written.written;
     const message = commitMessage(startedAt, summary);
     // The run commits the files it wrote (images and rendered files), never stat-ing the rest of the mirror (about a
     // second at 100,000 pages); after an interrupted run, commitAll takes whatever that run left as well.
@@ -426,8 +420,6 @@ interface Processed {
   /** Channels changed otherwise (an edited title, an interrupted run): their indexes are rendered whole. */
   rewriteIndexes: Set<string>;
   /** Image files written to the mirror this run (written at once, so image bytes never pile up in memory). */
-  assetsWritten: number;
-  /** Their paths, for the commit. */
   assetPaths: string[];
 }
 
@@ -442,7 +434,6 @@ async function processArticles(
     changedChannels: new Set(),
     joinedChannel: new Map(),
     rewriteIndexes: new Set(),
-    assetsWritten: 0,
     assetPaths: [],
   };
 
@@ -626,16 +617,13 @@ async function mirrorOneArticle(
     });
 
   // Images are mirrored before the article is stored, so a stored article always renders complete.
-  const images = collectImageUrls(extracted);
+  const { images, links } = pageRefsOf(extracted);
   if (config.mirror.images === 'mirror') {
     for (const src of images) await mirrorOneImage(src, context, processed);
   }
 
   const now = context.now().toISOString();
   const contentHash = hashExtracted(extracted);
-  const links = collectLinkUrls(extracted.body)
-    .map((href) => normalizeArticleUrl(href))
-    .filter((href): href is string => href !== null);
   // The article, its URLs and the images and links its page shows, in one transaction: a kill cannot leave an
   // updated body with the references of the old one (pages are rendered from those references).
   const outcome = await store.transaction(async () => {
@@ -719,7 +707,6 @@ async function downloadImage(src: string, context: ProcessContext, processed: Pr
     ]);
     summary.bytesWritten.images += written.bytes;
     summary.images.bytes += written.bytes;
-    processed.assetsWritten += written.written;
     processed.assetPaths.push(...written.writtenPaths);
     await store.saveImage({
       src,
@@ -757,7 +744,7 @@ async function renderChanges(
   if (
     processed.renderedKeys.length === 0 &&
     processed.changedChannels.size === 0 &&
-    processed.assetsWritten === 0
+    processed.assetPaths.length === 0
   ) {
     return 0; // nothing new: no file changes, so no commit
   }
@@ -982,6 +969,16 @@ const WRITE_BATCH_FILES = 100;
 /** Newest articles in feed.xml: enough for a reader who checks daily. */
 const FEED_SIZE = 50;
 
+/** What a page shows from elsewhere, as recorded with its article: image sources and normalised link targets. */
+function pageRefsOf(extracted: ExtractedArticle): ArticleRefs {
+  return {
+    images: collectImageUrls(extracted),
+    links: collectLinkUrls(extracted.body)
+      .map((href) => normalizeArticleUrl(href))
+      .filter((href): href is string => href !== null),
+  };
+}
+
 /**
  * Everything the pure transform + render of one page needs, with every store lookup resolved here: which links
  * point to mirrored articles, which images are mirrored, the article's channels. The page's images and links come
@@ -995,11 +992,7 @@ async function articlePageInput(
   let { images, links } = await store.articleRefs(stored.siteId, stored.id);
   if (images.length === 0 && links.length === 0) {
     // Nothing recorded: a page without images or links, or one stored before references were kept.
-    const extracted = JSON.parse(stored.extracted) as ExtractedArticle;
-    images = collectImageUrls(extracted);
-    links = collectLinkUrls(extracted.body)
-      .map((href) => normalizeArticleUrl(href))
-      .filter((href): href is string => href !== null);
+    ({ images, links } = pageRefsOf(JSON.parse(stored.extracted) as ExtractedArticle));
   }
   const linkTargets: Array<[string, string]> = [];
   if (config.mirror.links === 'mirror') {

@@ -21,6 +21,7 @@ export function normalizeTree(root: Root): Root {
   return builder.root;
 }
 
+const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 /** Start tags that close an open <p> in button scope (the HTML parsing algorithm's list). */
 const CLOSES_P = new Set([
   'address',
@@ -48,12 +49,7 @@ const CLOSES_P = new Set([
   'section',
   'summary',
   'ul',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
+  ...HEADINGS,
   'pre',
   'listing',
   'form',
@@ -65,7 +61,6 @@ const CLOSES_P = new Set([
   'hr',
   'xmp',
 ]);
-const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 /** Reopened after a forced close until their own end: `<p><b>a<div>b</div>` gives `<div><b>b</b></div>`. */
 const FORMATTING = new Set([
   'a',
@@ -133,12 +128,7 @@ const SPECIAL = new Set([
   'form',
   'frame',
   'frameset',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
+  ...HEADINGS,
   'head',
   'header',
   'hgroup',
