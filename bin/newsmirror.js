@@ -1,19 +1,17 @@
 #!/usr/bin/env node
-// The `newsmirror` command. Runs the CLI from a bundle of the TypeScript sources (bin/bundle.js: rebuilt when a
-// source changes), so no build step is needed after `npm ci` and no TypeScript loader sits in memory; where the
-// bundle cannot be built, it loads the sources through tsx.
-import { packageBundle } from './bundle.js';
+// The `newsmirror` command: runs the CLI built into dist/ by `npm run build` (also run by `npm ci` and `npm pack`).
+import { existsSync, readFileSync } from 'node:fs';
 
-const bundled = await packageBundle('cli');
-let main;
-try {
-  if (bundled) ({ main } = await import(bundled));
-} catch {
-  // A bundle that does not load (a build left incomplete): the sources themselves still run.
+const args = process.argv.slice(2);
+const cli = new URL('../dist/cli.mjs', import.meta.url);
+if (args[0] === '--version' || args[0] === '-V') {
+  // Answered before loading the CLI and all its dependencies, so it is about as quick as Node itself.
+  const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  process.stdout.write(`${version}\n`);
+} else if (!existsSync(cli)) {
+  process.stderr.write('newsmirror: dist/ is missing; run npm run build\n');
+  process.exitCode = 2;
+} else {
+  const { main } = await import(cli.href);
+  process.exitCode = await main(args);
 }
-if (!main) {
-  const { register } = await import('tsx/esm/api');
-  register();
-  ({ main } = await import('../src/cli/main.ts'));
-}
-process.exitCode = await main(process.argv.slice(2));

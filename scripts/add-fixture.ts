@@ -1,87 +1,22 @@
-// Golden fixtures for the extract stage: test/fixtures/extract/<case>/{source.html, case.json,
-// expected.json, expected.md}. Review changes to expected files as diffs before committing them.
+// Creates or regenerates golden fixtures of the extract stage (harness/extract-fixtures.ts):
+// test/fixtures/extract/<case>/. Review changes to expected files as diffs before committing them.
 //
 //   node bin/run-ts.js scripts/add-fixture.ts <case> [--source FILE|URL] [--url U] [--rules JSON|null]
 //       creates or updates one case: copies (or downloads) the source, writes case.json, regenerates expected files
 //   node bin/run-ts.js scripts/add-fixture.ts all
 //       regenerates every case's expected files from its frozen source.html and case.json
 
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Root as HastRoot } from 'hast';
-import { extractArticle } from '../src/pipeline/extract/index.ts';
-import { toMarkdown, toPlainText } from '../src/pipeline/render/markdown.ts';
-import type { ExtractedArticle, SiteRules } from '../src/pipeline/types.ts';
-
-export const FIXTURE_ROOT = join('test', 'fixtures', 'extract');
-
-export interface FixtureCase {
-  url: string;
-  rules: SiteRules | null;
-}
-
-/** expected.json: the article without its body, plus the body's plain text; null for "not an article". */
-export type ExpectedJson = (Omit<ExtractedArticle, 'body'> & { text: string }) | null;
-
-export interface FixtureExpectation {
-  json: ExpectedJson;
-  markdown: string;
-}
-
-/** Every case folder (those holding a source.html), sorted. */
-export function listFixtureCases(root = FIXTURE_ROOT): string[] {
-  return readdirSync(root)
-    .filter((name) => statSync(join(root, name)).isDirectory() && existsSync(join(root, name, 'source.html')))
-    .sort();
-}
-
-export function readFixtureCase(dir: string): FixtureCase {
-  const parsed = JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8')) as Partial<FixtureCase>;
-  if (typeof parsed.url !== 'string')
-    throw new Error(`add-fixture: ${join(dir, 'case.json')} has no "url" string`);
-  return { url: parsed.url, rules: parsed.rules ?? null };
-}
-
-/** What extraction of `source` gives, in the form stored as expected.json and expected.md. */
-export function expectationFor(source: string, fixture: FixtureCase): FixtureExpectation {
-  const article = extractArticle(source, { url: fixture.url, rules: fixture.rules ?? undefined });
-  if (!article) return { json: null, markdown: '' };
-  const { body, ...fields } = article;
-  return { json: { ...fields, text: bodyToText(body) }, markdown: bodyToMarkdown(body) };
-}
-
-export function readExpectation(dir: string): FixtureExpectation {
-  return {
-    json: JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as ExpectedJson,
-    markdown: readFileSync(join(dir, 'expected.md'), 'utf8'),
-  };
-}
-
-/** The body as the render stage writes it (GitHub-flavoured Markdown). */
-export function bodyToMarkdown(body: HastRoot): string {
-  return toMarkdown(body);
-}
-
-/** The body's plain text as the render stage gives it (blocks separated by blank lines). */
-export function bodyToText(body: HastRoot): string {
-  return toPlainText(body);
-}
-
-function writeExpectation(dir: string, expectation: FixtureExpectation): void {
-  writeFileSync(join(dir, 'expected.json'), `${JSON.stringify(expectation.json, null, 2)}\n`);
-  writeFileSync(join(dir, 'expected.md'), expectation.markdown);
-}
-
-function regenerate(dir: string): void {
-  const source = readFileSync(join(dir, 'source.html'), 'utf8');
-  const expectation = expectationFor(source, readFixtureCase(dir));
-  writeExpectation(dir, expectation);
-  const summary = expectation.json
-    ? `${expectation.json.method} "${expectation.json.title}" misses=[${expectation.json.ruleMisses.join(', ')}]`
-    : 'null (not an article)';
-  console.log(`${dir}: ${summary}`);
-}
+import {
+  FIXTURE_ROOT,
+  type FixtureCase,
+  listFixtureCases,
+  readFixtureCase,
+  regenerateFixture,
+} from '../harness/extract-fixtures.ts';
+import type { SiteRules } from '../src/pipeline/types.ts';
 
 /** Download a page and decode it with the charset its header or meta declares (UTF-8 otherwise). */
 async function download(url: string): Promise<string> {
@@ -101,7 +36,7 @@ async function main(args: string[]): Promise<void> {
     throw new Error('usage: add-fixture.ts <case>|all [--source FILE|URL] [--url U] [--rules JSON|null]');
   }
   if (name === 'all') {
-    for (const found of listFixtureCases()) regenerate(join(FIXTURE_ROOT, found));
+    for (const found of listFixtureCases()) console.log(regenerateFixture(join(FIXTURE_ROOT, found)));
     return;
   }
   const options = new Map<string, string>();
@@ -127,7 +62,7 @@ async function main(args: string[]): Promise<void> {
     ? (JSON.parse(options.get('rules')!) as SiteRules | null)
     : (previous.rules ?? null);
   writeFileSync(join(dir, 'case.json'), `${JSON.stringify({ url, rules }, null, 2)}\n`);
-  regenerate(dir);
+  console.log(regenerateFixture(dir));
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {

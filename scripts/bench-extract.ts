@@ -21,10 +21,7 @@ import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
-import { parseHtml } from '../src/pipeline/extract/dom.ts';
-import { extractGeneric } from '../src/pipeline/extract/generic/index.ts';
-import { extractArticle } from '../src/pipeline/extract/index.ts';
-import { hastToText } from './bench/hast-text.ts';
+import { hastToText } from '../harness/bench/hast-text.ts';
 import {
   hanCharTokens,
   type PageScore,
@@ -34,7 +31,10 @@ import {
   summarize,
   type Tokenizer,
   wordTokens,
-} from './bench/score.ts';
+} from '../harness/bench/score.ts';
+import { parseHtml } from '../src/pipeline/extract/dom.ts';
+import { extractGeneric } from '../src/pipeline/extract/generic/index.ts';
+import { extractArticle } from '../src/pipeline/extract/index.ts';
 
 const { values: options } = parseArgs({
   options: {

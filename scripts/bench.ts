@@ -9,10 +9,10 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildBundle, PACKAGE_ROOT } from '../bin/bundle.js';
-import type { CaseInput, CaseResult } from './bench/case.ts';
-import { runScaleBench, type ScaleResult } from './bench/scale.ts';
-import { DEFAULT_ARTICLES, startBenchSite } from './bench/site-generator.ts';
+import type { CaseInput, CaseResult } from '../harness/bench/case.ts';
+import { runScaleBench, type ScaleResult } from '../harness/bench/scale.ts';
+import { DEFAULT_ARTICLES, startBenchSite } from '../harness/bench/site-generator.ts';
+import { buildBundle, PACKAGE_ROOT } from './build.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -46,8 +46,8 @@ const SCALE_COST_RATIO = 1.5;
 
 /**
  * Each case runs as plain JavaScript bundled from case.ts (and the page worker it starts), as `newsmirror` itself
- * runs (bin/bundle.js): a TypeScript loader in the measured process would add its own memory and start-up to every
- * case, ours and the baseline's.
+ * runs (dist/, built by scripts/build.js): a TypeScript loader in the measured process would add its own memory and
+ * start-up to every case, ours and the baseline's.
  */
 let caseEntry: string | undefined;
 async function bundledCaseEntry(): Promise<string> {
@@ -55,7 +55,7 @@ async function bundledCaseEntry(): Promise<string> {
     // Inside the package, so the bundle's imports of dependencies resolve in node_modules.
     const outDir = join(PACKAGE_ROOT, 'node_modules', '.cache', 'newsmirror-bench', String(process.pid));
     await buildBundle(
-      { case: 'scripts/bench/case.ts', 'page-worker': 'src/pipeline/threads/page-worker.ts' },
+      { case: 'harness/bench/case.ts', 'page-worker': 'src/pipeline/threads/page-worker.ts' },
       outDir,
     );
     caseEntry = join(outDir, 'case.mjs');

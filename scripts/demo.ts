@@ -4,13 +4,13 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { serveDemoSite } from '../harness/demo-site.ts';
 import { formatSummary } from '../src/cli/run.ts';
 import { parseConfigText } from '../src/config/load.ts';
 import { createLogger } from '../src/internal/log.ts';
 import { createHttpClient } from '../src/pipeline/fetch/client.ts';
 import { runMirror } from '../src/pipeline/run.ts';
 import { openSqliteStore } from '../src/store/index.ts';
-import { serveDemoSite } from '../test/helpers/demo-site.ts';
 
 const demoDir = 'demo';
 const outDir = join(demoDir, 'out');

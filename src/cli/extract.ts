@@ -3,11 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { fetchSchema } from '../config/options.ts';
 import { errorMessage } from '../internal/errors.ts';
-import { extractArticle } from '../pipeline/extract/index.ts';
-import { decodeBody } from '../pipeline/fetch/charset.ts';
 import { createHttpClient } from '../pipeline/fetch/client.ts';
-import { toMarkdown, toPlainText } from '../pipeline/render/index.ts';
-import { transformArticle } from '../pipeline/transform/index.ts';
+import { extractPage, type PageInput, pageInputOf } from '../pipeline/job/extract-page.ts';
+import { previewArticle } from '../pipeline/steps/preview-article.ts';
 
 export interface ExtractCommandOptions {
   url?: string;
@@ -71,39 +69,31 @@ export async function extractOne(
     markdown: '',
     method: null,
   };
-  let html: string;
+  let page: PageInput;
   try {
     if (isUrl(input) && http) {
-      const page = await http.fetch(input);
-      html = page.text;
-      empty.url = baseUrl ?? page.url;
+      const response = await http.fetch(input, { decode: false });
+      page = pageInputOf(response);
+      empty.url = baseUrl ?? response.url;
     } else {
-      const bytes = await readFile(input);
-      html = decodeBody(bytes).text;
+      page = { bytes: await readFile(input) };
     }
   } catch (error) {
     return { ...empty, error: errorMessage(error) };
   }
-  const extracted = extractArticle(html, { url: empty.url });
+  const extracted = extractPage(page, { url: empty.url });
   if (!extracted) return empty;
-  const transformed = transformArticle(extracted, {
-    pagePath: 'article.md',
-    links: 'keep',
-    mirroredPath: () => undefined,
-    images: 'hotlink',
-    assetPath: () => undefined,
-    script: 'original',
-  });
+  const preview = previewArticle(extracted);
   return {
     ...empty,
-    title: transformed.title || null,
+    title: preview.title || null,
     author: extracted.author ?? null,
     published: extracted.published ?? null,
     lang: extracted.lang ?? null,
-    leadImage: transformed.leadImage?.src ?? null,
-    caption: transformed.caption ?? null,
-    text: toPlainText(transformed.body),
-    markdown: toMarkdown(transformed.body),
+    leadImage: preview.leadImage ?? null,
+    caption: preview.caption ?? null,
+    text: preview.text,
+    markdown: preview.markdown,
     method: extracted.method,
   };
 }

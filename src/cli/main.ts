@@ -1,6 +1,7 @@
 // The `newsmirror` command line: one file per command; this file only parses arguments and maps errors to exit codes
 // (0 done, 1 some articles failed, 2 bad config or usage).
 import { Command, CommanderError } from 'commander';
+import packageJson from '../../package.json' with { type: 'json' };
 import { ConfigError, errorMessage } from '../internal/errors.ts';
 import { checkCommand } from './check.ts';
 import { extractCommand } from './extract.ts';
@@ -22,6 +23,7 @@ export async function main(argv: string[]): Promise<number> {
   let exitCode = EXIT_OK;
   const program = new Command('newsmirror')
     .description('Mirror news sites into git repositories and static sites that censored readers can reach.')
+    .version(packageJson.version)
     .showHelpAfterError()
     .exitOverride();
 

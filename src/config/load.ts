@@ -4,7 +4,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../internal/errors.ts';
-import { type Config, configSchema } from './options.ts';
+import { type Config, configSchema, DEFAULT_STORE_PATH } from './options.ts';
 
 /** A validated config plus where it came from; relative paths in it are resolved against `baseDir`. */
 export interface LoadedConfig {
@@ -56,7 +56,7 @@ export function parseConfigText(text: string, file: string, baseDir: string): Lo
   const mirrorDir = resolvePath(baseDir, config.mirror.dir);
   const storePath = config.store.path
     ? resolvePath(baseDir, config.store.path)
-    : resolve(baseDir, '.newsmirror', 'store.sqlite');
+    : resolve(baseDir, DEFAULT_STORE_PATH);
   // A remote given as a relative path means a folder beside the config, not beside the mirror (where git runs).
   const besideConfig = (path: string) => (/^\.\.?\//.test(path) ? resolve(baseDir, path) : path);
   config.mirror.remotes = config.mirror.remotes.map((remote) =>

@@ -1,7 +1,7 @@
 // The whole newsmirror.yaml as one typed table: each key with its type, default and the reason for it.
 import { z } from 'zod';
 
-const selectorList = z.string().min(1).describe('CSS selector list; alternatives separated by commas');
+const selectorList = z.string().min(1);
 
 const idPattern = z
   .string()
@@ -10,33 +10,67 @@ const idPattern = z
     'use letters, digits, "-" and "_" (at most 64), starting with a letter or digit',
   );
 
+// Every field has a .describe(): docs/config.md's reference (scripts/gen-config-docs.ts) and the editors' JSON
+// Schema (scripts/gen-schema.ts) are generated from them, and test/config/docs.test.ts fails on a field without one.
+
+/** Where the store is when `store.path` is unset, relative to the config file. */
+export const DEFAULT_STORE_PATH = '.newsmirror/store.sqlite';
+
+/** Defaults the schema cannot hold because they are computed when the config is used; shown in docs/config.md. */
+export const COMPUTED_DEFAULTS: Record<string, string> = {
+  'fetch.userAgent': '`newsmirror/<version> (+https://github.com/newsmirror/newsmirror)`',
+  'store.path': `\`${DEFAULT_STORE_PATH}\` beside the config`,
+  workers: 'one per spare core, at most 2 (1 on a 2-core machine, 0 on one core)',
+};
+
 export const rulesSchema = z
   .object({
-    body: selectorList.optional(),
-    title: selectorList.optional(),
-    leadImage: selectorList.optional(),
-    caption: selectorList.optional(),
-    date: selectorList.optional(),
-    author: selectorList.optional(),
-    remove: z.array(selectorList).default([]).describe('each selector is applied on its own'),
+    body: selectorList
+      .optional()
+      .describe('the article body; when it stops matching, the generic extractor runs'),
+    title: selectorList.optional().describe('the headline'),
+    leadImage: selectorList.optional().describe('the lead image (an `img`, or an element holding one)'),
+    caption: selectorList.optional().describe("the lead image's caption"),
+    date: selectorList.optional().describe('the publication date'),
+    author: selectorList.optional().describe('the author'),
+    remove: z
+      .array(selectorList)
+      .default([])
+      .describe('elements dropped from the body; each selector is applied on its own'),
   })
   .strict();
 
 export const channelSchema = z
   .object({
-    id: idPattern,
-    title: z.string().min(1),
+    id: idPattern.describe(
+      "letters, digits, `-`, `_`; unique across sites, as it names the channel's folders",
+    ),
+    title: z.string().min(1).describe("the channel's name on the home page and its index"),
     listing: z
       .object({
-        url: z.url(),
-        links: selectorList.describe('selector list for the article links on the listing page'),
+        url: z.url().describe('the listing page'),
+        links: selectorList.describe('the article links on the listing page'),
       })
       .strict()
-      .optional(),
-    feed: z.url().optional().describe('RSS 2.0 or Atom feed URL'),
-    sitemap: z.url().optional().describe('sitemap or news sitemap URL'),
-    /** Newest N items taken per run; keeps a first run over a long feed bounded (raise it to backfill). */
-    limit: z.number().int().positive().max(10_000).default(50),
+      .optional()
+      .describe('an HTML page listing articles; one of `listing`, `feed` or `sitemap`'),
+    feed: z
+      .url()
+      .optional()
+      .describe('an RSS 2.0, RSS 1.0 or Atom feed; one of `listing`, `feed` or `sitemap`'),
+    sitemap: z
+      .url()
+      .optional()
+      .describe('a sitemap, news sitemap or sitemap index; one of `listing`, `feed` or `sitemap`'),
+    limit: z
+      .number()
+      .int()
+      .positive()
+      .max(10_000)
+      .default(50)
+      .describe(
+        'newest items taken per run: keeps a first run over a long feed bounded; raise it once to backfill',
+      ),
   })
   .strict()
   .refine((c) => [c.listing, c.feed, c.sitemap].filter(Boolean).length === 1, {
@@ -45,99 +79,224 @@ export const channelSchema = z
 
 export const siteSchema = z
   .object({
-    id: idPattern,
-    name: z.string().min(1),
-    base: z.url(),
+    id: idPattern.describe('letters, digits, `-`, `_`'),
+    name: z.string().min(1).describe("the publisher's name"),
+    base: z
+      .url()
+      .describe("the publisher's base URL; only links on this host (or its subdomains) are articles"),
     articleId: z
       .string()
       .refine(isValidRegExp, 'not a valid regular expression')
-      .describe('regular expression over the URL; group 1 is the id')
-      .optional(),
-    rules: rulesSchema.optional(),
-    lang: z.string().optional(),
-    channels: z.array(channelSchema).min(1),
+      .optional()
+      .describe(
+        'regular expression over the URL; group 1 is the article id (made safe as a file name). ' +
+          'Without it, the last path segment',
+      ),
+    rules: rulesSchema
+      .optional()
+      .describe(
+        "CSS selector lists (comma alternatives) for this site's pages. Without rules, or when `body` stops " +
+          'matching, the generic extractor runs and the run summary says so; `newsmirror check` reports broken rules',
+      ),
+    lang: z.string().optional().describe('language tag used when a page does not declare one'),
+    channels: z
+      .array(channelSchema)
+      .min(1)
+      .describe('the listings, feeds or sitemaps that name the articles'),
   })
   .strict();
 
 const remoteSchema = z.union([
   z.string().min(1),
-  z.object({ name: z.string().min(1), url: z.string().min(1) }).strict(),
+  z
+    .object({
+      name: z.string().min(1).describe("the remote's name in the mirror's git configuration"),
+      url: z.string().min(1).describe('its URL; a relative path is a folder beside the config'),
+    })
+    .strict(),
 ]);
 
 export const mirrorSchema = z
   .object({
-    dir: z.string().min(1).default('./mirror'),
-    title: z.string().min(1),
-    publicUrl: z.url().optional().describe('base URL of the public copy, for share links and QR codes'),
-    nav: z.array(z.object({ text: z.string().min(1), href: z.string().min(1) }).strict()).default([]),
+    dir: z
+      .string()
+      .min(1)
+      .default('./mirror')
+      .describe('the output working tree, a git repository (created when missing)'),
+    title: z.string().min(1).describe("the mirror's name on the home page and in the feed"),
+    publicUrl: z
+      .url()
+      .optional()
+      .describe(
+        'base URL of the public copy (e.g. `https://github.com/you/repo/blob/main/`); enables the share block ' +
+          'and a QR code beside every page (`<page>.md.png`)',
+      ),
+    nav: z
+      .array(
+        z
+          .object({
+            text: z.string().min(1).describe("the link's text"),
+            href: z.string().min(1).describe('relative to the mirror root, or absolute'),
+          })
+          .strict(),
+      )
+      .default([])
+      .describe(
+        'the bar on every page; `?<article id>` is added to each link, as the original did, so referrer logs ' +
+          'show where a click came from',
+      ),
     counter: z
       .string()
       .refine((v) => /^https?:\/\//.test(v) && v.includes('{path}'), 'an http(s) URL containing {path}')
-      .optional(),
-    links: z.enum(['mirror', 'inert', 'keep']).default('mirror'),
-    images: z.enum(['mirror', 'hotlink', 'drop']).default('mirror'),
-    script: z.enum(['original', 'simplified', 'traditional']).default('original'),
-    remotes: z.array(remoteSchema).default([]),
-    branch: z.string().min(1).default('main'),
-    /** 30 titles an index page, as the original. */
-    indexPageSize: z.number().int().min(5).max(500).default(30),
-    /** Newest articles listed on the home page. */
-    homeSize: z.number().int().min(0).max(500).default(30),
-    /** Every public copy of this mirror, listed in mirrors.md for readers when one is blocked. */
-    mirrors: z.array(z.object({ name: z.string().min(1), url: z.url() }).strict()).default([]),
-    shardByMonth: z.boolean().default(false),
+      .optional()
+      .describe(
+        "hit-counter image URL containing `{path}` (the page's path in the mirror); see `newsmirror serve`",
+      ),
+    links: z
+      .enum(['mirror', 'inert', 'keep'])
+      .default('mirror')
+      .describe(
+        '`mirror`: a link to an article that is mirrored becomes a relative link to its page, any other link ' +
+          "plain text; `inert`: every link plain text (the original's behaviour); `keep`: links stay links to " +
+          'the publisher',
+      ),
+    images: z
+      .enum(['mirror', 'hotlink', 'drop'])
+      .default('mirror')
+      .describe(
+        '`mirror`: download, re-encode (at most 1200 px wide), store under `assets/`; `hotlink`: keep the ' +
+          "publisher's URL; `drop`: alt text only",
+      ),
+    script: z
+      .enum(['original', 'simplified', 'traditional'])
+      .default('original')
+      .describe('`simplified` or `traditional`: convert text (never URLs) with OpenCC'),
+    remotes: z
+      .array(remoteSchema)
+      .default([])
+      .describe('push targets: a remote name already configured in the mirror, or `{ name, url }`'),
+    branch: z.string().min(1).default('main').describe('branch committed and pushed'),
+    indexPageSize: z
+      .number()
+      .int()
+      .min(5)
+      .max(500)
+      .default(30)
+      .describe('titles per index page (30, as the original)'),
+    homeSize: z.number().int().min(0).max(500).default(30).describe('newest articles on the home page'),
+    mirrors: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1).describe("the copy's name, as readers see it"),
+            url: z.url().describe('its address'),
+          })
+          .strict(),
+      )
+      .default([])
+      .describe('every public copy of this mirror, listed in `mirrors.md` for readers when one is blocked'),
+    shardByMonth: z
+      .boolean()
+      .default(false)
+      .describe('pages under `pages/<channel>/<yyyy-mm>/<id>.md`, for very large mirrors'),
   })
   .strict();
 
 export const fetchSchema = z
   .object({
-    /** Polite default: at most 4 requests at once to one host. */
-    perHostConcurrency: z.number().int().min(1).max(64).default(4),
-    /** Several hosts in parallel keep both cores busy while the network waits. */
-    concurrency: z.number().int().min(1).max(256).default(16),
-    connectTimeoutMs: z.number().int().positive().default(10_000),
-    headersTimeoutMs: z.number().int().positive().default(20_000),
-    bodyTimeoutMs: z.number().int().positive().default(30_000),
-    retries: z.number().int().min(0).max(10).default(2),
-    maxRedirects: z.number().int().min(0).max(20).default(5),
-    /** News pages are rarely above 2 MB; 10 MB leaves room and stops endless bodies. */
+    perHostConcurrency: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(4)
+      .describe('requests at once to one host: polite to each publisher'),
+    concurrency: z
+      .number()
+      .int()
+      .min(1)
+      .max(256)
+      .default(16)
+      .describe('requests at once in all: several hosts keep the CPU busy while the network waits'),
+    connectTimeoutMs: z.number().int().positive().default(10_000).describe('connecting, in ms'),
+    headersTimeoutMs: z
+      .number()
+      .int()
+      .positive()
+      .default(20_000)
+      .describe('waiting for the response headers, in ms'),
+    bodyTimeoutMs: z
+      .number()
+      .int()
+      .positive()
+      .default(30_000)
+      .describe(
+        'between body chunks, in ms; the sum of the three timeouts is also the deadline of one attempt, ' +
+          'which ends slow-drip bodies',
+      ),
+    retries: z
+      .number()
+      .int()
+      .min(0)
+      .max(10)
+      .default(2)
+      .describe(
+        'on 408, 429, 5xx, timeouts and network errors, with exponential backoff and jitter; Retry-After ' +
+          'honoured up to 60 s',
+      ),
+    maxRedirects: z.number().int().min(0).max(20).default(5).describe('each hop is checked'),
     maxBodyBytes: z
       .number()
       .int()
       .positive()
-      .default(10 * 1024 * 1024),
+      .default(10 * 1024 * 1024)
+      .describe('after decompression; news pages are rarely above 2 MB, and bigger pages fail alone'),
     maxImageBytes: z
       .number()
       .int()
       .positive()
-      .default(15 * 1024 * 1024),
-    userAgent: z.string().min(1).optional(),
-    /** Allow content-found URLs to private and loopback addresses (only for tests and demos). */
-    allowPrivateAddresses: z.boolean().default(false),
+      .default(15 * 1024 * 1024)
+      .describe('per image, after decompression'),
+    userAgent: z.string().min(1).optional().describe('sent with every request; the default is honest'),
+    allowPrivateAddresses: z
+      .boolean()
+      .default(false)
+      .describe('let URLs found in content reach private or loopback addresses (tests and demos only)'),
   })
   .strict();
 
 export const configSchema = z
   .object({
-    mirror: mirrorSchema,
-    fetch: fetchSchema.default(() => fetchSchema.parse({})),
+    mirror: mirrorSchema.describe('what the mirror looks like and where it goes'),
+    fetch: fetchSchema
+      .default(() => fetchSchema.parse({}))
+      .describe('how pages and images are downloaded; the defaults suit most publishers'),
     store: z
-      .object({ path: z.string().min(1).optional() })
+      .object({
+        path: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            'the SQLite file with articles, fetch cache, failures, runs, image records and view counts',
+          ),
+      })
       .strict()
-      .default({}),
-    sites: z.array(siteSchema).min(1),
-    /**
-     * Worker threads that decode and extract fetched pages and render article pages, beside the main thread (which
-     * fetches, reads and writes the store, writes files and runs git). Unset: one per spare core, at most 2; 0 does
-     * all of it on the main thread.
-     */
+      .default({})
+      .describe("the run's memory between runs"),
+    sites: z.array(siteSchema).min(1).describe('the publishers mirrored, each with its channels'),
     workers: z
       .number()
       .int()
       .min(0)
       .max(16)
       .optional()
-      .describe('page worker threads (extract, render); default one per spare core (at most 2), 0 for none'),
+      .describe(
+        'worker threads that decode and extract fetched pages and render article pages, beside the main thread ' +
+          '(which fetches, reads and writes the store, writes files and runs git); each has its own capped heap ' +
+          '(96 MB), so a run over 10,000 pages stays small, and a page too big for it is done on the main thread. ' +
+          '`0` does all of it on the main thread',
+      ),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -131,15 +131,19 @@ export interface PagePathOptions {
   published?: string;
 }
 
+/** Folder of every article page; `MIRROR_LAYOUT.pagesFolder` (src/internal/mirror-layout.ts) reads it from here. */
+export const PAGES_FOLDER = 'pages';
+
 /** Folder for sharded pages whose publication time is unknown. */
 export const UNDATED_FOLDER = 'undated';
 
 /**
  * Path of an article page relative to the mirror root: `pages/<channel>/<id>.md`, or with month sharding
  * `pages/<channel>/<yyyy-mm>/<id>.md`. Both parts pass through `safeId`, so the path never leaves `pages/`.
+ * Kept here, beside `safeId`, and listed in `MIRROR_LAYOUT.page` with the rest of the layout.
  */
 export function pagePath(channelId: string, id: string, options: PagePathOptions = {}): string {
-  const folder = `pages/${safeId(channelId)}`;
+  const folder = `${PAGES_FOLDER}/${safeId(channelId)}`;
   const file = `${safeId(id)}.md`;
   if (!options.shardByMonth) return `${folder}/${file}`;
   return `${folder}/${publicationMonth(options.published)}/${file}`;

@@ -4,10 +4,10 @@
 import type { LoadedConfig } from '../config/load.ts';
 import type { SiteConfig } from '../config/options.ts';
 import { errorMessage } from '../internal/errors.ts';
-import { extractArticle } from './extract/index.ts';
 import type { HttpClient } from './fetch/client.ts';
+import { extractPage, type PageInput, pageInputOf } from './job/extract-page.ts';
 import { toPlainText } from './render/index.ts';
-import { discoverChannel } from './run.ts';
+import { discoverChannel } from './steps/discover.ts';
 
 export interface RuleProblem {
   siteId: string;
@@ -113,14 +113,15 @@ async function checkArticle(
     rule,
     detail,
   });
-  let html: string;
+  let page: PageInput;
   try {
-    html = (await http.fetch(url, { fromContent: true })).text;
+    // Read as a run reads it: raw bytes, decoded where they are extracted.
+    page = pageInputOf(await http.fetch(url, { fromContent: true, decode: false }));
   } catch (error) {
     return [problem('fetch', errorMessage(error))];
   }
-  const withRules = extractArticle(html, { url, rules: site.rules, lang: site.lang });
-  const generic = extractArticle(html, { url, lang: site.lang });
+  const withRules = extractPage(page, { url, rules: site.rules, lang: site.lang });
+  const generic = extractPage(page, { url, lang: site.lang });
   const problems: RuleProblem[] = [];
   const misses = withRules?.ruleMisses ?? ['body'];
   for (const miss of misses) {

@@ -2,6 +2,7 @@
 // counter counts only those).
 import { opendir, realpath } from 'node:fs/promises';
 import { join, sep } from 'node:path';
+import { MIRROR_LAYOUT } from '../internal/mirror-layout.ts';
 import type { Store } from '../store/index.ts';
 
 /** Mirror paths are short ('pages/<channel>/<id>.md'); 512 characters leaves room and bounds every key we keep. */
@@ -14,7 +15,7 @@ export const MAX_MIRROR_PATH_LENGTH = 512;
 const MAX_KNOWN_PAGES = 500_000;
 
 /** Folders never scanned for pages: images and other binary assets hold no Markdown. */
-const SKIPPED_FOLDERS = new Set(['assets']);
+const SKIPPED_FOLDERS = new Set<string>([MIRROR_LAYOUT.assetsFolder]);
 
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f\\]/;
 

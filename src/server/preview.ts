@@ -5,6 +5,7 @@ import { createReadStream } from 'node:fs';
 import { opendir, readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { Readable } from 'node:stream';
+import { MIRROR_LAYOUT } from '../internal/mirror-layout.ts';
 import { renderGithubMarkdown } from './github-markdown.ts';
 import { escapeHtml, htmlPage, PAGE_SECURITY_POLICY, previewHref } from './html.ts';
 import { mirrorPathOf, resolveInsideMirror } from './mirror-paths.ts';
@@ -166,7 +167,7 @@ async function folderPage(context: PreviewContext, path: string, folder: string)
   );
   if (more) items.push(`<li>… (only the first ${MAX_LISTED_ENTRIES} entries are listed)</li>`);
   let readme = '';
-  const readmeFile = await resolveInsideMirror(context.mirrorRoot, `${path}README.md`);
+  const readmeFile = await resolveInsideMirror(context.mirrorRoot, `${path}${MIRROR_LAYOUT.home}`);
   if (readmeFile !== undefined) {
     const size = (await stat(readmeFile)).size;
     if (size <= MAX_RENDERED_MARKDOWN_BYTES) {

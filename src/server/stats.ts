@@ -1,5 +1,6 @@
 // What the counts say, read from the store through its public methods: views per day for the chart, the most read
 // pages over a few windows, and the most read pages per channel for `newsmirror stats`.
+import { MIRROR_LAYOUT } from '../internal/mirror-layout.ts';
 import type { DayViews, Store, TopPage } from '../store/index.ts';
 
 /** The windows the stats page ranks pages over, in days (today counts as the first day). */
@@ -65,8 +66,10 @@ export async function statsSnapshot(store: Store, now: Date, chartDays: number):
 
 /** The channel of a page: its `pages/<channel>/` folder; undefined for files elsewhere in the mirror. */
 export function channelOfPath(path: string): string | undefined {
-  const match = /^pages\/([^/]+)\//.exec(path);
-  return match ? match[1] : undefined;
+  const prefix = `${MIRROR_LAYOUT.pagesFolder}/`;
+  if (!path.startsWith(prefix)) return undefined;
+  const end = path.indexOf('/', prefix.length);
+  return end > prefix.length ? path.slice(prefix.length, end) : undefined;
 }
 
 export interface ChannelTop {

@@ -1,5 +1,5 @@
-// The store: what newsmirror remembers between runs. This module only declares the interface and its records,
-// so the pipeline depends on it alone; `sqlite.ts` implements it (the embedded default) and a PostgreSQL store can
+// The store: what newsmirror remembers between runs. This module only declares the ports and their records, so the
+// pipeline depends on them alone; `sqlite.ts` implements them (the embedded default) and a PostgreSQL store can
 // follow. Methods return Promises for that reason, even though SQLite does its work synchronously inside.
 //
 // Times are ISO 8601 strings (`new Date().toISOString()`); days are 'YYYY-MM-DD' (UTC). URLs are compared
@@ -229,21 +229,25 @@ export interface DayViews {
   views: number;
 }
 
-export interface Store {
-  // --- articles -------------------------------------------------------------------------------------------------
-  getArticle(siteId: string, id: string): Promise<ArticleRecord | undefined>;
-  /** Finds an article by any URL it is known under: fetched, canonical, or a listing variant (`addArticleUrl`). */
-  getArticleByUrl(url: string): Promise<ArticleRecord | undefined>;
+// --- the ports -------------------------------------------------------------------------------------------------
+// The store is a set of narrow ports, one per thing remembered, so a caller names what it depends on
+// (`store.articles`, `store.fetchCache`…) and a backend (SQLite today, PostgreSQL next) implements each on its own.
+// `test/store/contract.ts` (`describeStore(open)`) is the behaviour every backend must pass.
+
+export interface ArticlesPort {
+  get(siteId: string, id: string): Promise<ArticleRecord | undefined>;
+  /** Finds an article by any URL it is known under: fetched, canonical, or a listing variant (`addUrl`). */
+  getByUrl(url: string): Promise<ArticleRecord | undefined>;
   /** The article whose page is at `pagePath`. */
-  getArticleByPath(pagePath: string): Promise<ArticleRecord | undefined>;
+  getByPath(pagePath: string): Promise<ArticleRecord | undefined>;
   /**
    * Stores an article under (siteId, id), never as a second row. 'unchanged' when contentHash, homeChannel, pagePath
    * and retractedAt are all as stored (nothing is written then); otherwise 'updated' rewrites every field but
    * firstSeen. `url` and `canonicalUrl` are remembered as URLs of the article either way.
    */
-  saveArticle(record: ArticleRecord): Promise<SaveResult>;
+  save(record: ArticleRecord): Promise<SaveResult>;
   /** Remembers one more URL of a stored article; a URL belongs to one article, the latest one given. */
-  addArticleUrl(url: string, siteId: string, id: string): Promise<void>;
+  addUrl(url: string, siteId: string, id: string): Promise<void>;
   /** Page path of the article known under `url`, for the link policy. */
   pagePathForUrl(url: string): Promise<string | undefined>;
   /** Whether `pagePath` is the page of a stored article (the counter counts only those). */
@@ -252,14 +256,13 @@ export interface Store {
    * Newest first: by published time (or first-seen time when the publisher gave none, or gave a time after we first
    * saw the article), then by first-seen order.
    */
-  listArticles(options?: ListArticlesOptions): Promise<ArticleRecord[]>;
+  list(options?: ListArticlesOptions): Promise<ArticleRecord[]>;
   /** The newest articles of all channels as index entries (`channelId` is then the home channel). */
   listNewest(limit: number): Promise<ChannelEntry[]>;
   /** Articles in the store, or listed in one channel. Kept as counters: O(1). */
-  countArticles(channelId?: string): Promise<number>;
+  count(channelId?: string): Promise<number>;
   /** Every article in first-seen order, read in batches so memory stays flat (for `rebuild`). */
-  allArticles(): AsyncIterable<ArticleRecord>;
-
+  all(): AsyncIterable<ArticleRecord>;
   /**
    * Marks articles whose pages are rendered and committed. A save that returns 'new' or 'updated' marks the article
    * as needing a render, so a run killed before its commit leaves them for the next run (`listUnrendered`).
@@ -267,88 +270,119 @@ export interface Store {
   markRendered(keys: ArticleKey[]): Promise<void>;
   /** Articles saved as new or updated whose pages were not yet marked rendered, in first-seen order. */
   listUnrendered(): Promise<ArticleKey[]>;
+}
 
-  // --- what each page shows from elsewhere ------------------------------------------------------------------------
+/** Which channels list which articles. */
+export interface ChannelsPort {
+  /** Records that `channelId` lists the article; true when that is new. Throws when the article is not stored. */
+  addMembership(siteId: string, id: string, channelId: string, seenAt: string): Promise<boolean>;
+  /** Channels listing the article, its home channel first, then in the order they listed it. */
+  of(siteId: string, id: string): Promise<string[]>;
+  /** One page of a channel's index, newest first (same order as `articles.list`). */
+  entries(channelId: string, options: PageOptions): Promise<ChannelEntry[]>;
+}
+
+/** What each page shows from elsewhere: the images it shows and the URLs it links to. */
+export interface PageRefsPort {
   /** Replaces the images and link targets recorded for an article's page. */
-  saveArticleRefs(siteId: string, id: string, refs: ArticleRefs): Promise<void>;
+  save(siteId: string, id: string, refs: ArticleRefs): Promise<void>;
   /** Articles whose page shows this image (kind 'image') or links to this URL (kind 'link'). */
-  articlesReferencing(url: string, kind: RefKind): Promise<ArticleKey[]>;
+  referencing(url: string, kind: RefKind): Promise<ArticleKey[]>;
   /**
    * What was recorded for an article's page (empty lists when nothing was: no images and no links, or an article
    * stored before references were recorded).
    */
-  articleRefs(siteId: string, id: string): Promise<ArticleRefs>;
+  of(siteId: string, id: string): Promise<ArticleRefs>;
+}
 
-  // --- what listings said of each URL -----------------------------------------------------------------------------
-  getSourceSignal(url: string): Promise<SourceSignal | undefined>;
+/** What listings said of each URL, to notice an edit without fetching. */
+export interface SourceSignalsPort {
+  get(url: string): Promise<SourceSignal | undefined>;
   /** Replaces what is remembered of `url`'s listing. */
-  saveSourceSignal(url: string, signal: SourceSignal): Promise<void>;
+  save(url: string, signal: SourceSignal): Promise<void>;
+}
 
-  // --- channel membership ---------------------------------------------------------------------------------------
-  /** Records that `channelId` lists the article; true when that is new. Throws when the article is not stored. */
-  addMembership(siteId: string, id: string, channelId: string, seenAt: string): Promise<boolean>;
-  /** Channels listing the article, its home channel first, then in the order they listed it. */
-  channelsOf(siteId: string, id: string): Promise<string[]>;
-  /** One page of a channel's index, newest first (same order as `listArticles`). */
-  listChannelEntries(channelId: string, options: PageOptions): Promise<ChannelEntry[]>;
-
-  // --- fetch cache (conditional GET) ----------------------------------------------------------------------------
-  getValidators(url: string): Promise<FetchValidators | undefined>;
+/** Validators for conditional GET. */
+export interface FetchCachePort {
+  get(url: string): Promise<FetchValidators | undefined>;
   /** Replaces the validators of `url`. */
-  saveValidators(url: string, validators: FetchValidators): Promise<void>;
+  save(url: string, validators: FetchValidators): Promise<void>;
+}
 
-  // --- failures -------------------------------------------------------------------------------------------------
+/** Article URLs that failed, to retry. */
+export interface FailuresPort {
   /** Counts one more failed attempt at `input.url`; keeps the first time, updates the rest. */
-  recordFailure(input: FailureInput): Promise<FailureRecord>;
-  clearFailure(url: string): Promise<void>;
+  record(input: FailureInput): Promise<FailureRecord>;
+  clear(url: string): Promise<void>;
   /** Oldest failure first. */
-  listFailures(options?: ListFailuresOptions): Promise<FailureRecord[]>;
-  failureFor(url: string): Promise<FailureRecord | undefined>;
+  list(options?: ListFailuresOptions): Promise<FailureRecord[]>;
+  get(url: string): Promise<FailureRecord | undefined>;
+}
 
-  // --- runs -----------------------------------------------------------------------------------------------------
+export interface RunsPort {
   /** Marks a run as started (status 'running') and returns its id. */
-  startRun(at: string): Promise<number>;
-  finishRun(runId: number, summary: RunSummary): Promise<void>;
+  start(at: string): Promise<number>;
+  finish(runId: number, summary: RunSummary): Promise<void>;
   /** Marks a run that was killed midway as dealt with, so it is reported once. */
-  abandonRun(runId: number, at: string): Promise<void>;
+  abandon(runId: number, at: string): Promise<void>;
   /** Newest first. */
-  lastRuns(count: number): Promise<RunRecord[]>;
-  /** Runs still 'running': call before `startRun` to learn of runs killed midway. Oldest first. */
-  unfinishedRuns(): Promise<RunRecord[]>;
+  last(count: number): Promise<RunRecord[]>;
+  /** Runs still 'running': call before `start` to learn of runs killed midway. Oldest first. */
+  unfinished(): Promise<RunRecord[]>;
+}
 
-  // --- images ---------------------------------------------------------------------------------------------------
-  getImage(src: string): Promise<ImageRecord | undefined>;
+/** Mirrored images, by their source URL, and the ones that failed. */
+export interface ImagesPort {
+  get(src: string): Promise<ImageRecord | undefined>;
   /** Any stored image with these bytes (assets are content-addressed and shared). */
-  getImageBySha256(sha256: string): Promise<ImageRecord | undefined>;
+  getBySha256(sha256: string): Promise<ImageRecord | undefined>;
   /** Stores (or replaces) an image and clears its failure, if any. */
-  saveImage(input: ImageInput): Promise<void>;
+  save(input: ImageInput): Promise<void>;
   /** Counts one more failed attempt at an image; `at` defaults to now. */
-  recordImageFailure(src: string, code: string, message: string, at?: string): Promise<ImageFailure>;
+  recordFailure(src: string, code: string, message: string, at?: string): Promise<ImageFailure>;
   /** Oldest failure first. */
-  listFailedImages(): Promise<ImageFailure[]>;
+  listFailed(): Promise<ImageFailure[]>;
+}
 
-  // --- git remotes ----------------------------------------------------------------------------------------------
+/** Pushes to each git remote. */
+export interface RemotesPort {
   recordPush(remote: string, attempt: PushAttempt): Promise<PushState>;
-  pushState(remote: string): Promise<PushState | undefined>;
+  state(remote: string): Promise<PushState | undefined>;
   /** Every remote ever pushed to, by name. */
-  pushStates(): Promise<PushState[]>;
+  states(): Promise<PushState[]>;
+}
 
-  // --- page views (the counter of `serve`) ----------------------------------------------------------------------
+/** Page views counted by `serve`. */
+export interface ViewsPort {
   /** Adds counts to (path, day); rows with the same path and day add up. Atomic. */
-  addViews(rows: ViewCount[]): Promise<void>;
+  add(rows: ViewCount[]): Promise<void>;
   /** Most viewed pages since a day, most views first (ties by path). */
-  topPages(options: TopPagesOptions): Promise<TopPage[]>;
+  top(options: TopPagesOptions): Promise<TopPage[]>;
   /** Views of all pages per day since a day, oldest day first; days without views are absent. */
-  viewsPerDay(options: { sinceDay: string }): Promise<DayViews[]>;
+  perDay(options: { sinceDay: string }): Promise<DayViews[]>;
+}
 
-  // --- housekeeping ---------------------------------------------------------------------------------------------
+/** Every port: what a transaction hands its function. */
+export interface StorePorts {
+  readonly articles: ArticlesPort;
+  readonly channels: ChannelsPort;
+  readonly pageRefs: PageRefsPort;
+  readonly signals: SourceSignalsPort;
+  readonly fetchCache: FetchCachePort;
+  readonly failures: FailuresPort;
+  readonly runs: RunsPort;
+  readonly images: ImagesPort;
+  readonly remotes: RemotesPort;
+  readonly views: ViewsPort;
+}
+
+export interface Store extends StorePorts {
   /**
-   * Runs `fn` atomically: every store call made inside it (through this store, awaited or not) commits together, or
-   * none does when it throws. Other callers wait until it ends, so `fn` must not wait for work that calls the store
-   * from outside it (that would never finish). May nest (the inner one is a savepoint); do not run nested ones in
-   * parallel.
+   * Runs `fn` atomically: every call made through `tx` commits together, or none does when `fn` throws. Calls made
+   * through the store itself meanwhile wait until it ends, so `fn` must not wait for such calls (that would never
+   * finish). May nest (the inner one is a savepoint); do not run nested ones in parallel.
    */
-  transaction<T>(fn: () => Promise<T> | T): Promise<T>;
+  transaction<T>(fn: (tx: StorePorts) => Promise<T> | T): Promise<T>;
   /** Schema version of the open store (the number of migrations applied). */
   schemaVersion(): Promise<number>;
   /** Waits for a running transaction, then closes. Later calls fail. */

@@ -5,15 +5,15 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { runBaseline } from '../../scripts/bench/baseline.ts';
-import { runCase } from '../../scripts/bench/case.ts';
+import { runBaseline } from '../../harness/bench/baseline.ts';
+import { runCase } from '../../harness/bench/case.ts';
 import {
   articleInfo,
   type BenchSite,
   benchConfigYaml,
   renderArticlePage,
   startBenchSite,
-} from '../../scripts/bench/site-generator.ts';
+} from '../../harness/bench/site-generator.ts';
 import { parseConfigText } from '../../src/config/load.ts';
 import { silentLogger } from '../../src/internal/log.ts';
 import { createHttpClient } from '../../src/pipeline/fetch/client.ts';

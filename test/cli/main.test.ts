@@ -83,7 +83,7 @@ describe('newsmirror command line', () => {
 
 describe('newsmirror run, as installed', () => {
   test('mirrors the demo site from the bundled CLI, extracting and rendering in its page worker', async () => {
-    const { serveDemoSite } = await import('../helpers/demo-site.ts');
+    const { serveDemoSite } = await import('../../harness/demo-site.ts');
     const { promisify } = await import('node:util');
     const { execFile } = await import('node:child_process');
     const site = await serveDemoSite();

@@ -19,9 +19,9 @@ import {
   watchLoop,
 } from '../../src/pipeline/watch.ts';
 import { openSqliteStore } from '../../src/store/index.ts';
-import { serveDemoSite } from '../helpers/demo-site.ts';
-import { startFixtureServer } from '../helpers/fixture-server.ts';
-import { gitLog, makeBareRemote, readRemoteFile } from '../helpers/git.ts';
+import { serveDemoSite } from '../../harness/demo-site.ts';
+import { startFixtureServer } from '../../harness/fixture-server.ts';
+import { gitLog, makeBareRemote, readRemoteFile } from '../../harness/git.ts';
 
 const HOUR = 3_600_000;
 

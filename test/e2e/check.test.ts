@@ -11,7 +11,7 @@ import { checkSiteRules } from '../../src/pipeline/check.ts';
 import { createHttpClient, type HttpClient } from '../../src/pipeline/fetch/client.ts';
 import { runMirror } from '../../src/pipeline/run.ts';
 import { openSqliteStore } from '../../src/store/index.ts';
-import { type DemoSite, serveDemoSite } from '../helpers/demo-site.ts';
+import { type DemoSite, serveDemoSite } from '../../harness/demo-site.ts';
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -1,5 +1,5 @@
 // Crash safety and one run at a time, with real processes: `newsmirror run` SIGKILLed at random moments over a
-// growing copy of the demo site, then a recovering run and the invariants (scripts/kill-test.ts); two runs at
+// growing copy of the demo site, then a recovering run and the invariants (harness/kill-test.ts); two runs at
 // once; and a lock left by a killed run taken over without a human.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -7,15 +7,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { runKillTest } from '../../scripts/kill-test.ts';
+import { runKillTest } from '../../harness/kill-test.ts';
 import { type LoadedConfig, parseConfigText } from '../../src/config/load.ts';
 import { silentLogger } from '../../src/internal/log.ts';
 import { createHttpClient } from '../../src/pipeline/fetch/client.ts';
 import { readMirrorLock } from '../../src/pipeline/publish/lock.ts';
 import { runMirror } from '../../src/pipeline/run.ts';
 import { openSqliteStore } from '../../src/store/index.ts';
-import { type DemoSite, serveDemoSite } from '../helpers/demo-site.ts';
-import { type BareRemote, makeBareRemote, readRemoteFile } from '../helpers/git.ts';
+import { type DemoSite, serveDemoSite } from '../../harness/demo-site.ts';
+import { type BareRemote, makeBareRemote, readRemoteFile } from '../../harness/git.ts';
 
 /** The issue asks for at least 50 kills; NEWSMIRROR_KILLS changes it for a quick local run or a long soak. */
 const KILLS = Number(process.env.NEWSMIRROR_KILLS ?? 50);

@@ -23,7 +23,7 @@ import { createHttpClient, type HttpClient } from '../../src/pipeline/fetch/clie
 import { isPrivateAddress } from '../../src/pipeline/fetch/private-address.ts';
 import { type RunSummary, runMirror } from '../../src/pipeline/run.ts';
 import { openSqliteStore, type Store } from '../../src/store/index.ts';
-import { DEMO_DIR } from '../helpers/demo-site.ts';
+import { DEMO_DIR } from '../../harness/demo-site.ts';
 import {
   endlessBody,
   type FaultyServer,

@@ -11,8 +11,8 @@ import { silentLogger } from '../../src/internal/log.ts';
 import { createHttpClient, type HttpClient } from '../../src/pipeline/fetch/client.ts';
 import { type RunSummary, rebuildMirror, runMirror } from '../../src/pipeline/run.ts';
 import { openSqliteStore, type Store } from '../../src/store/index.ts';
-import { type DemoSite, serveDemoSite } from '../helpers/demo-site.ts';
-import { type BareRemote, git, gitLog, makeBareRemote, readRemoteFile } from '../helpers/git.ts';
+import { type DemoSite, serveDemoSite } from '../../harness/demo-site.ts';
+import { type BareRemote, git, gitLog, makeBareRemote, readRemoteFile } from '../../harness/git.ts';
 
 describe('mirror end to end (demo site, bare remote)', () => {
   let site: DemoSite;

@@ -12,7 +12,7 @@ import { silentLogger } from '../../src/internal/log.ts';
 import { createHttpClient, type HttpClient } from '../../src/pipeline/fetch/client.ts';
 import { type RunSummary, runMirror } from '../../src/pipeline/run.ts';
 import { openSqliteStore, type Store } from '../../src/store/index.ts';
-import { type DemoSite, serveDemoSite } from '../helpers/demo-site.ts';
+import { type DemoSite, serveDemoSite } from '../../harness/demo-site.ts';
 import {
   type BareRemote,
   freePort,
@@ -23,7 +23,7 @@ import {
   makeBareRemote,
   readRemoteFile,
   startGitDaemon,
-} from '../helpers/git.ts';
+} from '../../harness/git.ts';
 
 describe('two remotes: a bare repository and git daemon', () => {
   let site: DemoSite;

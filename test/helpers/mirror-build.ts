@@ -9,7 +9,7 @@ import { silentLogger } from '../../src/internal/log.ts';
 import { createHttpClient, type HttpClient } from '../../src/pipeline/fetch/client.ts';
 import { type RunSummary, runMirror } from '../../src/pipeline/run.ts';
 import { openSqliteStore, type Store } from '../../src/store/index.ts';
-import { type DemoSite, serveDemoSite } from './demo-site.ts';
+import { type DemoSite, serveDemoSite } from '../../harness/demo-site.ts';
 
 export interface DemoMirror {
   site: DemoSite;

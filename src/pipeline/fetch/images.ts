@@ -4,10 +4,11 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { FetchError } from '../../internal/errors.ts';
+import { MIRROR_LAYOUT } from '../../internal/mirror-layout.ts';
 import type { HttpClient } from './client.ts';
 
 export interface MirroredImage {
-  /** Mirror-root-relative path: assets/<first two hex>/<sha256>.<ext> */
+  /** Mirror-root-relative path: `MIRROR_LAYOUT.asset`, assets/<first two hex>/<sha256>.<ext> */
   assetPath: string;
   sha256: string;
   bytes: Uint8Array;
@@ -83,7 +84,7 @@ export async function mirrorImage(
   }
   const sha256 = createHash('sha256').update(encoded.bytes).digest('hex');
   return {
-    assetPath: `assets/${sha256.slice(0, 2)}/${sha256}.${EXTENSIONS[encoded.contentType]}`,
+    assetPath: MIRROR_LAYOUT.asset(sha256, EXTENSIONS[encoded.contentType]),
     sha256,
     bytes: encoded.bytes,
     originalBytes: original.byteLength,

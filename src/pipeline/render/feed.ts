@@ -1,6 +1,7 @@
 // feed.xml: an Atom feed of the newest articles, for readers who follow the mirror in a feed reader.
 import { Feed } from 'feed';
 import type { MirrorConfig } from '../../config/options.ts';
+import { MIRROR_LAYOUT } from '../../internal/mirror-layout.ts';
 import { escapeHtml } from './escape.ts';
 import type { IndexEntry } from './indexes.ts';
 import { publicUrlOf } from './paths.ts';
@@ -19,8 +20,8 @@ export function renderFeed(mirror: MirrorConfig, entries: IndexEntry[], now: Dat
     title: mirror.title,
     updated: now,
     generator: 'newsmirror',
-    link: publicUrlOf(base, 'README.md'),
-    feedLinks: { atom: publicUrlOf(base, 'feed.xml') },
+    link: publicUrlOf(base, MIRROR_LAYOUT.home),
+    feedLinks: { atom: publicUrlOf(base, MIRROR_LAYOUT.feed) },
     copyright: '',
   });
   for (const entry of entries) {

@@ -1,13 +1,14 @@
 // README.md at the mirror root: nav bar, every channel with its article count, the newest articles.
 import type { PhrasingContent } from 'mdast';
 import type { MirrorConfig } from '../../config/options.ts';
+import { MIRROR_LAYOUT } from '../../internal/mirror-layout.ts';
 import { heading, link, paragraph, separated, text } from './escape.ts';
-import { cacheBuster, entryTable, type IndexEntry, newestIndexPath } from './indexes.ts';
+import { cacheBuster, entryTable, type IndexEntry } from './indexes.ts';
 import { renderNavBar } from './nav.ts';
-import { withQuery } from './paths.ts';
+import { relativeLink, withQuery } from './paths.ts';
 import { inScript } from './script.ts';
 
-const HOME_PATH = 'README.md';
+const HOME_PATH = MIRROR_LAYOUT.home;
 /** "Newest articles", "all copies of this mirror", "Atom feed", "updated". */
 const NEWEST_HEADING = '最新文章';
 const MIRRORS_LABEL = '所有镜像';
@@ -27,7 +28,10 @@ export function renderHome(
   if (nav) lines.push(nav, '');
   if (channels.length > 0) {
     const channelLinks = channels.map((channel) =>
-      link(`${label(channel.title)} (${channel.count})`, withQuery(newestIndexPath(channel.id), buster)),
+      link(
+        `${label(channel.title)} (${channel.count})`,
+        withQuery(relativeLink(HOME_PATH, MIRROR_LAYOUT.channelIndex(channel.id)), buster),
+      ),
     );
     lines.push(heading(4, separated(channelLinks)), '');
   }
@@ -35,8 +39,8 @@ export function renderHome(
   lines.push(heading(4, [text(label(NEWEST_HEADING))]), '');
   lines.push(entryTable(newest.slice(0, mirror.homeSize), HOME_PATH, buster, mirror.script, titles), '');
   const footer: PhrasingContent[] = separated([
-    link(label(MIRRORS_LABEL), withQuery('mirrors.md', buster)),
-    link(label(FEED_LABEL), 'feed.xml'),
+    link(label(MIRRORS_LABEL), withQuery(relativeLink(HOME_PATH, MIRROR_LAYOUT.mirrors), buster)),
+    link(label(FEED_LABEL), relativeLink(HOME_PATH, MIRROR_LAYOUT.feed)),
   ]);
   lines.push(
     '---',

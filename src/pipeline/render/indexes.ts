@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { PhrasingContent } from 'mdast';
 import type { MirrorConfig } from '../../config/options.ts';
+import { MIRROR_LAYOUT } from '../../internal/mirror-layout.ts';
 import type { OutputFile, ScriptPolicy } from '../types.ts';
 import { heading, link, paragraph, separated, table, text } from './escape.ts';
 import { renderNavBar } from './nav.ts';
@@ -40,13 +41,9 @@ export function cacheBuster(now: Date): string {
   );
 }
 
-export function newestIndexPath(channelId: string): string {
-  return `indexes/${channelId}.md`;
-}
-
-export function archiveIndexPath(channelId: string, n: number): string {
-  return `indexes/${channelId}/${n}.md`;
-}
+/** Kept for callers of the render API; the paths are MIRROR_LAYOUT's. */
+export const newestIndexPath = MIRROR_LAYOUT.channelIndex;
+export const archiveIndexPath = MIRROR_LAYOUT.channelArchive;
 
 /**
  * `entries` newest first. The newest page lists the newest `indexPageSize` titles; archive page n (1 = the

@@ -1,12 +1,12 @@
 // One article page in the reference format (shared/reference/000_0efe02b8cc3565da.txt), point by point:
 // title, rule, nav bar, lead image + caption, body, counter image, rule, original link, then the share block.
-import { posix } from 'node:path';
 import type { MirrorConfig } from '../../config/options.ts';
+import { MIRROR_LAYOUT } from '../../internal/mirror-layout.ts';
 import type { Article } from '../types.ts';
 import { escapeHtml, heading, isSafeUrl, oneLine, paragraph, text } from './escape.ts';
 import { toMarkdown } from './markdown.ts';
 import { renderNavBar } from './nav.ts';
-import { publicUrlOf } from './paths.ts';
+import { publicUrlOf, relativeLink } from './paths.ts';
 import { inScript } from './script.ts';
 
 export interface PageContext {
@@ -35,7 +35,8 @@ export function renderPage(article: Article, context: PageContext): string {
   lines.push('---', '', label(ORIGINAL_LINK_LABEL) + urlAsText(article.url));
   if (mirror.publicUrl) {
     const url = publicUrlOf(mirror.publicUrl, pagePath);
-    lines.push('', label(SHARE_LABEL), '', `<${url}>`, '', `![](${encodeURI(posix.basename(pagePath))}.png)`);
+    const qrCode = encodeURI(relativeLink(pagePath, MIRROR_LAYOUT.qrCode(pagePath)));
+    lines.push('', label(SHARE_LABEL), '', `<${url}>`, '', `![](${qrCode})`);
   }
   return lines.join('\n') + '\n';
 }

@@ -2,12 +2,14 @@
 // indexes, with a rank and a view count beside each linked title.
 import type { PhrasingContent } from 'mdast';
 import type { MirrorConfig } from '../../config/options.ts';
+import { MIRROR_LAYOUT } from '../../internal/mirror-layout.ts';
 import { heading, link, paragraph, table, text } from './escape.ts';
 import { cacheBuster } from './indexes.ts';
 import { renderNavBar } from './nav.ts';
 import { relativeLink, withQuery } from './paths.ts';
 
-export const POPULAR_INDEX_PATH = 'indexes/popular.md';
+/** Kept for callers of the render API; the path is MIRROR_LAYOUT's. */
+export const POPULAR_INDEX_PATH = MIRROR_LAYOUT.popularIndex;
 
 /** "Most read", the column headers (rank, title, views), "no data yet" and "counted up to … (UTC)". */
 const POPULAR_TITLE = '最多阅读';

@@ -3,18 +3,13 @@
 // each page's garbage stays in a worker's capped heap, so a run over 10,000 articles stays small. A task too big
 // for that heap (or a crashed worker) runs on the main thread instead, with a note for the log.
 import { createThreadPool, ThreadCrashedError } from '../../internal/thread-pool.ts';
-import { type ExtractOptions, extractArticle } from '../extract/index.ts';
-import { decodeBody } from '../fetch/charset.ts';
+import type { ExtractOptions } from '../extract/index.ts';
+import { extractPage, type PageInput } from '../job/extract-page.ts';
 import type { ExtractedArticle, OutputFile } from '../types.ts';
 import { type ArticlePageInput, renderArticlePage } from './article-page.ts';
 
+export type { PageInput } from '../job/extract-page.ts';
 export type { ArticlePageInput } from './article-page.ts';
-
-/**
- * A page as HTML text, or as the bytes received with their Content-Type: decoding then happens where the page is
- * extracted, so the main thread never holds the page as a string.
- */
-export type PageInput = { html: string } | { bytes: Uint8Array; contentType?: string };
 
 export type PageTask =
   | { kind: 'extract'; page: PageInput; options: ExtractOptions }
@@ -43,7 +38,7 @@ export interface PageWorkersOptions {
  */
 export const PAGE_WORKER_HEAP_MB = 96;
 
-/** Beside this module: the TypeScript source, or in a bundle (bin/bundle.js) the bundled worker entry. */
+/** Beside this module: the TypeScript source, or in dist/ (scripts/build.js) the bundled worker entry. */
 const WORKER_ENTRY = import.meta.url.endsWith('.ts')
   ? new URL('./page-worker.ts', import.meta.url)
   : new URL('./page-worker.mjs', import.meta.url);
@@ -59,8 +54,7 @@ export async function runPageTask(task: PageTask): Promise<ExtractedArticle | nu
       throw new Error(`render: ${task.input.pagePath} (${task.input.url}): ${message}`, { cause: error });
     }
   }
-  const html = 'html' in task.page ? task.page.html : decodeBody(task.page.bytes, task.page.contentType).text;
-  return extractArticle(html, task.options);
+  return extractPage(task.page, task.options);
 }
 
 export function createPageWorkers(options: PageWorkersOptions): PageWorkers {

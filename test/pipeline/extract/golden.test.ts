@@ -11,7 +11,7 @@ import {
   listFixtureCases,
   readExpectation,
   readFixtureCase,
-} from '../../../scripts/add-fixture.ts';
+} from '../../../harness/extract-fixtures.ts';
 
 const cases = listFixtureCases();
 

@@ -12,7 +12,7 @@ import {
   type HttpClientOptions,
 } from '../../../src/pipeline/fetch/client.ts';
 import { isPrivateAddress, resolveHost } from '../../../src/pipeline/fetch/private-address.ts';
-import { type FixtureServer, startFixtureServer } from '../../helpers/fixture-server.ts';
+import { type FixtureServer, startFixtureServer } from '../../../harness/fixture-server.ts';
 
 // '新闻自由是民主社会的基石，记者应当独立报道。' encoded as GBK (python3 '...'.encode('gbk')).
 const SIMPLIFIED = '新闻自由是民主社会的基石，记者应当独立报道。';

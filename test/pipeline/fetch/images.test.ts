@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { fetchSchema } from '../../../src/config/options.ts';
 import { createHttpClient, type HttpClient } from '../../../src/pipeline/fetch/client.ts';
 import { mirrorImage } from '../../../src/pipeline/fetch/images.ts';
-import { type FixtureServer, startFixtureServer } from '../../helpers/fixture-server.ts';
+import { type FixtureServer, startFixtureServer } from '../../../harness/fixture-server.ts';
 
 const MAX_BYTES = 5_000_000;
 

@@ -17,7 +17,7 @@ import {
   makeBareRemote,
   readRemoteFile,
   startGitDaemon,
-} from '../../helpers/git.ts';
+} from '../../../harness/git.ts';
 
 let base: string;
 let counter = 0;

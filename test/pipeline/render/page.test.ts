@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fromHtml } from 'hast-util-from-html';
-import { loadRenderCase, RENDER_FIXTURES, renderCaseNames } from '../../../scripts/regen-render-fixtures.ts';
+import { loadRenderCase, RENDER_FIXTURES, renderCaseNames } from '../../../harness/render-fixtures.ts';
 import { mirrorSchema } from '../../../src/config/options.ts';
 import { heading, text } from '../../../src/pipeline/render/escape.ts';
 import { renderPage, toMarkdown } from '../../../src/pipeline/render/index.ts';

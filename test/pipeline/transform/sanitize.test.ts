@@ -11,7 +11,7 @@ import {
   SANITIZE_FIXTURES,
   sanitizeCase,
   sanitizeCaseNames,
-} from '../../../scripts/regen-render-fixtures.ts';
+} from '../../../harness/render-fixtures.ts';
 import { SANITIZE_SCHEMA } from '../../../src/pipeline/transform/index.ts';
 import { sanitizeBody } from '../../../src/pipeline/transform/sanitize.ts';
 

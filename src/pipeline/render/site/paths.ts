@@ -1,12 +1,16 @@
 // Where each file of the mirror lands in the static site, and how links between pages follow it.
 import { posix } from 'node:path';
+import { MIRROR_LAYOUT } from '../../../internal/mirror-layout.ts';
 import { isAbsoluteUrl } from '../paths.ts';
 
 /** The stylesheet every page links, at the site root. */
 export const STYLESHEET_PATH = 'style.css';
 
-/** A folder's README.md is its index.html, so a static host serves it at the folder's URL. */
-const FOLDER_PAGE = /^readme\.md$/i;
+/**
+ * A folder's README.md (the home page's name, any case, as git hosts match it) is its index.html, so a static host
+ * serves it at the folder's URL and the home page at the site root.
+ */
+const FOLDER_PAGE = MIRROR_LAYOUT.home.toLowerCase();
 
 export function isMarkdownPath(path: string): boolean {
   return /\.md$/i.test(path);
@@ -17,7 +21,7 @@ export function sitePathOf(mirrorPath: string): string {
   if (!isMarkdownPath(mirrorPath)) return mirrorPath;
   const folder = posix.dirname(mirrorPath);
   const name = posix.basename(mirrorPath);
-  const html = FOLDER_PAGE.test(name) ? 'index.html' : `${name.slice(0, -'.md'.length)}.html`;
+  const html = name.toLowerCase() === FOLDER_PAGE ? 'index.html' : `${name.slice(0, -'.md'.length)}.html`;
   return folder === '.' ? html : `${folder}/${html}`;
 }
 

@@ -7,7 +7,7 @@ import {
   shingles,
   summarize,
   wordTokens,
-} from '../../../../scripts/bench/score.ts';
+} from '../../../../harness/bench/score.ts';
 
 describe('benchmark metric', () => {
   test('tokens are runs of letters, digits and underscore; a Han run is one token unless split', () => {

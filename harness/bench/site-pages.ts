@@ -1,10 +1,8 @@
-// A generated news portal for the speed benchmark (issue 7), served on 127.0.0.1. Deterministic: article i has the
-// same bytes in every run and every process, so a child process can rebuild any page or image list from its index
-// alone. Pages look like the portals we mirror: 150-250 KB of navigation, menus, sidebars, comments, inline
-// scripts and styles, ads and related-article lists around one 600-1500-word story (English or Chinese), with
-// 1-3 photos. Pages are assembled from pools of clutter made once, so serving costs the benchmark little CPU.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// The pages of the speed benchmark's generated news portal (served by site-generator.ts). Deterministic: article i
+// has the same bytes in every run and every process, so a child process can rebuild any page or image list from
+// its index alone. Pages look like the portals we mirror: 150-250 KB of navigation, menus, sidebars, comments,
+// inline scripts and styles, ads and related-article lists around one 600-1500-word story (English or Chinese),
+// with 1-3 photos. Pages are assembled from pools of clutter made once, so serving costs the benchmark little CPU.
 import sharp from 'sharp';
 
 export const DEFAULT_ARTICLES = 400;
@@ -123,7 +121,7 @@ export function articleInfo(index: number): ArticleInfo {
 }
 
 /** Which of the distinct JPEGs an image path serves. */
-function imageNumberOf(path: string): number {
+export function imageNumberOf(path: string): number {
   let hash = 0;
   for (let i = 0; i < path.length; i++) hash = (hash * 31 + path.charCodeAt(i)) >>> 0;
   return hash % DISTINCT_IMAGES;
@@ -212,6 +210,11 @@ function buildClutterPools(): ClutterPools {
 }
 
 let pools: ClutterPools | undefined;
+
+/** Builds the clutter pools now rather than on the first page served. */
+export function prepareClutterPools(): void {
+  pools ??= buildClutterPools();
+}
 
 /** The story: 600-1500 words in paragraphs, with a few links to other articles and to outside sites. */
 function storyParagraphs(info: ArticleInfo, random: () => number): string[] {
@@ -319,7 +322,7 @@ export function channelArticles(channel: string, articles: number): number[] {
   return found;
 }
 
-function renderListing(channel: string, first: number, articles: number, listingSize: number): string {
+export function renderListing(channel: string, first: number, articles: number, listingSize: number): string {
   pools ??= buildClutterPools();
   const items = channelArticles(channel, articles)
     .filter((i) => i >= first)
@@ -332,7 +335,7 @@ function renderListing(channel: string, first: number, articles: number, listing
   return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${channel}</title>${pools.styles[0]}</head><body>${pools.navs[0]}<ul class="post-list">${items}</ul>${pools.sidebars[0]}${pools.footers[0]}</body></html>`;
 }
 
-function renderFeed(origin: string, first: number, articles: number): string {
+export function renderFeed(origin: string, first: number, articles: number): string {
   const items = Array.from({ length: Math.max(0, Math.min(FEED_ITEMS, articles - first)) }, (_, n) => {
     const info = articleInfo(first + n);
     return `<item><title>${info.title}</title><link>${origin}${info.path}</link><pubDate>${new Date(info.published).toUTCString()}</pubDate></item>`;
@@ -362,175 +365,4 @@ export async function makeBenchImages(): Promise<Buffer[]> {
         .toBuffer();
     }),
   );
-}
-
-export interface BenchSite {
-  /** e.g. http://127.0.0.1:41234 */
-  origin: string;
-  articles: number;
-  /** Requests answered, by kind. */
-  served: { pages: number; images: number; listings: number; notModified: number };
-  /** Bytes of the image each image path serves. */
-  imageBytes(path: string): number;
-  /** Publishes the articles held back with `unpublished`: listings and the feed then show them (new ETag). */
-  publishAll(): void;
-  close(): Promise<void>;
-}
-
-/**
- * Pages kept rendered in memory (about 200 KB each, so up to 2 GB in the bench's own process): serving then costs
- * the machine almost no CPU, as a publisher's server costs a real run none. Above this (the 100,000-article scale
- * test, which fetches only 50 pages), pages are rendered per request.
- */
-const PAGE_CACHE_LIMIT = 10_000;
-
-export interface BenchSiteOptions {
-  articles?: number;
-  port?: number;
-  /** Links per listing page, newest first (default: every article of the channel, as the runs must find all). */
-  listingSize?: number;
-  /** The newest this many articles are not listed until publishAll() (the scale test's "50 new articles"). */
-  unpublished?: number;
-}
-
-export async function startBenchSite(options: BenchSiteOptions = {}): Promise<BenchSite> {
-  const articles = options.articles ?? DEFAULT_ARTICLES;
-  const listingSize = options.listingSize ?? articles;
-  let first = options.unpublished ?? 0;
-  // Listing and feed ETag: changes only when articles are published, so an idle run gets 304s.
-  let listingEtag = `"bench-${first}"`;
-  const images = await makeBenchImages();
-  pools ??= buildClutterPools();
-  const pageCache = new Map<number, Buffer>();
-  const served = { pages: 0, images: 0, listings: 0, notModified: 0 };
-  let origin = '';
-
-  const send = (res: ServerResponse, type: string, body: string | Buffer, etag?: string) => {
-    res.writeHead(200, {
-      'Content-Type': type,
-      'Content-Length': Buffer.byteLength(body),
-      ...(etag ? { ETag: etag } : {}),
-    });
-    res.end(body);
-  };
-  const handle = (req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? '/').split('?')[0];
-    const article = /^\/news\/a\/(\d+)\.html$/.exec(path);
-    if (article) {
-      const index = Number(article[1]) - 1000000;
-      if (index < 0 || index >= articles) return notFound(res);
-      served.pages++;
-      let page = pageCache.get(index);
-      if (!page) {
-        page = Buffer.from(renderArticlePage(index, origin));
-        if (articles <= PAGE_CACHE_LIMIT) pageCache.set(index, page);
-      }
-      return send(res, 'text/html; charset=utf-8', page);
-    }
-    if (/^\/img\/\d+\/\d+-\d(-lead)?\.jpg$/.test(path)) {
-      served.images++;
-      return send(res, 'image/jpeg', images[imageNumberOf(path)]);
-    }
-    const listing = /^\/news\/([a-z]+)\.html$/.exec(path);
-    const isFeed = path === `/rss/${FEED_CHANNEL}.xml`;
-    if ((listing && (LISTING_CHANNELS as readonly string[]).includes(listing[1])) || isFeed) {
-      if (req.headers['if-none-match'] === listingEtag) {
-        served.notModified++;
-        res.writeHead(304, { ETag: listingEtag });
-        return res.end();
-      }
-      served.listings++;
-      return isFeed
-        ? send(res, 'application/rss+xml; charset=utf-8', renderFeed(origin, first, articles), listingEtag)
-        : send(
-            res,
-            'text/html; charset=utf-8',
-            renderListing(listing![1], first, articles, listingSize),
-            listingEtag,
-          );
-    }
-    notFound(res);
-  };
-  const server = createServer(handle);
-  server.keepAliveTimeout = 30_000;
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  if (articles <= PAGE_CACHE_LIMIT) {
-    for (let i = 0; i < articles; i++) pageCache.set(i, Buffer.from(renderArticlePage(i, origin)));
-  }
-  return {
-    publishAll() {
-      first = 0;
-      listingEtag = '"bench-0"';
-    },
-    origin,
-    articles,
-    served,
-    imageBytes: (path) => images[imageNumberOf(path)].byteLength,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-function notFound(res: ServerResponse): void {
-  res.writeHead(404, { 'Content-Type': 'text/plain' });
-  res.end('not found');
-}
-
-export interface BenchConfigOptions {
-  origin: string;
-  mirrorDir: string;
-  storePath: string;
-  images: 'mirror' | 'hotlink';
-  links: 'mirror' | 'inert';
-  /** Titles per index page (default: the config's default). */
-  indexPageSize?: number;
-  /** Extraction worker threads (default: the config's default). */
-  workers?: number;
-}
-
-/** Links read per channel: the config's maximum, so runs find every article of sites up to 40,000 articles. */
-export const CHANNEL_LIMIT = 10_000;
-
-/** newsmirror.yaml for the generated site: no site rules, so the generic extractor reads every page. */
-export function benchConfigYaml(options: BenchConfigOptions): string {
-  const channels = LISTING_CHANNELS.map(
-    (channel) =>
-      `      - { id: ${channel}, title: ${channel}, listing: { url: "${options.origin}/news/${channel}.html", links: ".post-list .title a" }, limit: ${CHANNEL_LIMIT} }`,
-  );
-  channels.push(
-    `      - { id: ${FEED_CHANNEL}, title: 最新, feed: "${options.origin}/rss/${FEED_CHANNEL}.xml" }`,
-  );
-  return [
-    'mirror:',
-    `  dir: ${JSON.stringify(options.mirrorDir)}`,
-    '  title: Bench mirror',
-    '  publicUrl: https://github.com/someone/bench-news/blob/main/',
-    '  nav:',
-    '    - { text: 首页, href: README.md }',
-    `  links: ${options.links}`,
-    `  images: ${options.images}`,
-    ...(options.indexPageSize ? [`  indexPageSize: ${options.indexPageSize}`] : []),
-    ...(options.workers === undefined ? [] : [`workers: ${options.workers}`]),
-    'fetch:',
-    '  allowPrivateAddresses: true # the generated site is on loopback',
-    'store:',
-    `  path: ${JSON.stringify(options.storePath)}`,
-    'sites:',
-    '  - id: daily',
-    '    name: Example Daily',
-    `    base: "${options.origin}/"`,
-    "    articleId: '/a/(\\d+)\\.html$'",
-    '    channels:',
-    ...channels,
-    '',
-  ].join('\n');
-}
-
-/** Every article URL on the site, newest first. */
-export function articleUrls(origin: string, articles: number): string[] {
-  return Array.from({ length: articles }, (_, i) => `${origin}${articleInfo(i).path}`);
 }

@@ -1,43 +1,13 @@
 // Serves the bundled demo news site (demo/site) on 127.0.0.1, filling in the server's own origin in the files
-// that carry absolute links (the manifest lists them), and gives the demo config for that origin.
+// that carry absolute links (the manifest lists them), and gives the demo config for that origin. Used by the
+// tests, `npm run demo` and the kill test; the site itself is made by demo-site/generate.ts.
 import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { type DemoManifest, DEMO_DIR, loadDemoManifest } from './demo-site/manifest.ts';
 import { type FixtureServer, startFixtureServer } from './fixture-server.ts';
 
-export const DEMO_DIR = resolve('demo');
-
-export interface DemoManifest {
-  originPlaceholder: string;
-  originTemplated: string[];
-  channels: Array<{
-    id: string;
-    siteId: string;
-    title: string;
-    kind: string;
-    path: string;
-    articles: string[];
-  }>;
-  articles: Array<{
-    path: string;
-    siteId: string;
-    id: string;
-    title: string;
-    channels: string[];
-    homeChannel: string;
-    charset: string;
-    linksTo: string[];
-    leadImage?: { path: string; caption?: string };
-    bodyImages: string[] | Array<{ path: string }>;
-    paragraphs: string[];
-  }>;
-  images: Array<{ path: string; bytes: number; usedBy: string[] }>;
-  gbkFiles: string[];
-}
-
-export function readDemoManifest(): DemoManifest {
-  return JSON.parse(readFileSync(join(DEMO_DIR, 'site-manifest.json'), 'utf8'));
-}
+export { DEMO_DIR, type DemoManifest };
 
 export interface DemoSite {
   server: FixtureServer;
@@ -49,7 +19,7 @@ export interface DemoSite {
 }
 
 export async function serveDemoSite(options: { copy?: boolean; port?: number } = {}): Promise<DemoSite> {
-  const manifest = readDemoManifest();
+  const manifest = loadDemoManifest();
   let root = join(DEMO_DIR, 'site');
   if (options.copy) {
     const copy = join(mkdtempSync(join(tmpdir(), 'newsmirror-site-')), 'site');

@@ -1,0 +1,105 @@
+// The per-article job: fetch -> extract -> images, from plain data to plain data. It reads through its ports (HTTP,
+// the extractor, a read-only image lookup) and leaves image bytes in a blob store, but never writes the store or
+// the mirror and never touches the run's state: the single writer applies its result (steps/apply-result.ts). So
+// the same job can run on a queue in another process and be retried.
+import { createHash } from 'node:crypto';
+import { ExtractError } from '../../internal/errors.ts';
+import { collectLinkUrls } from '../../internal/hast.ts';
+import { articleIdFromUrl } from '../../internal/ids.ts';
+import { normalizeArticleUrl, sameSite } from '../../internal/url.ts';
+import type { ArticleRefs } from '../../store/index.ts';
+import type { ExtractOptions } from '../extract/index.ts';
+import { collectImageUrls } from '../transform/index.ts';
+import type { ExtractedArticle } from '../types.ts';
+import { type PageInput, pageInputOf } from './extract-page.ts';
+import { failureOf, type ImageJobPorts, mirrorImages } from './images.ts';
+import type { ArticleJobInput, ArticleJobResult, ExtractedResult } from './types.ts';
+
+export interface ArticleJobPorts extends ImageJobPorts {
+  /** Decodes and extracts a page (on a worker thread in a run). */
+  extract(page: PageInput, options: ExtractOptions): Promise<ExtractedArticle | null>;
+}
+
+/** Runs one article's job; every failure comes back as a `failed` result, never as an exception. */
+export async function runArticleJob(
+  input: ArticleJobInput,
+  ports: ArticleJobPorts,
+): Promise<ArticleJobResult> {
+  try {
+    return await fetchAndExtract(input, ports);
+  } catch (error) {
+    return { kind: 'failed', url: input.url, failure: failureOf(error) };
+  }
+}
+
+async function fetchAndExtract(input: ArticleJobInput, ports: ArticleJobPorts): Promise<ArticleJobResult> {
+  const { url, site } = input;
+  // Article URLs come from listings and feeds, and their redirects from the publisher: a hostile or hijacked page
+  // must not steer the fetcher into the operator's network (fetch.allowPrivateAddresses opts out). Left undecoded:
+  // the extractor decodes it, on a worker thread, so the page never exists as a string on the main thread.
+  const page = await ports.http.fetch(url, {
+    validators: input.validators,
+    fromContent: true,
+    decode: false,
+  });
+  if (page.notModified) return { kind: 'not_modified', url };
+
+  const extracted = await ports.extract(pageInputOf(page), {
+    url: page.url,
+    rules: site.rules,
+    lang: site.lang,
+  });
+  if (!extracted) {
+    throw new ExtractError(`extract: ${url} does not look like an article (no body found)`, {
+      code: 'not_article',
+      where: url,
+      retryable: false,
+    });
+  }
+  // The same article reached through another URL (redirect, canonical link) is one article.
+  const aliases = unique(
+    [page.url, extracted.canonicalUrl]
+      .map((candidate) => (candidate ? normalizeArticleUrl(candidate) : null))
+      .filter(
+        (candidate): candidate is string =>
+          candidate !== null && candidate !== url && sameSite(candidate, site.base),
+      ),
+  );
+  const idCandidates = unique(
+    [url, ...aliases].map((candidate) => articleIdFromUrl(candidate, site.articleId) ?? undefined),
+  );
+  const refs = pageRefsOf(extracted);
+  const images = input.images === 'mirror' ? await mirrorImages(refs.images, input.maxImageBytes, ports) : [];
+  const result: ExtractedResult = {
+    kind: 'article',
+    url,
+    finalUrl: page.url,
+    extracted,
+    contentHash: hashExtracted(extracted),
+    aliases,
+    idCandidates,
+    refs,
+    images,
+    validators: { etag: page.etag, lastModified: page.lastModified },
+  };
+  return result;
+}
+
+/** What a page shows from elsewhere, as recorded with its article: image sources and normalised link targets. */
+export function pageRefsOf(extracted: ExtractedArticle): ArticleRefs {
+  return {
+    images: collectImageUrls(extracted),
+    links: collectLinkUrls(extracted.body)
+      .map((href) => normalizeArticleUrl(href))
+      .filter((href): href is string => href !== null),
+  };
+}
+
+function hashExtracted(extracted: ExtractedArticle): string {
+  const { ruleMisses: _misses, method: _method, ...content } = extracted;
+  return createHash('sha256').update(JSON.stringify(content)).digest('hex');
+}
+
+function unique(values: Array<string | undefined>): string[] {
+  return [...new Set(values.filter((value): value is string => Boolean(value)))];
+}

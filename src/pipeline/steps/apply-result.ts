@@ -1,0 +1,184 @@
+// The single writer: applies each job's result to the store, in one transaction per article that also decides its
+// id, and records what the run must render. Jobs only return data; every write of an article run happens here, one
+// result at a time, so two articles can never take the same id or overwrite each other.
+import type { Config } from '../../config/options.ts';
+import { ExtractError } from '../../internal/errors.ts';
+import { pagePath as pagePathFor, safeId, shortHash } from '../../internal/ids.ts';
+import type { Logger } from '../../internal/log.ts';
+import type { ArticlesPort, Store, StoredArticle } from '../../store/index.ts';
+import type { BlobStore } from '../job/blobs.ts';
+import { failureOf } from '../job/images.ts';
+import type { ArticleJobResult, ExtractedResult, ImageOutcome, JobFailure } from '../job/types.ts';
+import { createImageWriter } from './apply-images.ts';
+import { addRender, type Changes, joinChannel } from './changes.ts';
+import type { PlannedArticle } from './plan.ts';
+import type { RunSummary } from './summary.ts';
+
+export interface WriterContext {
+  config: Config;
+  mirrorDir: string;
+  store: Store;
+  blobs: BlobStore;
+  summary: RunSummary;
+  changes: Changes;
+  log: Logger;
+  now: () => Date;
+}
+
+export interface MirrorWriter {
+  /** Applies one article's result; a failure of the article is recorded, not thrown. */
+  applyArticle(planned: PlannedArticle, result: ArticleJobResult): Promise<void>;
+  /** Applies images mirrored on their own (retries of failed ones); the sources mirrored now. */
+  applyImages(outcomes: ImageOutcome[]): Promise<string[]>;
+  /** A mirrored article listed by channels (perhaps new ones): an index change only. */
+  applyMembership(article: StoredArticle, channels: string[]): Promise<void>;
+}
+
+export function createMirrorWriter(context: WriterContext): MirrorWriter {
+  const { store, summary, changes, log } = context;
+  const images = createImageWriter(context);
+
+  async function recordFailure(planned: PlannedArticle, failure: JobFailure): Promise<void> {
+    summary.failed++;
+    summary.failures.push({ url: planned.url, ...failure });
+    log.error(`article failed: ${planned.url}: ${failure.message}`, {
+      code: failure.code,
+      retryable: failure.retryable,
+    });
+    await store.failures.record({
+      url: planned.url,
+      siteId: planned.site.id,
+      channelId: planned.channels[0],
+      ...failure,
+      at: context.now().toISOString(),
+    });
+  }
+
+  async function applyExtracted(planned: PlannedArticle, result: ExtractedResult): Promise<void> {
+    const { site, url } = planned;
+    const { extracted } = result;
+    if (extracted.method === 'generic' && site.rules?.body) {
+      summary.fallbacks.push({ siteId: site.id, url, misses: extracted.ruleMisses });
+      log.warn(`site rules of ${site.id} found no body; used the generic extractor`, {
+        url,
+        misses: extracted.ruleMisses,
+      });
+    }
+    // Images are in the mirror before the article is stored, so a stored article always renders complete.
+    const imageOutcomes = await images.writeFiles(result.images);
+    const now = context.now().toISOString();
+    const applied = await store.transaction(async (tx) => {
+      await images.record(imageOutcomes, tx);
+      let existing = planned.existing;
+      for (const alias of result.aliases) existing ??= await tx.articles.getByUrl(alias);
+      const rawId = existing?.id ?? result.idCandidates[0];
+      if (!rawId) {
+        throw new ExtractError(`extract: ${url} matches no article id pattern of site ${site.id}`, {
+          code: 'no_article_id',
+          where: url,
+          retryable: false,
+        });
+      }
+      // Decided here, inside the transaction, so no other article can take the id in between.
+      const id = existing?.id ?? (await unusedId(tx.articles, site.id, safeId(rawId), url));
+      const homeChannel = existing?.homeChannel ?? planned.channels[0] ?? site.channels[0].id;
+      const pagePath =
+        existing?.pagePath ??
+        pagePathFor(homeChannel, id, {
+          shardByMonth: context.config.mirror.shardByMonth,
+          published: extracted.published,
+        });
+      const outcome = await tx.articles.save({
+        siteId: site.id,
+        id,
+        url: existing?.url ?? url,
+        canonicalUrl: extracted.canonicalUrl,
+        homeChannel,
+        pagePath,
+        title: extracted.title,
+        author: extracted.author,
+        published: extracted.published,
+        lang: extracted.lang,
+        contentHash: result.contentHash,
+        extracted: JSON.stringify(extracted),
+        firstSeen: existing?.firstSeen ?? now,
+        updatedAt: now,
+      });
+      for (const alias of [url, ...result.aliases]) await tx.articles.addUrl(alias, site.id, id);
+      // The page is rendered from these references: they change with the body or not at all.
+      await tx.pageRefs.save(site.id, id, result.refs);
+      await tx.fetchCache.save(url, { ...result.validators, contentHash: result.contentHash });
+      await tx.signals.save(url, planned.signal);
+      await tx.failures.clear(url);
+      const joined: string[] = [];
+      for (const channelId of planned.channels.length > 0 ? planned.channels : [homeChannel]) {
+        if (await tx.channels.addMembership(site.id, id, channelId, now)) joined.push(channelId);
+      }
+      return { outcome, id, joined };
+    });
+    const key = { siteId: site.id, id: applied.id };
+    images.tally(imageOutcomes);
+    for (const channelId of applied.joined) joinChannel(changes, channelId, key);
+    if (applied.outcome === 'new') summary.new++;
+    else if (applied.outcome === 'updated') summary.updated++;
+    else summary.unchanged++;
+    if (applied.outcome === 'new' && context.config.mirror.links === 'mirror') {
+      // Pages that linked here showed plain text; now they can link to this page.
+      for (const alias of [url, ...result.aliases]) {
+        for (const linking of await store.pageRefs.referencing(alias, 'link')) addRender(changes, linking);
+      }
+    }
+    if (applied.outcome !== 'unchanged') {
+      addRender(changes, key);
+      // A changed title shows in every index listing the article.
+      for (const channelId of await store.channels.of(site.id, applied.id)) {
+        changes.changedChannels.add(channelId);
+        if (applied.outcome === 'updated') changes.rewriteIndexes.add(channelId);
+      }
+    }
+  }
+
+  return {
+    async applyArticle(planned, result) {
+      if (result.kind === 'failed') return recordFailure(planned, result.failure);
+      if (result.kind === 'not_modified') {
+        await store.signals.save(planned.url, planned.signal);
+        summary.unchanged++;
+        return;
+      }
+      try {
+        await applyExtracted(planned, result);
+      } catch (error) {
+        await recordFailure(planned, failureOf(error));
+      }
+    },
+    async applyImages(outcomes) {
+      const fresh = await images.writeFiles(outcomes);
+      await store.transaction((tx) => images.record(fresh, tx));
+      return images.tally(fresh);
+    },
+    async applyMembership(article, channels) {
+      for (const channelId of channels) {
+        if (
+          await store.channels.addMembership(
+            article.siteId,
+            article.id,
+            channelId,
+            context.now().toISOString(),
+          )
+        ) {
+          joinChannel(changes, channelId, article);
+        }
+      }
+    },
+  };
+}
+
+/**
+ * Without an id pattern, two URLs can end in the same segment (`/2024/01/index.html`, `/2024/02/index.html`): the
+ * second gets the id plus a hash of its URL, so it never overwrites the first article.
+ */
+async function unusedId(articles: ArticlesPort, siteId: string, id: string, url: string): Promise<string> {
+  const holder = await articles.get(siteId, id);
+  return holder === undefined || holder.url === url ? id : safeId(`${id}-${shortHash(url)}`);
+}

@@ -1,0 +1,34 @@
+// The worker threads that do a run's CPU work (extraction, then page rendering), sized for the machine.
+import { availableParallelism } from 'node:os';
+import type { Config } from '../../config/options.ts';
+import type { Logger } from '../../internal/log.ts';
+import { createPageWorkers, type PageWorkers } from '../threads/page-workers.ts';
+
+/** One on two cores: a second costs ~70 MB and gains nothing measurable there (docs/benchmarks.md). */
+const MAX_DEFAULT_WORKERS = 2;
+
+/** Page worker threads: as configured, else one per spare core, at most MAX_DEFAULT_WORKERS. */
+export function pageWorkersFor(config: Config): number {
+  return config.workers ?? Math.min(MAX_DEFAULT_WORKERS, availableParallelism() - 1);
+}
+
+export function startPageWorkers(config: Config, log: Logger): PageWorkers {
+  return createPageWorkers({
+    threads: pageWorkersFor(config),
+    onFallback: (what, reason) => log.warn(`done on the main thread: ${what} (${reason})`),
+  });
+}
+
+/** Runs `work` with page workers, closing them however it ends. */
+export async function withPageWorkers<T>(
+  config: Config,
+  log: Logger,
+  work: (workers: PageWorkers) => Promise<T>,
+): Promise<T> {
+  const workers = startPageWorkers(config, log);
+  try {
+    return await work(workers);
+  } finally {
+    await workers.close();
+  }
+}
