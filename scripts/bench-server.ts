@@ -286,7 +286,7 @@ async function runParent(options: { seconds: number; connections: number; pages:
     // the answers autocannon saw (it stops without reading the answers still in flight, at most one a connection
     // per run), and spread over every page.
     const store = await openSqliteStore(join(dir, 'store.sqlite'));
-    const rows = await store.topPages({ sinceDay: '2000-01-01', limit: options.pages + 10 });
+    const rows = await store.views.top({ sinceDay: '2000-01-01', limit: options.pages + 10 });
     await store.close();
     const stored = rows.reduce((sum, row) => sum + row.views, 0);
     const inFlight = stored - measured.total2xx;

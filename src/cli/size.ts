@@ -12,7 +12,7 @@ export async function sizeCommand(options: { config: string }): Promise<number> 
   if (existsSync(loaded.storePath)) {
     const store = await openSqliteStore(loaded.storePath);
     try {
-      articles = await store.countArticles();
+      articles = await store.articles.count();
     } finally {
       await store.close();
     }

@@ -11,7 +11,7 @@ export const REFERENCE_END = '<!-- END config reference -->';
 /** zod writes an unbounded `.int()` as this maximum; it says nothing to a reader. */
 const UNBOUNDED = Number.MAX_SAFE_INTEGER;
 
-interface JsonSchema {
+export interface JsonSchema {
   type?: string;
   description?: string;
   default?: unknown;
@@ -33,8 +33,7 @@ export interface ConfigReference {
 }
 
 /** One section per top-level key, each a table of its fields: path, type, default, meaning. */
-export function renderConfigReference(): ConfigReference {
-  const root = configJsonSchema() as JsonSchema;
+export function renderConfigReference(root = configJsonSchema() as JsonSchema): ConfigReference {
   const undocumented: string[] = [];
   const sections: string[] = [];
   for (const [key, schema] of Object.entries(root.properties ?? {})) {
@@ -43,12 +42,13 @@ export function renderConfigReference(): ConfigReference {
     const nested = objectOf(schema);
     if (nested) collectRows(nested, schema.type === 'array' ? `${key}[].` : `${key}.`, rows, undocumented);
     else rows.push(rowOf(key, schema, root.required ?? []));
+    // A section of one field says what it is in its row; a section of several opens with a sentence.
+    const intro = nested && schema.description ? [sentence(schema.description), ''] : [];
     sections.push(
       [
         `## ${key}`,
         '',
-        cell(schema.description ?? ''),
-        '',
+        ...intro,
         '| field | type | default | meaning |',
         '| --- | --- | --- | --- |',
         ...rows.map((row) => `| ${row.join(' | ')} |`),
@@ -63,7 +63,9 @@ export function withConfigReference(docs: string, reference: string): string {
   const start = docs.indexOf(REFERENCE_START);
   const end = docs.indexOf(REFERENCE_END);
   if (start === -1 || end < start) {
-    throw new Error(`docs/config.md needs the markers ${REFERENCE_START} and ${REFERENCE_END}, in that order`);
+    throw new Error(
+      `docs/config.md needs the markers ${REFERENCE_START} and ${REFERENCE_END}, in that order`,
+    );
   }
   return `${docs.slice(0, start + REFERENCE_START.length)}\n\n${reference}\n${docs.slice(end)}`;
 }
@@ -87,7 +89,12 @@ function objectOf(schema: JsonSchema): JsonSchema | undefined {
 
 function rowOf(path: string, schema: JsonSchema, required: string[]): string[] {
   const name = path.slice(path.lastIndexOf('.') + 1);
-  return [`\`${path}\``, cell(typeOf(schema)), cell(defaultOf(path, name, schema, required)), cell(schema.description ?? '')];
+  return [
+    `\`${path}\``,
+    cell(typeOf(schema)),
+    cell(defaultOf(path, name, schema, required)),
+    cell(schema.description ?? ''),
+  ];
 }
 
 function typeOf(schema: JsonSchema): string {
@@ -95,7 +102,7 @@ function typeOf(schema: JsonSchema): string {
   if (schema.anyOf) return schema.anyOf.map(typeOf).join(' or ');
   switch (schema.type) {
     case 'array':
-      return `list of ${schema.items ? plural(typeOf(schema.items)) : 'values'}`;
+      return `list of ${schema.items ? itemsOf(schema.items) : 'values'}`;
     case 'string':
       return schema.format === 'uri' ? 'URL' : 'string';
     case 'integer':
@@ -106,13 +113,16 @@ function typeOf(schema: JsonSchema): string {
   }
 }
 
-function plural(type: string): string {
-  return type.replace(/^(object|string|integer|number|boolean|URL)\b/, '$1s').replace(/ or (\w+)/g, ' or $1s');
+function itemsOf(schema: JsonSchema): string {
+  if (schema.anyOf) return schema.anyOf.map(itemsOf).join(' or ');
+  const type = typeOf(schema);
+  return /^(object|string|URL|boolean)$/.test(type) ? `${type}s` : type;
 }
 
 function bounds(schema: JsonSchema): string {
   const exclusive = schema.exclusiveMinimum;
-  const min = schema.minimum ?? (exclusive === undefined ? undefined : exclusive + (schema.type === 'integer' ? 1 : 0));
+  const min =
+    schema.minimum ?? (exclusive === undefined ? undefined : exclusive + (schema.type === 'integer' ? 1 : 0));
   const max = schema.maximum === UNBOUNDED ? undefined : schema.maximum;
   if (min !== undefined && max !== undefined) return ` ${number(min)}–${number(max)}`;
   if (min !== undefined) return ` ≥ ${number(min)}`;
@@ -120,7 +130,11 @@ function bounds(schema: JsonSchema): string {
 }
 
 function defaultOf(path: string, name: string, schema: JsonSchema, required: string[]): string {
-  if (schema.default !== undefined) return `\`${JSON.stringify(schema.default)}\`${readable(name, schema.default)}`;
+  if (schema.default !== undefined) {
+    // Strings as written in YAML, without quotes; lists and numbers as JSON, which YAML reads alike.
+    const value = typeof schema.default === 'string' ? schema.default : JSON.stringify(schema.default);
+    return `\`${value}\`${readable(name, schema.default)}`;
+  }
   if (COMPUTED_DEFAULTS[path]) return COMPUTED_DEFAULTS[path];
   return required.includes(name) ? '(required)' : 'none';
 }
@@ -133,8 +147,13 @@ function readable(name: string, value: unknown): string {
   return '';
 }
 
+/** Thousands separated by commas, whatever the machine's locale. */
 function number(value: number): string {
-  return value.toLocaleString('en-US');
+  return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+function sentence(text: string): string {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}`;
 }
 
 /** Text safe inside a Markdown table cell. */

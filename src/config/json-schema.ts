@@ -13,3 +13,8 @@ export function configJsonSchema(): Record<string, unknown> {
     $id: 'https://github.com/newsmirror/newsmirror/schema/newsmirror.schema.json',
   };
 }
+
+/** The bytes of schema/newsmirror.schema.json, as scripts/gen-schema.ts writes them and the tests expect them. */
+export function configJsonSchemaText(): string {
+  return `${JSON.stringify(configJsonSchema(), null, 2)}\n`;
+}

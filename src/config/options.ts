@@ -283,7 +283,7 @@ export const configSchema = z
       })
       .strict()
       .default({})
-      .describe("the run's memory between runs"),
+      .describe('what runs remember from one to the next'),
     sites: z.array(siteSchema).min(1).describe('the publishers mirrored, each with its channels'),
     workers: z
       .number()

@@ -29,7 +29,8 @@ export const MIRROR_LAYOUT = {
   /** id,title of every article of a channel, oldest first, as the original kept it. */
   channelCsv: (channelId: string): string => `${INDEXES_FOLDER}/${channelId}.csv`,
   /** An article page: `pages/<channel>/<id>.md`, or `pages/<channel>/<yyyy-mm>/<id>.md` when sharded by month. */
-  page: (channelId: string, id: string, options?: PagePathOptions): string => pagePath(channelId, id, options),
+  page: (channelId: string, id: string, options?: PagePathOptions): string =>
+    pagePath(channelId, id, options),
   /** QR code of a page's public URL, beside the page so the page links it by its bare name. */
   qrCode: (pagePath: string): string => `${pagePath}.png`,
   /** A mirrored image, named by its content; the first two hex digits spread files over 256 folders. */

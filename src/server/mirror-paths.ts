@@ -97,7 +97,7 @@ export class PageIndex {
   async lookup(path: string): Promise<boolean> {
     if (this.#known.has(path)) return true;
     if (!isPagePath(path) || this.#store === undefined) return false;
-    const stored = await this.#store.hasPage(path);
+    const stored = await this.#store.articles.hasPage(path);
     if (stored && this.#known.size < MAX_KNOWN_PAGES) this.#known.add(path);
     return stored;
   }

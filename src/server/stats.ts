@@ -44,7 +44,7 @@ export function windowStart(now: Date, days: number): string {
 export async function statsSnapshot(store: Store, now: Date, chartDays: number): Promise<StatsSnapshot> {
   const longest = Math.max(chartDays, ...TOP_WINDOWS);
   const counted = new Map(
-    (await store.viewsPerDay({ sinceDay: windowStart(now, longest) })).map((row) => [row.day, row.views]),
+    (await store.views.perDay({ sinceDay: windowStart(now, longest) })).map((row) => [row.day, row.views]),
   );
   const series = (days: number): DayViews[] =>
     Array.from({ length: days }, (_, index) => {
@@ -58,7 +58,7 @@ export async function statsSnapshot(store: Store, now: Date, chartDays: number):
       days,
       sinceDay,
       total: series(days).reduce((sum, row) => sum + row.views, 0),
-      pages: await store.topPages({ sinceDay, limit: TOP_PAGES_PER_WINDOW }),
+      pages: await store.views.top({ sinceDay, limit: TOP_PAGES_PER_WINDOW }),
     });
   }
   return { generatedAt: now.toISOString(), today: dayBefore(now, 0), perDay: series(chartDays), top };
@@ -84,7 +84,7 @@ export async function topPagesPerChannel(
   store: Store,
   options: { sinceDay: string; perChannel: number },
 ): Promise<ChannelTop[]> {
-  const rows = await store.topPages({ sinceDay: options.sinceDay, limit: MAX_PAGES_FOR_CHANNELS });
+  const rows = await store.views.top({ sinceDay: options.sinceDay, limit: MAX_PAGES_FOR_CHANNELS });
   const byChannel = new Map<string | undefined, ChannelTop>();
   for (const row of rows) {
     const channelId = channelOfPath(row.path);

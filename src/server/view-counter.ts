@@ -125,7 +125,7 @@ export class ViewCounter {
       views += count;
     }
     try {
-      await this.#store.addViews(rows);
+      await this.#store.views.add(rows);
     } catch (error) {
       this.#restore(batch);
       this.#droppedSinceFlush += dropped;

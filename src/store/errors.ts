@@ -39,7 +39,10 @@ const SQLITE_CODES: Array<[RegExp, StoreErrorCode, boolean]> = [
 ];
 
 /** The neutral code of a backend error code, and whether a later attempt may get past it. */
-export function classifyStoreError(backendCode: string | undefined): { code: StoreErrorCode; retryable: boolean } {
+export function classifyStoreError(backendCode: string | undefined): {
+  code: StoreErrorCode;
+  retryable: boolean;
+} {
   if (backendCode !== undefined) {
     for (const [pattern, code, retryable] of SQLITE_CODES) {
       if (pattern.test(backendCode)) return { code, retryable };

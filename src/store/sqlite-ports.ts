@@ -64,7 +64,9 @@ export function portsOf(run: Runner): StorePorts {
     },
     channels: {
       addMembership: (siteId, id, channelId, seenAt) =>
-        run(`adding ${siteId}/${id} to channel ${channelId}`, (q) => q.addMembership(siteId, id, channelId, seenAt)),
+        run(`adding ${siteId}/${id} to channel ${channelId}`, (q) =>
+          q.addMembership(siteId, id, channelId, seenAt),
+        ),
       of: (siteId, id) => run(`reading channels of ${siteId}/${id}`, (q) => q.channelsOf(siteId, id)),
       entries: (channelId, options) =>
         run(`listing channel ${channelId}`, (q) => q.listChannelEntries(channelId, options)),
@@ -72,12 +74,14 @@ export function portsOf(run: Runner): StorePorts {
     pageRefs: {
       save: (siteId, id, refs) =>
         run(`recording what ${siteId}/${id} shows`, (q) => q.saveArticleRefs(siteId, id, refs)),
-      referencing: (url, kind) => run(`finding pages showing ${url}`, (q) => q.articlesReferencing(url, kind)),
+      referencing: (url, kind) =>
+        run(`finding pages showing ${url}`, (q) => q.articlesReferencing(url, kind)),
       of: (siteId, id) => run(`reading what ${siteId}/${id} shows`, (q) => q.articleRefs(siteId, id)),
     },
     signals: {
       get: (url) => run(`reading what the listing said of ${url}`, (q) => q.getSourceSignal(url)),
-      save: (url, signal) => run(`saving what the listing said of ${url}`, (q) => q.saveSourceSignal(url, signal)),
+      save: (url, signal) =>
+        run(`saving what the listing said of ${url}`, (q) => q.saveSourceSignal(url, signal)),
     },
     fetchCache: {
       get: (url) => run(`reading validators of ${url}`, (q) => q.getValidators(url)),
@@ -105,7 +109,8 @@ export function portsOf(run: Runner): StorePorts {
       listFailed: () => run('listing failed images', (q) => q.listFailedImages()),
     },
     remotes: {
-      recordPush: (remote, attempt) => run(`recording a push to ${remote}`, (q) => q.recordPush(remote, attempt)),
+      recordPush: (remote, attempt) =>
+        run(`recording a push to ${remote}`, (q) => q.recordPush(remote, attempt)),
       state: (remote) => run(`reading the push state of ${remote}`, (q) => q.pushState(remote)),
       states: () => run('reading push states', (q) => q.pushStates()),
     },

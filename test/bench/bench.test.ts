@@ -92,7 +92,7 @@ describe('bench harness on a few articles', () => {
       const second = await runMirror({ loaded, store, http, log: silentLogger, push: false });
       assert.equal(second.new, 7);
       for (const channel of loaded.config.sites[0].channels) {
-        const entries = await store.listChannelEntries(channel.id, {});
+        const entries = await store.channels.entries(channel.id, {});
         const whole = renderChannelIndexes({ id: channel.id, title: channel.title }, entries, {
           mirror: loaded.config.mirror,
           now: new Date(),

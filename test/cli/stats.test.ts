@@ -55,7 +55,7 @@ describe('newsmirror stats', () => {
       ['n2', 'world', 'World two'],
       ['n3', 'china', '中国新闻 三'],
     ]) {
-      await store.saveArticle({
+      await store.articles.save({
         siteId: 'site',
         id,
         url: `https://news.example.org/${id}.htm`,
@@ -68,7 +68,7 @@ describe('newsmirror stats', () => {
         updatedAt: at,
       });
     }
-    await store.addViews([
+    await store.views.add([
       { path: 'pages/world/n1.md', day: dayBefore(now, 0), count: 4 },
       { path: 'pages/world/n2.md', day: dayBefore(now, 1), count: 9 },
       { path: 'pages/china/n3.md', day: dayBefore(now, 2), count: 30 },

@@ -202,7 +202,7 @@ describe('mirror end to end (demo site, bare remote)', () => {
     const article = site.manifest.articles[0];
     const before = readFileSync(pageOf(article.path), 'utf8');
     const path = `pages/${article.homeChannel}/${article.id}.md`;
-    await store.addViews([{ path, day: new Date().toISOString().slice(0, 10), count: 5 }]);
+    await store.views.add([{ path, day: new Date().toISOString().slice(0, 10), count: 5 }]);
     const result = await rebuildMirror({ loaded, store, log: silentLogger });
     assert.equal(result.pages, site.manifest.articles.length);
     assert.equal(readFileSync(pageOf(article.path), 'utf8'), before);

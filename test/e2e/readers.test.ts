@@ -248,7 +248,7 @@ describe('readers: the demo mirror as the git host renders it', () => {
       );
       for (const asset of assets) {
         const sha = posix.basename(asset).split('.')[0];
-        const record = await mirror.store.getImageBySha256(sha);
+        const record = await mirror.store.images.getBySha256(sha);
         assert.ok(record, `${asset} is recorded in the store`);
         imageBytes += record.bytes;
         originalBytes += record.originalBytes;
@@ -291,7 +291,7 @@ describe('readers: an image that fails keeps its alt text and caption, and is mi
   test('the page shows the alt text and the caption where the image was, and links nothing at the publisher', async () => {
     assert.equal(mirror.firstRun.images.failed, 1, 'one image failed');
     assert.equal(mirror.firstRun.failed, 0, 'the article itself is mirrored');
-    const failed = await mirror.store.listFailedImages();
+    const failed = await mirror.store.images.listFailed();
     assert.deepEqual(
       failed.map((failure) => new URL(failure.src).pathname),
       [IMAGE],
@@ -318,7 +318,7 @@ describe('readers: an image that fails keeps its alt text and caption, and is mi
       'the failed image is requested again on the next run',
     );
     assert.equal(summary.images.failed, 0);
-    assert.deepEqual(await mirror.store.listFailedImages(), [], 'the failure is cleared');
+    assert.deepEqual(await mirror.store.images.listFailed(), [], 'the failure is cleared');
     const gifs = findElements(rendered(), 'img')
       .map((image) => attribute(image, 'src') ?? '')
       .filter((src) => src.startsWith('../../assets/') && src.endsWith('.gif'));

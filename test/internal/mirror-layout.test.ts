@@ -26,7 +26,10 @@ const TABLE_FILES: Record<string, string> = {
   channelArchive: MIRROR_LAYOUT.channelArchive('world', 2),
   channelCsv: MIRROR_LAYOUT.channelCsv('world'),
   page: MIRROR_LAYOUT.page('world', 'n1'),
-  pageByMonth: MIRROR_LAYOUT.page('world', 'n1', { shardByMonth: true, published: '2024-05-20T08:00:00+08:00' }),
+  pageByMonth: MIRROR_LAYOUT.page('world', 'n1', {
+    shardByMonth: true,
+    published: '2024-05-20T08:00:00+08:00',
+  }),
   qrCode: MIRROR_LAYOUT.qrCode(MIRROR_LAYOUT.page('world', 'n1')),
   asset: MIRROR_LAYOUT.asset(SHA256, 'webp'),
 };
@@ -41,7 +44,9 @@ function documentedPaths(): string[] {
   return block[1]
     .split('\n')
     .filter((line) => line.trim() !== '')
-    .map((line) => line.split(/\s+/)[0].replace(/<[^>]+>/g, (placeholder) => SAMPLES[placeholder] ?? placeholder));
+    .map((line) =>
+      line.split(/\s+/)[0].replace(/<[^>]+>/g, (placeholder) => SAMPLES[placeholder] ?? placeholder),
+    );
 }
 
 test("README.md's layout lists exactly the files of MIRROR_LAYOUT", () => {
@@ -50,7 +55,8 @@ test("README.md's layout lists exactly the files of MIRROR_LAYOUT", () => {
 
 test('every entry of MIRROR_LAYOUT is either a documented file or a folder', () => {
   const covered = new Set([...Object.keys(TABLE_FILES), ...FOLDERS]);
-  for (const key of Object.keys(MIRROR_LAYOUT)) assert.ok(covered.has(key), `${key} is not checked against README.md`);
+  for (const key of Object.keys(MIRROR_LAYOUT))
+    assert.ok(covered.has(key), `${key} is not checked against README.md`);
 });
 
 test('every file lies at the root or in one of the folders of the table', () => {
@@ -63,7 +69,10 @@ test('every file lies at the root or in one of the folders of the table', () => 
 
 test('page paths keep their existing shape, undated sharded pages included', () => {
   assert.equal(MIRROR_LAYOUT.page('world', 'n1'), 'pages/world/n1.md');
-  assert.equal(MIRROR_LAYOUT.page('world', 'n1', { shardByMonth: true }), `pages/world/${UNDATED_FOLDER}/n1.md`);
+  assert.equal(
+    MIRROR_LAYOUT.page('world', 'n1', { shardByMonth: true }),
+    `pages/world/${UNDATED_FOLDER}/n1.md`,
+  );
   assert.equal(MIRROR_LAYOUT.qrCode('pages/world/n1.md'), 'pages/world/n1.md.png');
   assert.equal(MIRROR_LAYOUT.asset(SHA256, 'jpg'), `assets/ab/${SHA256}.jpg`);
 });

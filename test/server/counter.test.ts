@@ -47,23 +47,23 @@ describe('counter over HTTP', () => {
 
   test('counts pages only after a flush, one view per request, summed per day', async () => {
     await served.server.flush();
-    const before = await served.store.topPages({ sinceDay: EVER, limit: 10 });
+    const before = await served.store.views.top({ sinceDay: EVER, limit: 10 });
     const viewsOf = (rows: typeof before, path: string) => rows.find((row) => row.path === path)?.views ?? 0;
     for (let i = 0; i < 7; i++) await hit(page);
     await hit(encodeURI(storedOnly));
     assert.equal(
-      viewsOf(await served.store.topPages({ sinceDay: EVER, limit: 10 }), page),
+      viewsOf(await served.store.views.top({ sinceDay: EVER, limit: 10 }), page),
       viewsOf(before, page),
       'nothing written before the flush',
     );
     const flushed = await served.server.flush();
     assert.equal(flushed.views, 8);
     assert.equal(flushed.rows, 2);
-    const rows = await served.store.topPages({ sinceDay: EVER, limit: 10 });
+    const rows = await served.store.views.top({ sinceDay: EVER, limit: 10 });
     assert.equal(viewsOf(rows, page), viewsOf(before, page) + 7);
     assert.equal(viewsOf(rows, storedOnly), 1);
     const today = new Date().toISOString().slice(0, 10);
-    assert.ok((await served.store.viewsPerDay({ sinceDay: EVER })).some((row) => row.day === today));
+    assert.ok((await served.store.views.perDay({ sinceDay: EVER })).some((row) => row.day === today));
   });
 
   test('answers the same GIF for paths that are not pages, and stores nothing for them', async () => {
@@ -87,7 +87,7 @@ describe('counter over HTTP', () => {
     }
     const flushed = await served.server.flush();
     assert.equal(flushed.views, 0);
-    const stored = (await served.store.topPages({ sinceDay: EVER, limit: 100 })).map((row) => row.path);
+    const stored = (await served.store.views.top({ sinceDay: EVER, limit: 100 })).map((row) => row.path);
     for (const path of stored)
       assert.ok(path === page || path === storedOnly, `unexpected stored path ${path}`);
   });
@@ -123,7 +123,7 @@ describe('ViewCounter', () => {
     const result = await counter.flush();
     assert.deepEqual(result, { views: 4, rows: 3, dropped: 2 });
     assert.deepEqual(counter.totals, { counted: 4, dropped: 2, flushed: 4 });
-    const rows = await store.topPages({ sinceDay: EVER, limit: 10 });
+    const rows = await store.views.top({ sinceDay: EVER, limit: 10 });
     assert.deepEqual(
       rows.map((row) => [row.path, row.views]),
       [
@@ -146,7 +146,7 @@ describe('ViewCounter', () => {
     now = Date.parse('2024-05-02T00:00:01Z');
     counter.count('p.md');
     await counter.flush();
-    assert.deepEqual(await store.viewsPerDay({ sinceDay: EVER }), [
+    assert.deepEqual(await store.views.perDay({ sinceDay: EVER }), [
       { day: '2024-05-01', views: 2 },
       { day: '2024-05-02', views: 1 },
     ]);
@@ -159,7 +159,7 @@ describe('ViewCounter', () => {
     let fail = true;
     failing.addViews = async (rows) => {
       if (fail) throw new Error('database is locked');
-      return store.addViews(rows);
+      return store.views.add(rows);
     };
     const counter = new ViewCounter({ store: failing, now: () => Date.parse('2024-05-01T12:00:00Z') });
     counter.count('p.md');
@@ -169,7 +169,7 @@ describe('ViewCounter', () => {
     counter.count('p.md');
     fail = false;
     assert.deepEqual(await counter.flush(), { views: 3, rows: 2, dropped: 0 });
-    assert.equal((await store.topPages({ sinceDay: EVER, limit: 1 }))[0].views, 2);
+    assert.equal((await store.views.top({ sinceDay: EVER, limit: 1 }))[0].views, 2);
     await store.close();
   });
 });

@@ -33,7 +33,7 @@ export async function seedArticle(
 ): Promise<string> {
   const pagePath = `pages/${article.channel}/${article.id}.md`;
   const at = '2024-01-01T00:00:00.000Z';
-  await store.saveArticle({
+  await store.articles.save({
     siteId: article.siteId ?? 'site',
     id: article.id,
     url: `https://news.example.org/${article.id}.htm`,
@@ -139,7 +139,7 @@ export async function seedViews(store: Store): Promise<void> {
   const b = await seedArticle(store, { id: 'n2', channel: 'world', title: 'World two' });
   const c = await seedArticle(store, { id: 'n3', channel: 'china', title: '中国 三' });
   const day = (n: number) => dayBefore(NOW, n);
-  await store.addViews([
+  await store.views.add([
     { path: a, day: day(0), count: 5 },
     { path: b, day: day(0), count: 2 },
     { path: a, day: day(3), count: 10 },

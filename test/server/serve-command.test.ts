@@ -59,7 +59,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       // The flush timer (5 s) had no time to run: the counts were written at shutdown.
       const store = await openSqliteStore(join(dir, 'state', 'store.sqlite'));
       try {
-        const rows = await store.topPages({ sinceDay: '2000-01-01', limit: 5 });
+        const rows = await store.views.top({ sinceDay: '2000-01-01', limit: 5 });
         assert.deepEqual(
           rows.map((row) => [row.path, row.views]),
           [['pages/world/n1.md', 3]],

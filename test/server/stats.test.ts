@@ -88,7 +88,7 @@ describe('stats helpers', () => {
   test('topPagesPerChannel groups by the pages/<channel>/ folder, busiest channel first', async () => {
     const store = await openMemoryStore();
     await seedViews(store);
-    await store.addViews([{ path: 'README.md', day: dayBefore(NOW, 0), count: 3 }]);
+    await store.views.add([{ path: 'README.md', day: dayBefore(NOW, 0), count: 3 }]);
     const groups = await topPagesPerChannel(store, { sinceDay: dayBefore(NOW, 29), perChannel: 1 });
     assert.deepEqual(
       groups.map((g) => [g.channelId, g.total, g.pages.map((p) => p.path)]),

@@ -70,7 +70,7 @@ describe('migrations', () => {
 
   test('reopening is idempotent and keeps the data', async () => {
     const first = await openSqliteStore(path);
-    await first.saveArticle(article('n1'));
+    await first.articles.save(article('n1'));
     await first.close();
     const schemaBefore = new Database(path, { readonly: true });
     const sqlBefore = schemaBefore.prepare('SELECT sql FROM sqlite_schema ORDER BY name').pluck().all();
@@ -78,7 +78,7 @@ describe('migrations', () => {
 
     const second = await openSqliteStore(path);
     assert.equal(await second.schemaVersion(), migrations.length);
-    assert.equal((await second.getArticle('epoch', 'n1'))?.title, 'Title n1');
+    assert.equal((await second.articles.get('epoch', 'n1'))?.title, 'Title n1');
     await second.close();
     const schemaAfter = new Database(path, { readonly: true });
     assert.deepEqual(
@@ -108,13 +108,13 @@ describe('migrations', () => {
 
     const store = await openSqliteStore(path);
     assert.equal(await store.schemaVersion(), migrations.length);
-    assert.equal((await store.getArticleByUrl('https://news.example/gb/n1.htm'))?.title, 'Old title');
-    assert.equal(await store.countArticles(), 1, 'the counter row seeded by migration 1 counted the old row');
-    assert.deepEqual(await store.listUnrendered(), [], 'rows from before render markers count as rendered');
+    assert.equal((await store.articles.getByUrl('https://news.example/gb/n1.htm'))?.title, 'Old title');
+    assert.equal(await store.articles.count(), 1, 'the counter row seeded by migration 1 counted the old row');
+    assert.deepEqual(await store.articles.listUnrendered(), [], 'rows from before render markers count as rendered');
     // Tables of later migrations work.
-    await store.addViews([{ path: 'pages/world/n1.md', day: '2026-01-01', count: 2 }]);
-    await store.saveValidators('https://news.example/gb/n1.htm', { etag: '"a"' });
-    assert.deepEqual(await store.getValidators('https://news.example/gb/n1.htm'), { etag: '"a"' });
+    await store.views.add([{ path: 'pages/world/n1.md', day: '2026-01-01', count: 2 }]);
+    await store.fetchCache.save('https://news.example/gb/n1.htm', { etag: '"a"' });
+    assert.deepEqual(await store.fetchCache.get('https://news.example/gb/n1.htm'), { etag: '"a"' });
     await store.close();
   });
 

@@ -106,7 +106,7 @@ describe(`a store of ${ARTICLES.toLocaleString('en')} articles`, () => {
       for (let i = 0; i < ARTICLES; i++) {
         const id = `n${i}`;
         const homeChannel = channelOf(i);
-        await store.saveArticle(
+        await store.articles.save(
           article(id, {
             homeChannel,
             pagePath: `pages/${homeChannel}/${id}.md`,
@@ -117,8 +117,8 @@ describe(`a store of ${ARTICLES.toLocaleString('en')} articles`, () => {
             extracted: '{}',
           }),
         );
-        await store.addMembership('epoch', id, homeChannel, FIRST_SEEN);
-        if (i % FEATURED_EVERY === 0) await store.addMembership('epoch', id, 'featured', FIRST_SEEN);
+        await store.channels.addMembership('epoch', id, homeChannel, FIRST_SEEN);
+        if (i % FEATURED_EVERY === 0) await store.channels.addMembership('epoch', id, 'featured', FIRST_SEEN);
       }
     });
   });
@@ -128,9 +128,9 @@ describe(`a store of ${ARTICLES.toLocaleString('en')} articles`, () => {
   });
 
   test('answers the newest 30 of a channel, and lookups by URL', async () => {
-    assert.equal(await store.countArticles(), ARTICLES);
-    assert.equal(await store.countArticles('c3'), ARTICLES / CHANNELS);
-    assert.equal(await store.countArticles('featured'), Math.ceil(ARTICLES / FEATURED_EVERY));
+    assert.equal(await store.articles.count(), ARTICLES);
+    assert.equal(await store.articles.count('c3'), ARTICLES / CHANNELS);
+    assert.equal(await store.articles.count('featured'), Math.ceil(ARTICLES / FEATURED_EVERY));
 
     // Expected: dated articles of c3 by published time, newest first; undated ones sort at first seen (2026),
     // after every dated one (2024), so they come first, the latest saved first.
@@ -138,24 +138,24 @@ describe(`a store of ${ARTICLES.toLocaleString('en')} articles`, () => {
     const undated = c3.filter((i) => publishedOf(i) === undefined).reverse();
     const dated = c3.filter((i) => publishedOf(i) !== undefined).reverse();
     const expected = [...undated, ...dated].slice(0, 30).map((i) => `n${i}`);
-    const page = await store.listChannelEntries('c3', { limit: 30 });
+    const page = await store.channels.entries('c3', { limit: 30 });
     assert.deepEqual(
       page.map((entry) => entry.id),
       expected,
     );
-    const second = await store.listChannelEntries('c3', { limit: 30, offset: 30 });
+    const second = await store.channels.entries('c3', { limit: 30, offset: 30 });
     assert.deepEqual(
       second.map((entry) => entry.id),
       [...undated, ...dated].slice(30, 60).map((i) => `n${i}`),
     );
 
     for (const i of [0, 1, 4_321, 77_777, ARTICLES - 1]) {
-      const found = await store.getArticleByUrl(`https://news.example/gb/n${i}.htm`);
+      const found = await store.articles.getByUrl(`https://news.example/gb/n${i}.htm`);
       assert.equal(found?.id, `n${i}`);
       assert.equal(found?.pagePath, `pages/${channelOf(i)}/n${i}.md`);
     }
-    assert.equal((await store.getArticleByUrl('https://www.news.example/gb/n77770.htm'))?.id, 'n77770');
-    assert.equal(await store.pagePathForUrl('https://news.example/gb/n100000.htm'), undefined);
+    assert.equal((await store.articles.getByUrl('https://www.news.example/gb/n77770.htm'))?.id, 'n77770');
+    assert.equal(await store.articles.pagePathForUrl('https://news.example/gb/n100000.htm'), undefined);
   });
 
   test('hot-path queries seek through indexes, before and after the planner has statistics', async () => {

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { after, afterEach, beforeEach, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { openMemoryStore, openSqliteStore, type Store, StoreError } from '../../src/store/index.ts';
-import { describeStore } from './contract.ts';
 import { isStoreError } from './contract/helpers.ts';
+import { describeStore } from './contract.ts';
 import { article, tempStorePath } from './helpers.ts';
 
 const cleanups: Array<() => void> = [];
@@ -78,7 +78,9 @@ describe('sqlite store', () => {
       await store.articles.save(article('n1'));
       assert.equal((await other.articles.get('epoch', 'n1'))?.title, 'Title n1');
       await other.views.add([{ path: 'pages/world/n1.md', day: '2026-01-01', count: 1 }]);
-      assert.deepEqual(await store.views.perDay({ sinceDay: '2026-01-01' }), [{ day: '2026-01-01', views: 1 }]);
+      assert.deepEqual(await store.views.perDay({ sinceDay: '2026-01-01' }), [
+        { day: '2026-01-01', views: 1 },
+      ]);
     } finally {
       await other.close();
     }

@@ -28,7 +28,8 @@ export interface ImageOptions {
   maxPixels?: number;
 }
 
-const DEFAULT_MAX_WIDTH = 1200;
+/** Exported for the docs test: docs/config.md states it. */
+export const DEFAULT_MAX_WIDTH = 1200;
 const DEFAULT_QUALITY = 75;
 const DEFAULT_MAX_PIXELS = 40_000_000;
 /**

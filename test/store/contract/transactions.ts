@@ -1,8 +1,8 @@
 // Contract: `transaction(fn)` and `close()`. Orderings are checked with explicit signals and short waits, not with
 // a number of event-loop turns, so a backend that talks to a server passes as well as SQLite.
 import assert from 'node:assert/strict';
-import { setTimeout as delay } from 'node:timers/promises';
 import { describe, test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { StorePorts } from '../../../src/store/index.ts';
 import { article, SEEN } from '../helpers.ts';
 import { isStoreError, type Subject } from './helpers.ts';
