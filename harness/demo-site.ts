@@ -4,7 +4,7 @@
 import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DemoManifest, DEMO_DIR, loadDemoManifest } from './demo-site/manifest.ts';
+import { DEMO_DIR, type DemoManifest, loadDemoManifest } from './demo-site/manifest.ts';
 import { type FixtureServer, startFixtureServer } from './fixture-server.ts';
 
 export { DEMO_DIR, type DemoManifest };

@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Root as HastRoot } from 'hast';
-import { extractArticle } from '../src/pipeline/extract/index.ts';
+import { extractPage } from '../src/pipeline/job/extract-page.ts';
 import { toMarkdown, toPlainText } from '../src/pipeline/render/markdown.ts';
 import type { ExtractedArticle, SiteRules } from '../src/pipeline/types.ts';
 
@@ -38,7 +38,7 @@ export function readFixtureCase(dir: string): FixtureCase {
 
 /** What extraction of `source` gives, in the form stored as expected.json and expected.md. */
 export function expectationFor(source: string, fixture: FixtureCase): FixtureExpectation {
-  const article = extractArticle(source, { url: fixture.url, rules: fixture.rules ?? undefined });
+  const article = extractPage({ html: source }, { url: fixture.url, rules: fixture.rules ?? undefined });
   if (!article) return { json: null, markdown: '' };
   const { body, ...fields } = article;
   return { json: { ...fields, text: bodyToText(body) }, markdown: bodyToMarkdown(body) };

@@ -72,7 +72,7 @@ async function runOurs(input: Extract<CaseInput, { kind: 'ours' }>): Promise<Cas
       let images = 0;
       for (let i = 0; i < input.articles; i++) {
         for (const path of articleInfo(i).images) {
-          const image = await store.getImage(`${input.origin}${path}`);
+          const image = await store.images.get(`${input.origin}${path}`);
           if (!image) continue;
           mirrored += image.bytes;
           original += image.originalBytes;

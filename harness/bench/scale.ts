@@ -95,13 +95,13 @@ export async function buildSyntheticMirror(options: {
   const pageTemplate = `### {title}\n\n---\n\n${'一段正文。Some text of the article. '.repeat(60)}\n`;
   const pages: Array<{ path: string; content: string }> = [];
 
-  await store.transaction(async () => {
+  await store.transaction(async (tx) => {
     for (let i = NEW_ARTICLES; i < NEW_ARTICLES + options.articles; i++) {
       const info = articleInfo(i);
       const id = String(1000000 + i);
       const path = pagePath(info.channel, id);
       const extracted = `{"title":${JSON.stringify(info.title)},"published":"${info.published}","lang":"${info.lang}","body":${bodyJson},"method":"generic","ruleMisses":[]}`;
-      await store.saveArticle({
+      await tx.articles.save({
         siteId: 'daily',
         id,
         url: `${options.origin}${info.path}`,
@@ -115,18 +115,18 @@ export async function buildSyntheticMirror(options: {
         firstSeen: info.published,
         updatedAt: info.published,
       });
-      await store.addMembership('daily', id, info.channel, info.published);
+      await tx.channels.addMembership('daily', id, info.channel, info.published);
       if (i < NEW_ARTICLES + FEED_MEMBERS)
-        await store.addMembership('daily', id, FEED_CHANNEL, info.published);
+        await tx.channels.addMembership('daily', id, FEED_CHANNEL, info.published);
       pages.push({ path, content: pageTemplate.replace('{title}', info.title) });
     }
   });
-  await store.markRendered(await store.listUnrendered());
+  await store.articles.markRendered(await store.articles.listUnrendered());
 
   const mirror = loaded.config.mirror;
   const now = new Date();
   for (const channel of [...LISTING_CHANNELS, FEED_CHANNEL]) {
-    const entries = await store.listChannelEntries(channel, {});
+    const entries = await store.channels.entries(channel, {});
     for (const file of renderChannelIndexes({ id: channel, title: channel }, entries, { mirror, now })) {
       pages.push({ path: file.path, content: String(file.content) });
     }

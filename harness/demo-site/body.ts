@@ -1,8 +1,8 @@
 // Article bodies: the blocks of demo/data/articles/*.yaml as the publishers' HTML, with the plain text, links and
 // images the manifest records for the tests.
 import { posix } from 'node:path';
-import type { DemoBodyImage } from './manifest.ts';
 import { type ArticleSource, articleById, articlePath, imageByKey } from './content.ts';
+import type { DemoBodyImage } from './manifest.ts';
 
 /** 1x1 transparent GIF the publisher puts in src until its lazy loader swaps in data-src. */
 export const LAZY_PLACEHOLDER =
@@ -19,7 +19,7 @@ interface RenderedText {
   deadLinks: string[];
 }
 
-/** Inline markup of the content tables -> HTML, plain text and the links it made. */
+/** Inline markup of the article data -> HTML, plain text and the links it made. */
 function renderInline(source: string, from: ArticleSource): RenderedText {
   const links: string[] = [];
   const deadLinks: string[] = [];
@@ -55,7 +55,6 @@ function renderInline(source: string, from: ArticleSource): RenderedText {
   text += source.slice(last);
   return { html, text, links, deadLinks };
 }
-
 
 /** The publisher puts an ad block into every article body, so the `.ad_in_article` remove rule always matches. */
 const IN_ARTICLE_AD =
@@ -102,7 +101,8 @@ export function renderBlocks(article: ArticleSource): RenderedBody {
       out.images.push({ path: image.path, kind: 'figure', caption: block.caption });
     } else if ('lazy' in block) {
       const image = imageByKey(block.lazy);
-      if (!image.srcset) throw new Error(`make-demo-site: lazy image ${block.lazy} has no srcset in images.yaml`);
+      if (!image.srcset)
+        throw new Error(`make-demo-site: lazy image ${block.lazy} has no srcset in images.yaml`);
       const small = imageByKey(image.srcset);
       figureNumber++;
       out.html +=
@@ -147,4 +147,3 @@ export function summary(article: ArticleSource): string {
   const text = renderInline(first?.p ?? '', article).text.replace(/^【[^】]*】(（[^）]*）)?/, '');
   return text.length > 70 ? `${text.slice(0, 70)}……` : text;
 }
-

@@ -123,10 +123,12 @@ export function siteById(id: string): SiteSource {
   return site;
 }
 
+/** Where the layout puts an article: A by date (/gb/23/10/18/n14097890.htm), B by id (/gbk/a/1042.html). */
 export function articlePath(article: ArticleSource): string {
-  if (article.site === 'B') return `/gbk/a/${article.id}.html`;
+  const prefix = siteById(article.siteId).pathPrefix;
+  if (article.site === 'B') return `${prefix}a/${article.id}.html`;
   const [year, month, day] = article.date.split('-');
-  return `/gb/${year.slice(2)}/${month}/${day}/${article.id}.htm`;
+  return `${prefix}${year.slice(2)}/${month}/${day}/${article.id}.htm`;
 }
 
 /** The CMS names a lead image after its attachment id, the article's number + 3. */

@@ -329,4 +329,3 @@ export async function encodeImage(
     .toBuffer();
   return { bytes, frames };
 }
-

@@ -2,6 +2,7 @@
 // .post_meta, a lazy .featured_image with a noscript copy, div#artbody.post_content, tag links, and the portal's
 // clutter around them (header, nav, sidebar, share bars, ads, widgets, comments, scripts); its listings on two
 // templates (post_list and the older arttitle) and its RSS feed.
+import { escapeHtml, LAZY_PLACEHOLDER, type RenderedBody, renderBlocks, summary } from './body.ts';
 import {
   A_ARTICLES,
   type ArticleSource,
@@ -12,7 +13,6 @@ import {
   leadImagePath,
 } from './content.ts';
 import { ORIGIN_PLACEHOLDER } from './manifest.ts';
-import { escapeHtml, LAZY_PLACEHOLDER, type RenderedBody, renderBlocks, summary } from './body.ts';
 
 /** Text of site A's clutter: it appears on every page outside the article, so it must not reach the mirror. */
 export const A_CLUTTER_MARKERS = [
@@ -105,7 +105,10 @@ function breadcrumbTitle(homeChannel: string): string {
   return homeChannel === 'ncid1146487' ? '中国' : '国际';
 }
 
-export function renderSiteAArticle(article: ArticleSource, homeChannel: string): { html: string; body: RenderedBody } {
+export function renderSiteAArticle(
+  article: ArticleSource,
+  homeChannel: string,
+): { html: string; body: RenderedBody } {
   const channelTitle = breadcrumbTitle(homeChannel);
   const path = articlePath(article);
   const body = renderBlocks(article);
@@ -262,4 +265,3 @@ ${items}
 </rss>
 `;
 }
-

@@ -1,7 +1,7 @@
 // Site B's pages (layout B of demo/data/sites.yaml): an old portal in GBK, declared only by a meta tag, with its
 // own layout (.arc-title, .source, .main-content) and no site rules, so the generic extractor reads it.
-import { type ArticleSource, articleById, B_ARTICLES, type ChannelSource } from './content.ts';
 import { escapeHtml, type RenderedBody, renderBlocks } from './body.ts';
+import { type ArticleSource, articleById, B_ARTICLES, type ChannelSource } from './content.ts';
 
 /** Text of site B's clutter: it appears on every page outside the article, so it must not reach the mirror. */
 export const B_CLUTTER_MARKERS = ['热门排行', '网友评论', '版权所有', '设为首页', '相关阅读'];
@@ -118,4 +118,3 @@ export function encodeGbk(text: string, where: string): Buffer {
   }
   return Buffer.from(bytes);
 }
-

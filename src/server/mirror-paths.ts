@@ -3,7 +3,7 @@
 import { opendir, realpath } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { MIRROR_LAYOUT } from '../internal/mirror-layout.ts';
-import type { Store } from '../store/index.ts';
+import type { StorePorts } from '../store/index.ts';
 
 /** Mirror paths are short ('pages/<channel>/<id>.md'); 512 characters leaves room and bounds every key we keep. */
 export const MAX_MIRROR_PATH_LENGTH = 512;
@@ -67,11 +67,11 @@ export async function resolveInsideMirror(mirrorRoot: string, path: string): Pro
  */
 export class PageIndex {
   readonly #mirrorDir: string;
-  readonly #store: Store | undefined;
+  readonly #store: Pick<StorePorts, 'articles'> | undefined;
   #known = new Set<string>();
   #scanning: Promise<void> | undefined;
 
-  constructor(mirrorDir: string, store?: Store) {
+  constructor(mirrorDir: string, store?: Pick<StorePorts, 'articles'>) {
     this.#mirrorDir = mirrorDir;
     this.#store = store;
   }

@@ -1,7 +1,7 @@
-// What the counts say, read from the store through its public methods: views per day for the chart, the most read
+// What the counts say, read from the store's views port: views per day for the chart, the most read
 // pages over a few windows, and the most read pages per channel for `newsmirror stats`.
 import { MIRROR_LAYOUT } from '../internal/mirror-layout.ts';
-import type { DayViews, Store, TopPage } from '../store/index.ts';
+import type { DayViews, StorePorts, TopPage } from '../store/index.ts';
 
 /** The windows the stats page ranks pages over, in days (today counts as the first day). */
 export const TOP_WINDOWS = [1, 7, 30] as const;
@@ -41,7 +41,11 @@ export function windowStart(now: Date, days: number): string {
   return dayBefore(now, days - 1);
 }
 
-export async function statsSnapshot(store: Store, now: Date, chartDays: number): Promise<StatsSnapshot> {
+export async function statsSnapshot(
+  store: Pick<StorePorts, 'views'>,
+  now: Date,
+  chartDays: number,
+): Promise<StatsSnapshot> {
   const longest = Math.max(chartDays, ...TOP_WINDOWS);
   const counted = new Map(
     (await store.views.perDay({ sinceDay: windowStart(now, longest) })).map((row) => [row.day, row.views]),
@@ -81,7 +85,7 @@ export interface ChannelTop {
 
 /** The most viewed pages of each channel since `sinceDay`, channels with the most views first. */
 export async function topPagesPerChannel(
-  store: Store,
+  store: Pick<StorePorts, 'views'>,
   options: { sinceDay: string; perChannel: number },
 ): Promise<ChannelTop[]> {
   const rows = await store.views.top({ sinceDay: options.sinceDay, limit: MAX_PAGES_FOR_CHANNELS });

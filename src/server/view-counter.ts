@@ -1,7 +1,7 @@
 // The view counter: one view per request for a page, summed per UTC day in memory and written to the store in one
 // transaction per flush. Only (page path, day, count) ever exists: nothing about who asked, or when within the day.
 import { ConfigError } from '../internal/errors.ts';
-import type { Store, ViewCount } from '../store/index.ts';
+import type { StorePorts, ViewCount } from '../store/index.ts';
 
 /**
  * Distinct (page, day) pairs held between flushes. A mirror's pages viewed within 5 s rarely exceed a few thousand;
@@ -60,7 +60,7 @@ class UtcDay {
 }
 
 export class ViewCounter {
-  readonly #store: Store;
+  readonly #store: Pick<StorePorts, 'views'>;
   readonly #maxPending: number;
   readonly #now: () => number;
   readonly #day = new UtcDay();
@@ -71,7 +71,7 @@ export class ViewCounter {
   /** Totals since the counter started, for /stats.json. */
   readonly totals = { counted: 0, dropped: 0, flushed: 0 };
 
-  constructor(options: { store: Store; maxPendingPaths?: number; now?: () => number }) {
+  constructor(options: { store: Pick<StorePorts, 'views'>; maxPendingPaths?: number; now?: () => number }) {
     this.#store = options.store;
     this.#maxPending = options.maxPendingPaths ?? DEFAULT_MAX_PENDING_PATHS;
     this.#now = options.now ?? Date.now;

@@ -6,6 +6,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
+import { serveDemoSite } from '../../harness/demo-site.ts';
+import { startFixtureServer } from '../../harness/fixture-server.ts';
+import { gitLog, makeBareRemote, readRemoteFile } from '../../harness/git.ts';
 import { parseConfigText } from '../../src/config/load.ts';
 import { silentLogger } from '../../src/internal/log.ts';
 import { createHttpClient } from '../../src/pipeline/fetch/client.ts';
@@ -19,9 +22,6 @@ import {
   watchLoop,
 } from '../../src/pipeline/watch.ts';
 import { openSqliteStore } from '../../src/store/index.ts';
-import { serveDemoSite } from '../../harness/demo-site.ts';
-import { startFixtureServer } from '../../harness/fixture-server.ts';
-import { gitLog, makeBareRemote, readRemoteFile } from '../../harness/git.ts';
 
 const HOUR = 3_600_000;
 

@@ -17,10 +17,10 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext } from 'playwright-core';
+import { type FixtureServer, startFixtureServer } from '../../harness/fixture-server.ts';
 import { buildSite, siteCommand } from '../../src/cli/site.ts';
 import { defaultSiteDir } from '../../src/pipeline/publish/site.ts';
 import { launchChromium } from '../helpers/browser.ts';
-import { type FixtureServer, startFixtureServer } from '../../harness/fixture-server.ts';
 import { closeSharedDemoMirror, type DemoMirror, sharedDemoMirror } from '../helpers/mirror-build.ts';
 
 /** An iPhone 12-14 sized screen: the reader the site is made for. */

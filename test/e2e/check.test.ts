@@ -5,13 +5,13 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { type DemoSite, serveDemoSite } from '../../harness/demo-site.ts';
 import { type LoadedConfig, parseConfigText } from '../../src/config/load.ts';
 import { silentLogger } from '../../src/internal/log.ts';
 import { checkSiteRules } from '../../src/pipeline/check.ts';
 import { createHttpClient, type HttpClient } from '../../src/pipeline/fetch/client.ts';
 import { runMirror } from '../../src/pipeline/run.ts';
 import { openSqliteStore } from '../../src/store/index.ts';
-import { type DemoSite, serveDemoSite } from '../../harness/demo-site.ts';
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -7,6 +7,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { type DemoSite, serveDemoSite } from '../../harness/demo-site.ts';
+import { type BareRemote, makeBareRemote, readRemoteFile } from '../../harness/git.ts';
 import { runKillTest } from '../../harness/kill-test.ts';
 import { type LoadedConfig, parseConfigText } from '../../src/config/load.ts';
 import { silentLogger } from '../../src/internal/log.ts';
@@ -14,8 +16,6 @@ import { createHttpClient } from '../../src/pipeline/fetch/client.ts';
 import { readMirrorLock } from '../../src/pipeline/publish/lock.ts';
 import { runMirror } from '../../src/pipeline/run.ts';
 import { openSqliteStore } from '../../src/store/index.ts';
-import { type DemoSite, serveDemoSite } from '../../harness/demo-site.ts';
-import { type BareRemote, makeBareRemote, readRemoteFile } from '../../harness/git.ts';
 
 /** The issue asks for at least 50 kills; NEWSMIRROR_KILLS changes it for a quick local run or a long soak. */
 const KILLS = Number(process.env.NEWSMIRROR_KILLS ?? 50);

@@ -16,6 +16,7 @@ import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 import { visit } from 'unist-util-visit';
+import { DEMO_DIR } from '../../harness/demo-site.ts';
 import { type LoadedConfig, parseConfigText } from '../../src/config/load.ts';
 import { isSafeId } from '../../src/internal/ids.ts';
 import { silentLogger } from '../../src/internal/log.ts';
@@ -23,7 +24,6 @@ import { createHttpClient, type HttpClient } from '../../src/pipeline/fetch/clie
 import { isPrivateAddress } from '../../src/pipeline/fetch/private-address.ts';
 import { type RunSummary, runMirror } from '../../src/pipeline/run.ts';
 import { openSqliteStore, type Store } from '../../src/store/index.ts';
-import { DEMO_DIR } from '../../harness/demo-site.ts';
 import {
   endlessBody,
   type FaultyServer,

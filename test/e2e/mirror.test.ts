@@ -6,13 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
+import { type DemoSite, serveDemoSite } from '../../harness/demo-site.ts';
+import { type BareRemote, git, gitLog, makeBareRemote, readRemoteFile } from '../../harness/git.ts';
 import { type LoadedConfig, parseConfigText } from '../../src/config/load.ts';
 import { silentLogger } from '../../src/internal/log.ts';
 import { createHttpClient, type HttpClient } from '../../src/pipeline/fetch/client.ts';
 import { type RunSummary, rebuildMirror, runMirror } from '../../src/pipeline/run.ts';
 import { openSqliteStore, type Store } from '../../src/store/index.ts';
-import { type DemoSite, serveDemoSite } from '../../harness/demo-site.ts';
-import { type BareRemote, git, gitLog, makeBareRemote, readRemoteFile } from '../../harness/git.ts';
 
 describe('mirror end to end (demo site, bare remote)', () => {
   let site: DemoSite;

@@ -6,12 +6,6 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { formatSummary } from '../../src/cli/run.ts';
-import { type LoadedConfig, parseConfigText } from '../../src/config/load.ts';
-import { silentLogger } from '../../src/internal/log.ts';
-import { createHttpClient, type HttpClient } from '../../src/pipeline/fetch/client.ts';
-import { type RunSummary, runMirror } from '../../src/pipeline/run.ts';
-import { openSqliteStore, type Store } from '../../src/store/index.ts';
 import { type DemoSite, serveDemoSite } from '../../harness/demo-site.ts';
 import {
   type BareRemote,
@@ -24,6 +18,12 @@ import {
   readRemoteFile,
   startGitDaemon,
 } from '../../harness/git.ts';
+import { formatSummary } from '../../src/cli/run.ts';
+import { type LoadedConfig, parseConfigText } from '../../src/config/load.ts';
+import { silentLogger } from '../../src/internal/log.ts';
+import { createHttpClient, type HttpClient } from '../../src/pipeline/fetch/client.ts';
+import { type RunSummary, runMirror } from '../../src/pipeline/run.ts';
+import { openSqliteStore, type Store } from '../../src/store/index.ts';
 
 describe('two remotes: a bare repository and git daemon', () => {
   let site: DemoSite;

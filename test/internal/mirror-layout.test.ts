@@ -60,7 +60,7 @@ test('every entry of MIRROR_LAYOUT is either a documented file or a folder', () 
 });
 
 test('every file lies at the root or in one of the folders of the table', () => {
-  const folders = new Set(FOLDERS.map((key) => MIRROR_LAYOUT[key]));
+  const folders = new Set<string>(FOLDERS.map((key) => MIRROR_LAYOUT[key]));
   for (const path of Object.values(TABLE_FILES)) {
     const slash = path.indexOf('/');
     if (slash !== -1) assert.ok(folders.has(path.slice(0, slash)), path);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { counterRouteOf, ViewCounter } from '../../src/server/index.ts';
-import { openMemoryStore } from '../../src/store/index.ts';
+import { openMemoryStore, type ViewCount } from '../../src/store/index.ts';
 import { seedArticle, startTestServer, type TestServer, writeMirrorFile } from './helpers.ts';
 
 const EVER = '2000-01-01';
@@ -155,11 +155,15 @@ describe('ViewCounter', () => {
 
   test('keeps the counts for the next flush when writing fails', async () => {
     const store = await openMemoryStore();
-    const failing = Object.create(store) as typeof store;
     let fail = true;
-    failing.addViews = async (rows) => {
-      if (fail) throw new Error('database is locked');
-      return store.views.add(rows);
+    const failing = {
+      views: {
+        ...store.views,
+        add: async (rows: ViewCount[]) => {
+          if (fail) throw new Error('database is locked');
+          return store.views.add(rows);
+        },
+      },
     };
     const counter = new ViewCounter({ store: failing, now: () => Date.parse('2024-05-01T12:00:00Z') });
     counter.count('p.md');

@@ -109,8 +109,16 @@ describe('migrations', () => {
     const store = await openSqliteStore(path);
     assert.equal(await store.schemaVersion(), migrations.length);
     assert.equal((await store.articles.getByUrl('https://news.example/gb/n1.htm'))?.title, 'Old title');
-    assert.equal(await store.articles.count(), 1, 'the counter row seeded by migration 1 counted the old row');
-    assert.deepEqual(await store.articles.listUnrendered(), [], 'rows from before render markers count as rendered');
+    assert.equal(
+      await store.articles.count(),
+      1,
+      'the counter row seeded by migration 1 counted the old row',
+    );
+    assert.deepEqual(
+      await store.articles.listUnrendered(),
+      [],
+      'rows from before render markers count as rendered',
+    );
     // Tables of later migrations work.
     await store.views.add([{ path: 'pages/world/n1.md', day: '2026-01-01', count: 2 }]);
     await store.fetchCache.save('https://news.example/gb/n1.htm', { etag: '"a"' });

@@ -102,11 +102,11 @@ describe(`a store of ${ARTICLES.toLocaleString('en')} articles`, () => {
     ({ path, cleanup } = tempStorePath());
     store = await openSqliteStore(path);
     // One transaction around the whole load; each call runs prepared statements.
-    await store.transaction(async () => {
+    await store.transaction(async (tx) => {
       for (let i = 0; i < ARTICLES; i++) {
         const id = `n${i}`;
         const homeChannel = channelOf(i);
-        await store.articles.save(
+        await tx.articles.save(
           article(id, {
             homeChannel,
             pagePath: `pages/${homeChannel}/${id}.md`,
@@ -117,8 +117,8 @@ describe(`a store of ${ARTICLES.toLocaleString('en')} articles`, () => {
             extracted: '{}',
           }),
         );
-        await store.channels.addMembership('epoch', id, homeChannel, FIRST_SEEN);
-        if (i % FEATURED_EVERY === 0) await store.channels.addMembership('epoch', id, 'featured', FIRST_SEEN);
+        await tx.channels.addMembership('epoch', id, homeChannel, FIRST_SEEN);
+        if (i % FEATURED_EVERY === 0) await tx.channels.addMembership('epoch', id, 'featured', FIRST_SEEN);
       }
     });
   });

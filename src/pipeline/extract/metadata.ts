@@ -1,12 +1,18 @@
 // Page metadata: what the publisher declares about an article (meta tags, Open Graph, JSON-LD, <time>,
 // <link rel=canonical>) and, failing that, what it prints near the title (bylines, visible dates).
 // Used for every field the site rules did not give, and for pages read by the generic extractor.
+// Cleaning the text fields is in fields.ts, the language in lang.ts; both are re-exported for importers.
 
 import { type AnyNode, type Document, type Element, isTag, isText } from 'domhandler';
 import { textContent } from 'domutils';
 import { BLOCK_ELEMENTS } from '../../internal/block-elements.ts';
 import type { ImageRef } from '../types.ts';
 import { dateOffset, findVisibleDate, normalizeDate } from './dates.ts';
+import { bylineIn, cleanAuthor, cleanTitle, collapseWhitespace, siteSuffixes } from './fields.ts';
+import { normalizeLang } from './lang.ts';
+
+export { bylineIn, cleanAuthor, cleanTitle, collapseWhitespace } from './fields.ts';
+export { guessLang, normalizeLang } from './lang.ts';
 
 export interface PageMetadata {
   title?: string;
@@ -35,152 +41,12 @@ export interface MetadataOptions {
 
 /** How much text after the title is searched for a byline or a printed date: the header, not the story. */
 const NEAR_TITLE_CHARS = 600;
-/** Longer "author" values are sentences or lists, not a name. */
-const MAX_AUTHOR_CHARS = 60;
-/** A title suffix longer than this is part of the title, not a site name. */
-const MAX_SITE_SUFFIX_CHARS = 30;
-/** Separators between a title and the site name in <title>: ' - ', ' | ', '｜', '_', ' — ', '--'. */
-const TITLE_SEPARATOR = /\s+[-–—|·•]\s+|\s*[｜丨|_]\s*|\s*——\s*|\s*—\s+|\s*-{2,}\s*/g;
 /** og:image values that are the site's logo or default card, not the article's picture. */
 const LOGO_IMAGE = /logo|favicon|default[-_]?(?:share|og|image|thumb)|site[-_]?(?:image|card)|placeholder/i;
 /** JSON-LD types that describe an article. */
 const ARTICLE_TYPE = /Article$|^BlogPosting$|^Report$|^LiveBlogPosting$|^NewsArticle$/;
 const NON_CONTENT_ELEMENTS = new Set(['script', 'style', 'noscript', 'template', 'head', 'select', 'button']);
 const TEXT_BREAK_ELEMENTS = new Set([...BLOCK_ELEMENTS, 'br', 'nav', 'td', 'th']);
-/** Author values that are URLs, e-mail addresses, ids or the credits of the publishing software. */
-const NOT_A_NAME =
-  /^https?:|^\/\/|www\.|\.(?:com|net|org|cn)\b|@.*\.|\d{3,}|\b(?:Discuz|Comsenz|PHPWind|DedeCMS|WordPress|Joomla|Drupal)\b/i;
-/** Bylines printed near the title, most specific first; group 1 is the name. */
-const BYLINE_PATTERNS = [
-  /(?:作者|撰文|文)\s*[：:／/]\s*([^\s|｜,，;；/（）()【】\]]{1,20})/,
-  /记者\s*([\u4e00-\u9fff·]{2,4}?)(?=综合|报导|报道|编译|采访|撰文|整理|专访|发自|[）)\s,，、】\]/|]|$)/,
-  /(?:^|\n)[ \t]*[Bb][Yy][ \t]+((?:[\p{Lu}][\p{L}.'’-]*)(?:[ \t]+(?:[\p{Lu}][\p{L}.'’-]*|van|von|de|der|da|la|and|&))*)/u,
-];
-
-export function collapseWhitespace(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
-
-/** A clean person name from a byline or author field, or undefined when it is not one. */
-export function cleanAuthor(raw: string | undefined): string | undefined {
-  if (!raw) return undefined;
-  let name = collapseWhitespace(raw)
-    .replace(/^(?:by|from)\s+/i, '')
-    .replace(/^(?:作者|撰文|记者|文|编辑|责任编辑)\s*[：:／/]?\s*/, '')
-    .replace(/\s*(?:综合报导|综合报道|报导|报道|编译)$/, '')
-    .replace(/\s*[|｜,，;；]$/, '')
-    .trim();
-  if (/^(?:and|&)\s|\s(?:and|&)$/i.test(name)) name = name.replace(/^(?:and|&)\s+|\s+(?:and|&)$/gi, '');
-  if (!name || name.length > MAX_AUTHOR_CHARS || NOT_A_NAME.test(name)) return undefined;
-  return looksLikeName(name) ? name : undefined;
-}
-
-/** Characters no name contains: markup leftovers and sentence punctuation. */
-const NOT_IN_NAME = /[<>="{}。！？；：:!?]|，.*，/;
-/** Han words that mark a phrase, a label or an organisation, never a person ("转载文章", "云南日报", "经历了"). */
-const NOT_A_PERSON_HAN =
-  /文章|转载|原创|本站|网友|来源|编辑部|(?:网|网络|报|日报|晚报|社|台|站|客户端|新闻|报道|杂志|出版社|公司|集团)$/;
-/** A Chinese personal name is two to four characters (five with a rare compound surname); longer runs are phrases. */
-const MAX_HAN_NAME_RUN = 5;
-/** Latin names have few words; more is a sentence. */
-const MAX_LATIN_NAME_WORDS = 6;
-
-/** Whether a byline candidate reads like one or more names rather than a sentence fragment or a label. */
-export function looksLikeName(name: string): boolean {
-  if (NOT_IN_NAME.test(name)) return false;
-  const han = name.match(/[\u3400-\u9fff]+/g);
-  if (han) {
-    if (NOT_A_PERSON_HAN.test(name)) return false;
-    return han.every((run) => run.length <= MAX_HAN_NAME_RUN);
-  }
-  return name.split(/\s+/).length <= MAX_LATIN_NAME_WORDS;
-}
-
-/**
- * A title without the site name the publisher appended ('Title - Site', 'Title｜站名', 'Title_频道_站名').
- * `siteSuffixes` are known site names; `dropShortSuffix` also removes an unknown short last segment,
- * which is only safe for <title>, where a suffix is the norm.
- */
-export function cleanTitle(
-  raw: string,
-  siteSuffixes: readonly string[] = [],
-  dropShortSuffix = false,
-): string {
-  let title = collapseWhitespace(raw);
-  for (const suffix of siteSuffixes) {
-    if (!suffix || suffix === title) continue;
-    for (const { part, rest } of separatorSplits(title)) {
-      if (part === suffix) title = rest;
-    }
-  }
-  if (dropShortSuffix) {
-    // Repeat for 'Title_Channel_Site', but never eat the title itself.
-    for (let split = lastSplit(title); split; split = lastSplit(title)) {
-      if (split.part.length > MAX_SITE_SUFFIX_CHARS || split.rest.length < split.part.length) break;
-      title = split.rest;
-    }
-  }
-  return title;
-}
-
-/** BCP 47 casing: 'zh_cn' -> 'zh-CN', 'zh-hant-tw' -> 'zh-Hant-TW'; undefined for junk. */
-export function normalizeLang(raw: string | undefined): string | undefined {
-  const first = raw?.split(/[,;]/)[0]?.trim();
-  if (!first || !/^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$/.test(first)) return undefined;
-  const [language, ...subtags] = first.split(/[-_]/);
-  const cased = subtags.map((tag) => {
-    if (tag.length === 2 || /^\d{3}$/.test(tag)) return tag.toUpperCase();
-    if (tag.length === 4) return tag[0].toUpperCase() + tag.slice(1).toLowerCase();
-    return tag.toLowerCase();
-  });
-  return [language.toLowerCase(), ...cased].join('-');
-}
-
-/** Script-based guess from text: Han 'zh', kana 'ja', Hangul 'ko', Cyrillic 'ru', English by its stopwords. */
-export function guessLang(text: string): string | undefined {
-  const sample = text.slice(0, 5000);
-  const count = (pattern: RegExp): number => sample.match(pattern)?.length ?? 0;
-  const kana = count(/[\u3040-\u30ff]/g);
-  const hangul = count(/[\uac00-\ud7af]/g);
-  const han = count(/[\u4e00-\u9fff\u3400-\u4dbf]/g);
-  const cyrillic = count(/[\u0400-\u04ff]/g);
-  const arabic = count(/[\u0600-\u06ff]/g);
-  const hebrew = count(/[\u0590-\u05ff]/g);
-  const greek = count(/[\u0370-\u03ff]/g);
-  const thai = count(/[\u0e00-\u0e7f]/g);
-  const latin = count(/[A-Za-z]/g);
-  // Japanese text mixes kana into Han; a tenth of kana is far beyond what a Chinese page quotes.
-  if (kana > 0 && kana * 10 >= han) return 'ja';
-  const scripts: Array<[string, number]> = [
-    ['ko', hangul],
-    ['zh', han * 3], // a Han character carries about as much as a three-letter word
-    ['ru', cyrillic],
-    ['ar', arabic],
-    ['he', hebrew],
-    ['el', greek],
-    ['th', thai],
-  ];
-  const [lang, score] = scripts.reduce((best, entry) => (entry[1] > best[1] ? entry : best));
-  if (score > latin && score > 0) return lang;
-  const words = sample.toLowerCase().match(/[a-z]+/g) ?? [];
-  const english = words.filter((word) => ENGLISH_STOPWORDS.has(word)).length;
-  // Common English function words make up a fifth or more of English prose, far less in other languages.
-  return words.length >= 20 && english / words.length >= 0.12 ? 'en' : undefined;
-}
-const ENGLISH_STOPWORDS = new Set([
-  'the',
-  'and',
-  'of',
-  'to',
-  'in',
-  'is',
-  'that',
-  'for',
-  'was',
-  'with',
-  'on',
-  'as',
-]);
 
 /** Read everything the page declares about itself. Pure: never changes `document`. */
 export function readMetadata(document: Document, options: MetadataOptions): PageMetadata {
@@ -312,15 +178,6 @@ export function httpUrl(value: string | undefined, baseUrl: string): string | un
   }
 }
 
-/** A byline ('作者：X', '记者X', 'By X') in text printed near the title. */
-export function bylineIn(text: string): string | undefined {
-  for (const pattern of BYLINE_PATTERNS) {
-    const name = cleanAuthor(pattern.exec(text)?.[1]);
-    if (name) return name;
-  }
-  return undefined;
-}
-
 /** Up to NEAR_TITLE_CHARS of visible text after `anchor`, with blocks on their own lines. */
 export function textNear(document: Document, anchor: Element): string {
   let text = '';
@@ -351,31 +208,6 @@ export function textNear(document: Document, anchor: Element): string {
     .replace(/[ \t\u00a0\u3000]+/g, ' ')
     .replace(/\s*\n\s*/g, '\n')
     .slice(0, NEAR_TITLE_CHARS);
-}
-
-function siteSuffixes(siteName: string | undefined, titleTagText: string | undefined): string[] {
-  const suffixes = siteName ? [siteName] : [];
-  // The last segment of <title> is usually the site name: strip it from og:title etc. too.
-  const split = titleTagText ? lastSplit(titleTagText) : undefined;
-  if (split && split.part.length <= MAX_SITE_SUFFIX_CHARS && split.rest.length >= split.part.length) {
-    suffixes.push(split.part);
-  }
-  return suffixes;
-}
-
-/** Every way of cutting `title` at a separator into (rest before, last part after), last cut first. */
-function separatorSplits(title: string): Array<{ rest: string; part: string }> {
-  const splits: Array<{ rest: string; part: string }> = [];
-  for (const match of title.matchAll(TITLE_SEPARATOR)) {
-    const rest = title.slice(0, match.index).trim();
-    const part = title.slice(match.index + match[0].length).trim();
-    if (rest && part) splits.push({ rest, part });
-  }
-  return splits.reverse();
-}
-
-function lastSplit(title: string): { rest: string; part: string } | undefined {
-  return separatorSplits(title)[0];
 }
 
 function allElements(document: Document): Element[] {

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
+import { type FixtureServer, startFixtureServer } from '../../../harness/fixture-server.ts';
 import { type FetchConfig, fetchSchema } from '../../../src/config/options.ts';
 import { FetchError } from '../../../src/internal/errors.ts';
 import {
@@ -12,7 +13,6 @@ import {
   type HttpClientOptions,
 } from '../../../src/pipeline/fetch/client.ts';
 import { isPrivateAddress, resolveHost } from '../../../src/pipeline/fetch/private-address.ts';
-import { type FixtureServer, startFixtureServer } from '../../../harness/fixture-server.ts';
 
 // '新闻自由是民主社会的基石，记者应当独立报道。' encoded as GBK (python3 '...'.encode('gbk')).
 const SIMPLIFIED = '新闻自由是民主社会的基石，记者应当独立报道。';

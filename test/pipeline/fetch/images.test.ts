@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
+import { type FixtureServer, startFixtureServer } from '../../../harness/fixture-server.ts';
 import { fetchSchema } from '../../../src/config/options.ts';
 import { createHttpClient, type HttpClient } from '../../../src/pipeline/fetch/client.ts';
 import { mirrorImage } from '../../../src/pipeline/fetch/images.ts';
-import { type FixtureServer, startFixtureServer } from '../../../harness/fixture-server.ts';
 
 const MAX_BYTES = 5_000_000;
 

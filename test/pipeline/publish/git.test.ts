@@ -5,9 +5,6 @@ import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { openGitMirror } from '../../../src/pipeline/publish/git.ts';
-import { acquireMirrorLock } from '../../../src/pipeline/publish/lock.ts';
-import { writeFilesAtomic } from '../../../src/pipeline/publish/write-files.ts';
 import {
   freePort,
   type GitDaemon,
@@ -18,6 +15,9 @@ import {
   readRemoteFile,
   startGitDaemon,
 } from '../../../harness/git.ts';
+import { openGitMirror } from '../../../src/pipeline/publish/git.ts';
+import { acquireMirrorLock } from '../../../src/pipeline/publish/lock.ts';
+import { writeFilesAtomic } from '../../../src/pipeline/publish/write-files.ts';
 
 let base: string;
 let counter = 0;

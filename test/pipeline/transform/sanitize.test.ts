@@ -7,11 +7,7 @@ import type { Element, Root, RootContent } from 'hast';
 import { fromHtml } from 'hast-util-from-html';
 import { defaultSchema } from 'hast-util-sanitize';
 import { toHtml } from 'hast-util-to-html';
-import {
-  SANITIZE_FIXTURES,
-  sanitizeCase,
-  sanitizeCaseNames,
-} from '../../../harness/render-fixtures.ts';
+import { SANITIZE_FIXTURES, sanitizeCase, sanitizeCaseNames } from '../../../harness/render-fixtures.ts';
 import { SANITIZE_SCHEMA } from '../../../src/pipeline/transform/index.ts';
 import { sanitizeBody } from '../../../src/pipeline/transform/sanitize.ts';
 
