@@ -68,7 +68,8 @@ function buildTypes(tempDir) {
     }),
   );
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  const result = spawnSync(process.execPath, [tsc, '-p', tsconfig], { stdio: 'inherit' });
+  // Its report to stderr: `npm pack --json` prints the package's file list on stdout.
+  const result = spawnSync(process.execPath, [tsc, '-p', tsconfig], { stdio: ['ignore', 2, 2] });
   rmSync(tsconfig);
   if (!existsSync(join(tempDir, TYPES, 'index.d.ts'))) throw new Error('build: tsc wrote no declarations');
   // tsc writes declarations despite type errors; `npm run typecheck` is where those fail.
@@ -83,7 +84,10 @@ function install(tempDir, withTypes) {
   for (const name of built) renameSync(join(tempDir, name), join(DIST_DIR, name));
   const keep = new Set([...built, TYPES]);
   for (const name of readdirSync(DIST_DIR)) {
-    if (!keep.has(name) && !name.startsWith(TEMP_PREFIX)) rmSync(join(DIST_DIR, name), { force: true });
+    // Recursive for the dist/<hash>/ folders of the start-up bundles this build replaced.
+    if (!keep.has(name) && !name.startsWith(TEMP_PREFIX)) {
+      rmSync(join(DIST_DIR, name), { recursive: true, force: true });
+    }
   }
   if (withTypes) {
     // Nothing loads declarations at run time: a moment without them is harmless.
@@ -132,8 +136,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   try {
     await buildDist({ types: process.argv.includes('--types') });
   } catch (error) {
-    // esbuild has already printed what failed to parse.
-    console.error(`build: ${error instanceof Error ? error.message.split('\n')[0] : error}`);
+    // esbuild has printed its errors (with file and line) already.
+    console.error(error?.errors ? 'build: esbuild failed (above); dist/ is unchanged' : error);
     process.exitCode = 1;
   }
 }

@@ -7,7 +7,7 @@ const INDEXES_FOLDER = 'indexes';
 const ASSETS_FOLDER = 'assets';
 
 export const MIRROR_LAYOUT = {
-  /** The home page. README.md because a git host shows a folder's README as its page; the site and the preview do too. */
+  /** The home page: README.md, as a git host shows a folder's README as its page (so do the site and preview). */
   home: 'README.md',
   /** Atom feed of the newest articles, linked from the home page. */
   feed: 'feed.xml',

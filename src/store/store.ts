@@ -232,7 +232,7 @@ export interface DayViews {
 // --- the ports -------------------------------------------------------------------------------------------------
 // The store is a set of narrow ports, one per thing remembered, so a caller names what it depends on
 // (`store.articles`, `store.fetchCache`…) and a backend (SQLite today, PostgreSQL next) implements each on its own.
-// `test/store/contract.ts` (`describeStore(open)`) is the behaviour every backend must pass.
+// `test/store/contract.ts` (`describeStore(name, open)`) is the behaviour every backend must pass.
 
 export interface ArticlesPort {
   get(siteId: string, id: string): Promise<ArticleRecord | undefined>;
@@ -380,7 +380,8 @@ export interface Store extends StorePorts {
   /**
    * Runs `fn` atomically: every call made through `tx` commits together, or none does when `fn` throws. Calls made
    * through the store itself meanwhile wait until it ends, so `fn` must not wait for such calls (that would never
-   * finish). May nest (the inner one is a savepoint); do not run nested ones in parallel.
+   * finish). May nest (the inner one is a savepoint); do not run nested ones in parallel. `tx` is only good until `fn`
+   * ends: a call through it afterwards fails (`store_transaction_ended`) instead of writing outside the transaction.
    */
   transaction<T>(fn: (tx: StorePorts) => Promise<T> | T): Promise<T>;
   /** Schema version of the open store (the number of migrations applied). */

@@ -3,8 +3,9 @@
 // result at a time, so two articles can never take the same id or overwrite each other.
 import type { Config } from '../../config/options.ts';
 import { ExtractError } from '../../internal/errors.ts';
-import { pagePath as pagePathFor, safeId, shortHash } from '../../internal/ids.ts';
+import { safeId, shortHash } from '../../internal/ids.ts';
 import type { Logger } from '../../internal/log.ts';
+import { MIRROR_LAYOUT } from '../../internal/mirror-layout.ts';
 import type { ArticlesPort, Store, StoredArticle } from '../../store/index.ts';
 import type { BlobStore } from '../job/blobs.ts';
 import { failureOf } from '../job/images.ts';
@@ -84,7 +85,7 @@ export function createMirrorWriter(context: WriterContext): MirrorWriter {
       const homeChannel = existing?.homeChannel ?? planned.channels[0] ?? site.channels[0].id;
       const pagePath =
         existing?.pagePath ??
-        pagePathFor(homeChannel, id, {
+        MIRROR_LAYOUT.page(homeChannel, id, {
           shardByMonth: context.config.mirror.shardByMonth,
           published: extracted.published,
         });

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { LoadedConfig } from '../../config/load.ts';
 import type { Config } from '../../config/options.ts';
+import { MIRROR_LAYOUT } from '../../internal/mirror-layout.ts';
 import type { ArticlesPort } from '../../store/index.ts';
 import { defaultSiteDir, type SiteBuildSummary, writeSite } from '../publish/site.ts';
 import {
@@ -18,7 +19,7 @@ import {
 
 /** Tells GitHub Pages to serve the files as they are instead of running Jekyll over them. */
 const NO_JEKYLL_PATH = '.nojekyll';
-const FEED_PATH = 'feed.xml';
+const FEED_PATH = MIRROR_LAYOUT.feed;
 
 export interface BuildSiteOptions {
   loaded: LoadedConfig;

@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../../config/options.ts';
+import { MIRROR_LAYOUT } from '../../internal/mirror-layout.ts';
 import type { ChannelEntry, StorePorts } from '../../store/index.ts';
 import {
   renderChannelCsv,
@@ -10,7 +11,7 @@ import {
   renderHome,
   renderMirrorsList,
 } from '../render/index.ts';
-import { POPULAR_INDEX_PATH, renderPopularIndex } from '../render/popular.ts';
+import { renderPopularIndex } from '../render/popular.ts';
 import type { OutputFile } from '../types.ts';
 import { channelTitleOf } from './page-input.ts';
 
@@ -33,7 +34,7 @@ export async function renderIndexesAndHome(
   const files: OutputFile[] = [];
   for (const channelId of changedChannels) {
     const channel = { id: channelId, title: channelTitleOf(config, channelId) };
-    const csvPath = `indexes/${channelId}.csv`;
+    const csvPath = MIRROR_LAYOUT.channelCsv(channelId);
     const joined = incremental?.joined.get(channelId);
     const tail = joined ? await newestTail(store, channelId, joined, mirror.indexPageSize) : undefined;
     const csvBefore =
@@ -57,14 +58,14 @@ export async function renderIndexesAndHome(
     }
   }
   files.push({
-    path: 'README.md',
+    path: MIRROR_LAYOUT.home,
     content: renderHome(mirror, channels, await store.articles.listNewest(mirror.homeSize), now),
   });
   files.push({
-    path: 'feed.xml',
+    path: MIRROR_LAYOUT.feed,
     content: renderFeed(mirror, await store.articles.listNewest(FEED_SIZE), now),
   });
-  files.push({ path: 'mirrors.md', content: renderMirrorsList(mirror) });
+  files.push({ path: MIRROR_LAYOUT.mirrors, content: renderMirrorsList(mirror) });
   // The most read articles of the past week, from `serve`'s counter, when there are any counts.
   const since = new Date(now.getTime() - POPULAR_DAYS * 86_400_000).toISOString().slice(0, 10);
   const popular = (await store.views.top({ sinceDay: since, limit: POPULAR_SIZE })).filter(
@@ -72,7 +73,7 @@ export async function renderIndexesAndHome(
   );
   if (popular.length > 0) {
     const rows = popular.map((row) => ({ path: row.path, title: row.title ?? row.path, views: row.views }));
-    files.push({ path: POPULAR_INDEX_PATH, content: renderPopularIndex(mirror, rows, now) });
+    files.push({ path: MIRROR_LAYOUT.popularIndex, content: renderPopularIndex(mirror, rows, now) });
   }
   return files;
 }

@@ -3,6 +3,7 @@
 // the caller and passed in as plain data, so the unit runs on any thread.
 import type { MirrorConfig } from '../../config/options.ts';
 import { collectLinkUrls } from '../../internal/hast.ts';
+import { MIRROR_LAYOUT } from '../../internal/mirror-layout.ts';
 import { normalizeArticleUrl } from '../../internal/url.ts';
 import { publicUrlOf, renderPage, renderQrPng } from '../render/index.ts';
 import { transformArticle } from '../transform/index.ts';
@@ -58,7 +59,7 @@ export async function renderArticlePage(input: ArticlePageInput): Promise<Output
   ];
   if (mirror.publicUrl) {
     files.push({
-      path: `${pagePath}.png`,
+      path: MIRROR_LAYOUT.qrCode(pagePath),
       content: await renderQrPng(publicUrlOf(mirror.publicUrl, pagePath)),
     });
   }
