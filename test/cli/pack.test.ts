@@ -1,11 +1,22 @@
 // The package as users get it: `npm pack` (which builds dist/), installed into an empty folder, runs on its own,
 // with no src/, no tsx and no build step of its own.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
+import { promisify } from 'node:util';
+import { startFixtureServer } from '../../harness/fixture-server.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const STEP_TIMEOUT_MS = 300_000;
@@ -39,7 +50,9 @@ walkway. The repair project finished three weeks ahead of the revised schedule.<
 </article><footer>Copyright The Daily</footer></body></html>
 `;
 
-test('npm pack gives a package that installs into an empty folder and runs', { timeout: 900_000 }, () => {
+test('npm pack gives a package that installs into an empty folder and runs', {
+  timeout: 900_000,
+}, async () => {
   const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   const tmp = mkdtempSync(join(tmpdir(), 'nm-pack-'));
   try {
@@ -64,7 +77,8 @@ test('npm pack gives a package that installs into an empty folder and runs', { t
     const app = join(tmp, 'app');
     mkdirSync(app);
     writeFileSync(join(app, 'package.json'), '{ "private": true }\n');
-    // No install scripts: better-sqlite3 would compile from source (over a minute) and nothing here opens a store.
+    // No install scripts: better-sqlite3 would compile from source (minutes here, with no prebuilt binary to
+    // download); its addon, built by this checkout's `npm ci` for the same Node, is copied in below instead.
     // The cache of `npm ci` has every dependency; the registry is asked only for what it lacks.
     const install = run(
       'npm',
@@ -109,6 +123,47 @@ test('npm pack gives a package that installs into an empty folder and runs', { t
     );
     assert.equal(api.status, 0, api.output);
     assert.equal(api.stdout, 'function\n');
+
+    // A whole run from the installed package: listing, article, SQLite store, page worker, git commit.
+    cpSync(
+      join(ROOT, 'node_modules', 'better-sqlite3', 'build'),
+      join(app, 'node_modules', 'better-sqlite3', 'build'),
+      {
+        recursive: true,
+      },
+    );
+    const server = await startFixtureServer();
+    try {
+      server.route('/world/index.html', (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(
+          '<html><body><a class="story" href="/world/bridge.html">Harbor bridge reopens</a></body></html>',
+        );
+      });
+      server.route('/world/bridge.html', (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(ARTICLE);
+      });
+      writeFileSync(
+        join(app, 'newsmirror.yaml'),
+        `mirror:\n  dir: ./mirror\n  title: The Daily mirror\nfetch:\n  allowPrivateAddresses: true\nsites:\n` +
+          `  - id: daily\n    name: The Daily\n    base: "${server.origin}/"\n    channels:\n` +
+          `      - { id: world, title: World, listing: { url: "${server.origin}/world/index.html", links: "a.story" } }\n`,
+      );
+      const mirrored = await promisify(execFile)(bin, ['run', '-c', 'newsmirror.yaml', '--no-push'], {
+        cwd: app,
+        env: npmEnv(),
+        timeout: STEP_TIMEOUT_MS,
+      });
+      assert.match(mirrored.stdout, /^new 1, updated 0, failed 0/);
+      assert.deepEqual(readdirSync(join(app, 'mirror', 'pages', 'world')).sort(), ['bridge.md']);
+      assert.match(
+        readFileSync(join(app, 'mirror', 'pages', 'world', 'bridge.md'), 'utf8'),
+        /^### Harbor bridge reopens/,
+      );
+    } finally {
+      await server.close();
+    }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
