@@ -4,9 +4,9 @@
 // run has fetching, writing, committing and pushing to do. Command line: scripts/kill-test.ts; test:
 // test/e2e/crash.test.ts.
 //
-// The child (kill-test/child.ts) is a warmed-up CLI: it loads src/cli/main.ts, says "ready", and calls
+// The child (kill-test/child.ts) is a warmed-up CLI: it loads the built dist/cli.mjs, says "ready", and calls
 // main(['run', '-c', FILE]) when told "go" (what bin/newsmirror.js does), so the random delay counts from the start
-// of the run, not from TypeScript loading, and the next child warms up while the current one runs.
+// of the run, not from module loading, and the next child warms up while the current one runs.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +22,7 @@ import { serveDemoSite } from './demo-site.ts';
 import { type GitDaemon, makeBareRemote, startGitDaemon } from './git.ts';
 import { checkInvariants, describeLeftovers, type ExpectedArticle } from './kill-test/checks.ts';
 import { createFeeder } from './kill-test/feeder.ts';
+import { seededRandom } from './random.ts';
 
 const REPO_ROOT = resolve(fileURLToPath(import.meta.url), '../..');
 const CHILD_ENTRY = fileURLToPath(new URL('./kill-test/child.ts', import.meta.url));
@@ -63,18 +64,6 @@ export interface KillTestResult {
   articles: number;
   /** What each kill left behind, counted by the state found before recovery. */
   phases: Record<string, number>;
-}
-
-/** Deterministic PRNG (mulberry32), so a seed replays the same delays and edits. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export async function runKillTest(options: KillTestOptions): Promise<KillTestResult> {

@@ -3,7 +3,9 @@
 // its index alone. Pages look like the portals we mirror: 150-250 KB of navigation, menus, sidebars, comments,
 // inline scripts and styles, ads and related-article lists around one 600-1500-word story (English or Chinese),
 // with 1-3 photos. Pages are assembled from pools of clutter made once, so serving costs the benchmark little CPU.
+
 import sharp from 'sharp';
+import { seededRandom } from '../random.ts';
 
 export const DEFAULT_ARTICLES = 400;
 /** Listing channels (HTML pages listing every article of the channel) plus one RSS feed of the newest. */
@@ -22,18 +24,6 @@ const MAX_WORDS = 1500;
 /** Minutes between two articles' publication times. */
 const PUBLISH_STEP_MINUTES = 7;
 const NEWEST_PUBLISHED_MS = Date.UTC(2024, 4, 20, 12, 0, 0);
-
-/** mulberry32: small, fast and the same everywhere. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(random: () => number, items: readonly T[]): T => items[Math.floor(random() * items.length)];
 const between = (random: () => number, low: number, high: number) =>

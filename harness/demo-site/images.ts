@@ -1,5 +1,6 @@
 // The demo site's pictures: drawn pixel by pixel from a generator seeded with the image's key, then encoded with
 // sharp, so regenerating gives the same bytes. Scenes stand in for news photos, bar charts for graphics.
+import { seededRandomFromText as seededRandom } from '../random.ts';
 import { A_ARTICLES, BODY_IMAGES, type ImageSpec, leadImagePath, type SceneKind } from './content.ts';
 
 /** Photo-like size of the publisher's 600x400 crops. */
@@ -32,19 +33,6 @@ export function allImageSpecs(): ImageSpec[] {
 }
 
 type Rgb = [number, number, number];
-
-/** mulberry32: tiny, seedable, identical on every platform. */
-function seededRandom(seedText: string): () => number {
-  let seed = 2166136261;
-  for (const char of seedText) seed = Math.imul(seed ^ char.charCodeAt(0), 16777619) >>> 0;
-  return () => {
-    seed = (seed + 0x6d2b79f5) >>> 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Canvas {
   readonly data: Uint8Array;
