@@ -67,7 +67,11 @@ async function bundledCaseEntry(): Promise<string> {
 export async function runCaseInChild(input: CaseInput): Promise<CaseResult> {
   const entry = await bundledCaseEntry();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [entry, JSON.stringify(input)], {
+    // With BENCH_PROFILE_DIR set, each case writes a CPU profile of its main thread there (open it in DevTools).
+    const profile = process.env.BENCH_PROFILE_DIR
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
+      : [];
+    const child = spawn(process.execPath, [...profile, entry, JSON.stringify(input)], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';

@@ -4,7 +4,7 @@
 import type { Logger } from '../../internal/log.ts';
 import type { StorePorts } from '../../store/index.ts';
 import type { BlobStore } from '../job/blobs.ts';
-import type { ImageOutcome } from '../job/types.ts';
+import type { ImageBlob, ImageOutcome } from '../job/types.ts';
 import { writeFilesAtomic } from '../publish/write-files.ts';
 import type { Changes } from './changes.ts';
 import type { RunSummary } from './summary.ts';
@@ -28,38 +28,47 @@ export interface ImageWriter {
 
 export function createImageWriter(context: ImageWriterContext): ImageWriter {
   const { summary, log } = context;
-  /** Sources applied this run: an outcome shared by several articles counts and records once. */
-  const applied = new Set<string>();
-  const writtenAssets = new Set<string>();
+  /**
+   * Sources whose outcome is committed this run: an outcome shared by several articles counts and records once.
+   * Marked only after the commit, so an article whose transaction rolled back leaves its images to the next one.
+   */
+  const recorded = new Set<string>();
+  /** Asset files written (or being written) this run, by path: undefined once written, or why it could not be. */
+  const writing = new Map<string, Promise<ImageOutcome | undefined>>();
+
+  async function writeAsset(src: string, blob: ImageBlob): Promise<ImageOutcome | undefined> {
+    const bytes = await context.blobs.get(blob.sha256);
+    if (!bytes) {
+      const message = `image ${src}: its bytes (${blob.sha256}) are not in the blob store`;
+      return { src, status: 'failed', code: 'blob_missing', message, retryable: true };
+    }
+    const written = await writeFilesAtomic(context.mirrorDir, [{ path: blob.assetPath, content: bytes }]);
+    await context.blobs.delete(blob.sha256);
+    summary.bytesWritten.images += written.bytes;
+    summary.images.bytes += written.bytes;
+    context.changes.assetPaths.push(...written.writtenPaths);
+    return undefined;
+  }
+
   return {
     async writeFiles(outcomes) {
       const fresh: ImageOutcome[] = [];
       for (const outcome of outcomes) {
-        if (applied.has(outcome.src)) continue;
-        applied.add(outcome.src);
-        if (outcome.status !== 'mirrored' || writtenAssets.has(outcome.blob.assetPath)) {
-          fresh.push(outcome);
-          continue;
+        if (recorded.has(outcome.src)) continue;
+        if (outcome.status === 'mirrored') {
+          // Articles sharing a picture wait for one write of its file, then record it.
+          let write = writing.get(outcome.blob.assetPath);
+          if (!write) {
+            write = writeAsset(outcome.src, outcome.blob);
+            writing.set(outcome.blob.assetPath, write);
+            write.catch(() => writing.delete(outcome.blob.assetPath));
+          }
+          const failure = await write;
+          if (failure) {
+            fresh.push({ ...failure, src: outcome.src });
+            continue;
+          }
         }
-        const bytes = await context.blobs.get(outcome.blob.sha256);
-        if (!bytes) {
-          fresh.push({
-            src: outcome.src,
-            status: 'failed',
-            code: 'blob_missing',
-            message: `image ${outcome.src}: its bytes (${outcome.blob.sha256}) are not in the blob store`,
-            retryable: true,
-          });
-          continue;
-        }
-        const written = await writeFilesAtomic(context.mirrorDir, [
-          { path: outcome.blob.assetPath, content: bytes },
-        ]);
-        await context.blobs.delete(outcome.blob.sha256);
-        writtenAssets.add(outcome.blob.assetPath);
-        summary.bytesWritten.images += written.bytes;
-        summary.images.bytes += written.bytes;
-        context.changes.assetPaths.push(...written.writtenPaths);
         fresh.push(outcome);
       }
       return fresh;
@@ -86,6 +95,8 @@ export function createImageWriter(context: ImageWriterContext): ImageWriter {
     tally(outcomes) {
       const mirrored: string[] = [];
       for (const outcome of outcomes) {
+        if (recorded.has(outcome.src)) continue;
+        recorded.add(outcome.src);
         if (outcome.status === 'known') summary.images.reused++;
         else if (outcome.status === 'mirrored') {
           summary.images.mirrored++;
