@@ -11,7 +11,7 @@ import { createMirrorWriter } from './steps/apply-result.ts';
 import { noChanges } from './steps/changes.ts';
 import { discoverChannels } from './steps/discover.ts';
 import { addUnrendered, jobPortsOf, mirrorArticles, retryFailedImages } from './steps/mirror-articles.ts';
-import { openMirror, startRunRecord } from './steps/open-mirror.ts';
+import { openMirror, requireMirrorPresent, startRunRecord } from './steps/open-mirror.ts';
 import { withPageWorkers } from './steps/page-workers.ts';
 import { planArticles } from './steps/plan.ts';
 import { commitRun, confirmCommitted, pushToRemotes } from './steps/publish.ts';
@@ -51,6 +51,7 @@ export async function runMirror(options: RunOptions): Promise<RunSummary> {
   const startedMs = Date.now();
   const summary = emptySummary();
 
+  await requireMirrorPresent(loaded, store.articles);
   const mirror = await openMirror(loaded, store.runs, log, { wait: options.waitForLock });
   try {
     const runId = await startRunRecord(store.runs, mirror, startedAt, log);

@@ -1,4 +1,5 @@
 // Which parser a fetched channel source needs, from its first element (content types lie too often).
+import { resolveHttpUrl } from '../../internal/url.ts';
 import { localName } from './xml.ts';
 
 export type SourceFormat = 'rss' | 'atom' | 'sitemap' | 'html';
@@ -34,4 +35,17 @@ export function detectSourceFormat(text: string): SourceFormat {
     default:
       return 'html';
   }
+}
+
+/** The feeds an HTML page announces (`<link rel="alternate" type="application/rss+xml" href>`), resolved. */
+export function feedLinksOfHtml(html: string, pageUrl: string): string[] {
+  const found: string[] = [];
+  for (const [tag] of html.slice(0, 65_536).matchAll(/<link\b[^>]*>/gi)) {
+    if (!/type\s*=\s*["']?application\/(rss|atom)\+xml/i.test(tag)) continue;
+    const href = /href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i.exec(tag);
+    const value = href?.[1] ?? href?.[2] ?? href?.[3];
+    const resolved = value ? resolveHttpUrl(value.trim(), pageUrl) : null;
+    if (resolved) found.push(resolved);
+  }
+  return found;
 }

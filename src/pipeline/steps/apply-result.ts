@@ -1,12 +1,13 @@
 // The single writer: applies each job's result to the store, in one transaction per article that also decides its
 // id, and records what the run must render. Jobs only return data; every write of an article run happens here, one
 // result at a time, so two articles can never take the same id or overwrite each other.
+import PQueue from 'p-queue';
 import type { Config } from '../../config/options.ts';
 import { ExtractError } from '../../internal/errors.ts';
 import { safeId, shortHash } from '../../internal/ids.ts';
 import type { Logger } from '../../internal/log.ts';
 import { MIRROR_LAYOUT } from '../../internal/mirror-layout.ts';
-import type { ArticlesPort, Store, StoredArticle } from '../../store/index.ts';
+import type { ArticlesPort, SaveResult, Store, StoredArticle, StorePorts } from '../../store/index.ts';
 import type { BlobStore } from '../job/blobs.ts';
 import { failureOf } from '../job/images.ts';
 import type { ArticleJobResult, ExtractedResult, ImageOutcome, JobFailure } from '../job/types.ts';
@@ -38,6 +39,9 @@ export interface MirrorWriter {
 export function createMirrorWriter(context: WriterContext): MirrorWriter {
   const { store, summary, changes, log } = context;
   const images = createImageWriter(context);
+  // One article's transaction at a time, whatever the backend: the id chosen for one article must be seen by the
+  // next (SQLite serialises transactions anyway; a server database would run them side by side).
+  const oneAtATime = new PQueue({ concurrency: 1 });
 
   async function recordFailure(planned: PlannedArticle, failure: JobFailure): Promise<void> {
     summary.failed++;
@@ -55,6 +59,65 @@ export function createMirrorWriter(context: WriterContext): MirrorWriter {
     });
   }
 
+  /** Everything one article's result writes, in its transaction; the id is decided here. */
+  async function saveArticle(
+    tx: StorePorts,
+    planned: PlannedArticle,
+    result: ExtractedResult,
+    imageOutcomes: ImageOutcome[],
+    now: string,
+  ): Promise<{ outcome: SaveResult; id: string; joined: string[] }> {
+    const { site, url } = planned;
+    const { extracted } = result;
+    await images.record(imageOutcomes, tx);
+    let existing = planned.existing;
+    for (const alias of result.aliases) existing ??= await tx.articles.getByUrl(alias);
+    const rawId = existing?.id ?? result.idCandidates[0];
+    if (!rawId) {
+      throw new ExtractError(`extract: ${url} matches no article id pattern of site ${site.id}`, {
+        code: 'no_article_id',
+        where: url,
+        retryable: false,
+      });
+    }
+    // Decided here, inside the transaction, so no other article can take the id in between.
+    const id = existing?.id ?? (await unusedId(tx.articles, site.id, safeId(rawId), url));
+    const homeChannel = existing?.homeChannel ?? planned.channels[0] ?? site.channels[0].id;
+    const pagePath =
+      existing?.pagePath ??
+      MIRROR_LAYOUT.page(homeChannel, id, {
+        shardByMonth: context.config.mirror.shardByMonth,
+        published: extracted.published,
+      });
+    const outcome = await tx.articles.save({
+      siteId: site.id,
+      id,
+      url: existing?.url ?? url,
+      canonicalUrl: extracted.canonicalUrl,
+      homeChannel,
+      pagePath,
+      title: extracted.title,
+      author: extracted.author,
+      published: extracted.published,
+      lang: extracted.lang,
+      contentHash: result.contentHash,
+      extracted: JSON.stringify(extracted),
+      firstSeen: existing?.firstSeen ?? now,
+      updatedAt: now,
+    });
+    for (const alias of [url, ...result.aliases]) await tx.articles.addUrl(alias, site.id, id);
+    // The page is rendered from these references: they change with the body or not at all.
+    await tx.pageRefs.save(site.id, id, result.refs);
+    await tx.fetchCache.save(url, { ...result.validators, contentHash: result.contentHash });
+    await tx.signals.save(url, planned.signal);
+    await tx.failures.clear(url);
+    const joined: string[] = [];
+    for (const channelId of planned.channels.length > 0 ? planned.channels : [homeChannel]) {
+      if (await tx.channels.addMembership(site.id, id, channelId, now)) joined.push(channelId);
+    }
+    return { outcome, id, joined };
+  }
+
   async function applyExtracted(planned: PlannedArticle, result: ExtractedResult): Promise<void> {
     const { site, url } = planned;
     const { extracted } = result;
@@ -68,55 +131,9 @@ export function createMirrorWriter(context: WriterContext): MirrorWriter {
     // Images are in the mirror before the article is stored, so a stored article always renders complete.
     const imageOutcomes = await images.writeFiles(result.images);
     const now = context.now().toISOString();
-    const applied = await store.transaction(async (tx) => {
-      await images.record(imageOutcomes, tx);
-      let existing = planned.existing;
-      for (const alias of result.aliases) existing ??= await tx.articles.getByUrl(alias);
-      const rawId = existing?.id ?? result.idCandidates[0];
-      if (!rawId) {
-        throw new ExtractError(`extract: ${url} matches no article id pattern of site ${site.id}`, {
-          code: 'no_article_id',
-          where: url,
-          retryable: false,
-        });
-      }
-      // Decided here, inside the transaction, so no other article can take the id in between.
-      const id = existing?.id ?? (await unusedId(tx.articles, site.id, safeId(rawId), url));
-      const homeChannel = existing?.homeChannel ?? planned.channels[0] ?? site.channels[0].id;
-      const pagePath =
-        existing?.pagePath ??
-        MIRROR_LAYOUT.page(homeChannel, id, {
-          shardByMonth: context.config.mirror.shardByMonth,
-          published: extracted.published,
-        });
-      const outcome = await tx.articles.save({
-        siteId: site.id,
-        id,
-        url: existing?.url ?? url,
-        canonicalUrl: extracted.canonicalUrl,
-        homeChannel,
-        pagePath,
-        title: extracted.title,
-        author: extracted.author,
-        published: extracted.published,
-        lang: extracted.lang,
-        contentHash: result.contentHash,
-        extracted: JSON.stringify(extracted),
-        firstSeen: existing?.firstSeen ?? now,
-        updatedAt: now,
-      });
-      for (const alias of [url, ...result.aliases]) await tx.articles.addUrl(alias, site.id, id);
-      // The page is rendered from these references: they change with the body or not at all.
-      await tx.pageRefs.save(site.id, id, result.refs);
-      await tx.fetchCache.save(url, { ...result.validators, contentHash: result.contentHash });
-      await tx.signals.save(url, planned.signal);
-      await tx.failures.clear(url);
-      const joined: string[] = [];
-      for (const channelId of planned.channels.length > 0 ? planned.channels : [homeChannel]) {
-        if (await tx.channels.addMembership(site.id, id, channelId, now)) joined.push(channelId);
-      }
-      return { outcome, id, joined };
-    });
+    const applied = await oneAtATime.add(() =>
+      store.transaction((tx) => saveArticle(tx, planned, result, imageOutcomes, now)),
+    );
     const key = { siteId: site.id, id: applied.id };
     images.tally(imageOutcomes);
     for (const channelId of applied.joined) joinChannel(changes, channelId, key);

@@ -6,9 +6,11 @@ import type { FailuresPort, FetchCachePort } from '../../store/index.ts';
 import type { HttpClient } from '../fetch/client.ts';
 import {
   detectSourceFormat,
+  feedLinksOfHtml,
   parseFeed,
   parseListing,
   parseSitemap,
+  SourceError,
   toSourceItems,
 } from '../sources/index.ts';
 import type { CacheValidators, SourceItem } from '../types.ts';
@@ -69,7 +71,11 @@ export async function discoverChannels(
   return discovery;
 }
 
-/** Reads one channel's listing, feed or sitemap; with a fetch cache, a conditional GET (304 = nothing new). */
+/**
+ * Reads one channel's listing, feed or sitemap; with a fetch cache, a conditional GET (304 = nothing new).
+ * A full answer that yields no article link throws a SourceError (not retryable): a wrong selector or a redesign
+ * must fail loudly, and its validators must not be kept, or the next run would get a 304 after the fix.
+ */
 export async function discoverChannel(
   site: SiteConfig,
   channel: ChannelConfig,
@@ -81,10 +87,13 @@ export async function discoverChannel(
   if (page.notModified) return { items: [], sourceUrl };
   const validators =
     page.etag || page.lastModified ? { etag: page.etag, lastModified: page.lastModified } : undefined;
+  const format = detectSourceFormat(page.text);
   let links: ReturnType<typeof parseFeed>;
   if (channel.listing) {
     links = parseListing(page.text, page.url, channel.listing.links);
-  } else if (channel.sitemap || detectSourceFormat(page.text) === 'sitemap') {
+  } else if (format === 'html' && looksLikeHtml(page.text)) {
+    throw notXml(channel.feed ? 'feed' : 'sitemap', page.url, page.text);
+  } else if (channel.sitemap || format === 'sitemap') {
     const sitemap = parseSitemap(page.text, page.url);
     links = sitemap.links;
     // A sitemap index: read its first child sitemaps (the newest are listed first by convention).
@@ -95,5 +104,42 @@ export async function discoverChannel(
   } else {
     links = parseFeed(page.text, page.url);
   }
-  return { items: toSourceItems(links, site, channel), sourceUrl, validators };
+  const items = toSourceItems(links, site, channel);
+  if (items.length === 0) throw noArticleLinks(site, channel, page.url, links.length);
+  return { items, sourceUrl, validators };
+}
+
+function noArticleLinks(site: SiteConfig, channel: ChannelConfig, url: string, found: number): SourceError {
+  const what = channel.listing
+    ? `listing ${url}: the selector "${channel.listing.links}" matched ${found} link(s)`
+    : `${channel.feed ? 'feed' : 'sitemap'} ${url} lists ${found} link(s)`;
+  const hint =
+    found > 0
+      ? `none is an article of ${site.base}${site.articleId ? ` matching articleId ${site.articleId}` : ''}: check base and articleId`
+      : channel.listing
+        ? 'check the selector against the page as fetched (the layout may have changed)'
+        : 'check that the URL is still the channel\'s';
+  return new SourceError(`${what}, and no article: ${hint}`, {
+    code: 'no_article_links',
+    where: url,
+    retryable: false,
+  });
+}
+
+/** Only a page that says it is HTML gets the one-line message; other junk gets the XML parser's own error. */
+function looksLikeHtml(text: string): boolean {
+  return /<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>])/i.test(text.slice(0, 8192));
+}
+
+function notXml(kind: 'feed' | 'sitemap', url: string, html: string): SourceError {
+  const feeds = kind === 'feed' ? feedLinksOfHtml(html, url) : [];
+  const hint =
+    feeds.length > 0
+      ? `the page names its feed: ${feeds[0]}`
+      : 'for an HTML page use `listing: { url, links }` with a link selector';
+  return new SourceError(`${kind} ${url} is an HTML page, not ${kind === 'feed' ? 'RSS or Atom' : 'a sitemap'}: ${hint}`, {
+    code: 'not_xml',
+    where: url,
+    retryable: false,
+  });
 }

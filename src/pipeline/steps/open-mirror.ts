@@ -4,10 +4,12 @@
 import { dirname } from 'node:path';
 import type { LoadedConfig } from '../../config/load.ts';
 import type { Logger } from '../../internal/log.ts';
-import type { RunRecord, RunsPort } from '../../store/index.ts';
+import { PublishError } from '../../internal/errors.ts';
+import type { ArticlesPort, RunRecord, RunsPort } from '../../store/index.ts';
 import { excludeFromMirror } from '../publish/exclude.ts';
 import { type GitMirror, openGitMirror } from '../publish/git.ts';
 import { acquireMirrorLock } from '../publish/lock.ts';
+import { mirrorRepositoryExists } from '../publish/presence.ts';
 import { removeTempFiles } from '../publish/write-files.ts';
 
 export interface OpenMirror {
@@ -66,4 +68,19 @@ export async function startRunRecord(
     await runs.abandon(unfinished.id, at.toISOString());
   }
   return runId;
+}
+
+/**
+ * A run over a store that holds articles needs the mirror they were written to: without it the run would commit
+ * indexes whose pages are gone. Fails naming the fix (`rebuild` re-creates every page from the store).
+ */
+export async function requireMirrorPresent(loaded: LoadedConfig, articles: ArticlesPort): Promise<void> {
+  if (mirrorRepositoryExists(loaded.mirrorDir)) return;
+  const stored = await articles.count();
+  if (stored === 0) return;
+  throw new PublishError(
+    `the mirror ${loaded.mirrorDir} is missing (no git repository there), but the store holds ${stored} article(s): ` +
+      `run \`newsmirror rebuild -c ${loaded.file}\` to re-create it from the store, then run again`,
+    { code: 'mirror_missing', where: loaded.mirrorDir, retryable: false },
+  );
 }
