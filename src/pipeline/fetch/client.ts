@@ -3,19 +3,17 @@
 // decoded-size cap, bounded redirects checked hop by hop, private addresses refused for content-found URLs).
 import { STATUS_CODES } from 'node:http';
 import PQueue from 'p-queue';
-import { Agent, type Dispatcher, request } from 'undici';
+import { type Dispatcher, request } from 'undici';
 import packageJson from '../../../package.json' with { type: 'json' };
-import type { FetchConfig } from '../../config/options.ts';
+import type { FetchConfig, SiteConfig } from '../../config/options.ts';
 import { FetchError } from '../../internal/errors.ts';
+import { sameSite } from '../../internal/url.ts';
 import type { CacheValidators, FetchedPage } from '../types.ts';
 import { ACCEPT_ENCODING, BodyTooLarge, readBody, UnsupportedEncoding } from './body.ts';
 import { decodeBody } from './charset.ts';
-import {
-  createGuardedLookup,
-  isPrivateAddress,
-  PrivateAddressRefused,
-  resolveHost,
-} from './private-address.ts';
+import { createHostBreaker } from './breaker.ts';
+import { createDispatchers } from './dispatchers.ts';
+import { isPrivateAddress, PrivateAddressRefused, resolveHost } from './private-address.ts';
 import { backoffDelay, isRetryableStatus, parseRetryAfter } from './retry.ts';
 
 /** Says who we are and where to complain, so site operators can reach us instead of blocking blindly. */
@@ -30,6 +28,9 @@ const DEFAULT_BACKOFF_BASE_MS = 500;
 const DEFAULT_MAX_RETRY_AFTER_MS = 60_000;
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/** How long a host whose breaker opened is skipped: longer than a run, shorter than watch's usual interval. */
+const DEFAULT_HOST_COOLDOWN_MS = 10 * 60_000;
 
 /** Bytes sniffed to decide whether a response without Content-Type is text. */
 const BINARY_SNIFF_BYTES = 512;
@@ -64,7 +65,17 @@ export interface HttpClientOptions {
   onRetry?: (url: string, attempt: number, reason: string) => void;
   /** Which resolved addresses count as private for `fromContent` fetches; default isPrivateAddress. */
   isPrivateAddress?: (address: string) => boolean;
+  /** How long a host is skipped once its circuit breaker opens (default 10 minutes). */
+  hostCooldownMs?: number;
+  /** Per-site user agent, headers and cookies, sent to each site's own hosts (`sameSite` with its base). */
+  sites?: SiteFetchSettings[];
 }
+
+export type SiteFetchSettings = Pick<SiteConfig, 'base' | 'userAgent'> &
+  Partial<Pick<SiteConfig, 'headers' | 'cookies'>>;
+
+/** Why a private target is refused, and how to allow it, in every such message. */
+const PRIVATE_REFUSAL = 'a private or loopback address (refused for URLs found in content; fetch.allowPrivateAddresses: true allows it)';
 
 type Attempt =
   | { kind: 'page'; page: Omit<FetchedPage, 'requestedUrl'> }
@@ -79,12 +90,17 @@ export function createHttpClient(config: FetchConfig, options: HttpClientOptions
   // attempt by the sum of its phases' budgets.
   const attemptDeadlineMs = config.connectTimeoutMs + config.headersTimeoutMs + config.bodyTimeoutMs;
 
-  const agentOptions = { headersTimeout: config.headersTimeoutMs, bodyTimeout: config.bodyTimeoutMs };
-  const openAgent = new Agent({ ...agentOptions, connect: { timeout: config.connectTimeoutMs } });
-  const guardedAgent = new Agent({
-    ...agentOptions,
-    connect: { timeout: config.connectTimeoutMs, lookup: createGuardedLookup(isRefused) },
-  });
+  const dispatchers = createDispatchers(config, isRefused);
+  const breaker = createHostBreaker(
+    config.hostFailureLimit,
+    options.hostCooldownMs ?? DEFAULT_HOST_COOLDOWN_MS,
+  );
+  const sites = (options.sites ?? []).filter(
+    (site) =>
+      site.userAgent !== undefined ||
+      Object.keys(site.headers ?? {}).length > 0 ||
+      Object.keys(site.cookies ?? {}).length > 0,
+  );
 
   const globalQueue = new PQueue({ concurrency: config.concurrency });
   const hostQueues = new Map<string, PQueue>();
@@ -122,12 +138,12 @@ export function createHttpClient(config: FetchConfig, options: HttpClientOptions
       if (guarded) {
         const refused = (await resolveHost(target.hostname)).find(isRefused);
         if (refused)
-          return fail('private_address', `resolves to ${refused}, a private or loopback address`, false);
+          return fail('private_address', `resolves to ${refused}, ${PRIVATE_REFUSAL}`, false);
       }
       const response = await request(target.href, {
         method: 'GET',
-        dispatcher: guarded ? guardedAgent : openAgent,
-        headers: requestHeaders(config, fetchOptions),
+        dispatcher: guarded ? dispatchers.guarded : dispatchers.open,
+        headers: requestHeaders(config, fetchOptions, siteOf(sites, target)),
         signal: controller.signal,
       });
       const { statusCode: status, headers } = response;
@@ -211,9 +227,13 @@ export function createHttpClient(config: FetchConfig, options: HttpClientOptions
   /** One hop with its retries. */
   async function fetchHop(target: URL, requestedUrl: string, fetchOptions: FetchOptions, guarded: boolean) {
     for (let attemptNumber = 1; ; attemptNumber++) {
-      const result = await withSlots(target.hostname, () =>
-        attempt(target, requestedUrl, fetchOptions, guarded),
-      );
+      // Checked once a slot is free: requests queued behind a host that just died skip it at once.
+      const result = await withSlots(target.hostname, async () => {
+        breaker.check(target.host, requestedUrl);
+        const outcome = await attempt(target, requestedUrl, fetchOptions, guarded);
+        if (!closed) breaker.record(target.host, outcome.kind === 'failed' ? outcome.error.code : undefined);
+        return outcome;
+      });
       if (result.kind !== 'failed') return result;
       const { error, retryAfterMs } = result;
       if (!error.retryable || attemptNumber > config.retries || closed)
@@ -267,20 +287,32 @@ export function createHttpClient(config: FetchConfig, options: HttpClientOptions
       closed = true;
       // Queued fetches are not dropped (their promises would never settle): they run, fail fast with 'network'
       // on the destroyed agents, and are not retried.
-      await Promise.all([openAgent.destroy(), guardedAgent.destroy()]);
+      await Promise.all([dispatchers.open.destroy(), dispatchers.guarded.destroy()]);
     },
   };
 }
 
-function requestHeaders(config: FetchConfig, options: FetchOptions): Record<string, string> {
+function requestHeaders(
+  config: FetchConfig,
+  options: FetchOptions,
+  site: SiteFetchSettings | undefined,
+): Record<string, string> {
   const headers: Record<string, string> = {
-    'user-agent': config.userAgent ?? DEFAULT_USER_AGENT,
+    'user-agent': site?.userAgent ?? config.userAgent ?? DEFAULT_USER_AGENT,
     accept: options.accept ?? DEFAULT_ACCEPT,
     'accept-encoding': ACCEPT_ENCODING,
   };
+  for (const [name, value] of Object.entries(site?.headers ?? {})) headers[name.toLowerCase()] = value;
+  const cookies = Object.entries(site?.cookies ?? {});
+  if (cookies.length > 0) headers.cookie = cookies.map(([name, value]) => `${name}=${value}`).join('; ');
   if (options.validators?.etag) headers['if-none-match'] = options.validators.etag;
   if (options.validators?.lastModified) headers['if-modified-since'] = options.validators.lastModified;
   return headers;
+}
+
+/** The site whose hosts `target` is on (checked per hop, so a redirect elsewhere carries no cookie). */
+function siteOf(sites: SiteFetchSettings[], target: URL): SiteFetchSettings | undefined {
+  return sites.find((site) => sameSite(target.href, site.base));
 }
 
 /** Parses `raw` (relative to `base` for redirects) and accepts only http and https; the fragment is dropped. */
@@ -316,7 +348,7 @@ function classifyFailure(
   const find = <T>(test: (link: unknown) => link is T): T | undefined => chain.find(test);
   const refused = find((link): link is PrivateAddressRefused => link instanceof PrivateAddressRefused);
   if (refused)
-    return fail('private_address', `resolves to ${refused.address}, a private or loopback address`, false);
+    return fail('private_address', `resolves to ${refused.address}, ${PRIVATE_REFUSAL}`, false);
   if (find((link): link is BodyTooLarge => link instanceof BodyTooLarge)) {
     return fail('too_large', `sent more than the ${maxBytes}-byte cap`, false);
   }

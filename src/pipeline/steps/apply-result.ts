@@ -1,13 +1,21 @@
 // The single writer: applies each job's result to the store, in one transaction per article that also decides its
-// id, and records what the run must render. Jobs only return data; every write of an article run happens here, one
-// result at a time, so two articles can never take the same id or overwrite each other.
+// id, and records what the run must render. Jobs only return data; every store write of the article phase happens
+// here, one article's transaction at a time, so two articles can never take the same id or overwrite each other.
+// (A failure record, a not-modified signal and a membership are single writes, made outside a transaction.)
 import PQueue from 'p-queue';
 import type { Config } from '../../config/options.ts';
 import { ExtractError } from '../../internal/errors.ts';
 import { safeId, shortHash } from '../../internal/ids.ts';
 import type { Logger } from '../../internal/log.ts';
 import { MIRROR_LAYOUT } from '../../internal/mirror-layout.ts';
-import type { ArticlesPort, SaveResult, Store, StoredArticle, StorePorts } from '../../store/index.ts';
+import type {
+  ArticleKey,
+  ArticlesPort,
+  SaveResult,
+  Store,
+  StoredArticle,
+  StorePorts,
+} from '../../store/index.ts';
 import type { BlobStore } from '../job/blobs.ts';
 import { failureOf } from '../job/images.ts';
 import type { ArticleJobResult, ExtractedResult, ImageOutcome, JobFailure } from '../job/types.ts';
@@ -66,20 +74,15 @@ export function createMirrorWriter(context: WriterContext): MirrorWriter {
     result: ExtractedResult,
     imageOutcomes: ImageOutcome[],
     now: string,
-  ): Promise<{ outcome: SaveResult; id: string; joined: string[] }> {
+  ): Promise<SavedArticle> {
     const { site, url } = planned;
     const { extracted } = result;
     await images.record(imageOutcomes, tx);
-    let existing = planned.existing;
-    for (const alias of result.aliases) existing ??= await tx.articles.getByUrl(alias);
+    // Looked up again here: another URL of the same article (its AMP page, its canonical URL) may have been
+    // stored since the plan was made.
+    const existing = await existingArticle(tx.articles, planned, result);
     const rawId = existing?.id ?? result.idCandidates[0];
-    if (!rawId) {
-      throw new ExtractError(`extract: ${url} matches no article id pattern of site ${site.id}`, {
-        code: 'no_article_id',
-        where: url,
-        retryable: false,
-      });
-    }
+    if (!rawId) throw noArticleId(planned);
     // Decided here, inside the transaction, so no other article can take the id in between.
     const id = existing?.id ?? (await unusedId(tx.articles, site.id, safeId(rawId), url));
     const homeChannel = existing?.homeChannel ?? planned.channels[0] ?? site.channels[0].id;
@@ -115,7 +118,14 @@ export function createMirrorWriter(context: WriterContext): MirrorWriter {
     for (const channelId of planned.channels.length > 0 ? planned.channels : [homeChannel]) {
       if (await tx.channels.addMembership(site.id, id, channelId, now)) joined.push(channelId);
     }
-    return { outcome, id, joined };
+    // What must be rendered again, read in the same transaction so a store error fails the article as a whole.
+    const linking: ArticleKey[] = [];
+    if (outcome === 'new' && context.config.mirror.links === 'mirror') {
+      for (const alias of [url, ...result.aliases])
+        linking.push(...(await tx.pageRefs.referencing(alias, 'link')));
+    }
+    const channels = outcome === 'unchanged' ? [] : await tx.channels.of(site.id, id);
+    return { outcome, id, joined, linking, channels };
   }
 
   async function applyExtracted(planned: PlannedArticle, result: ExtractedResult): Promise<void> {
@@ -127,6 +137,10 @@ export function createMirrorWriter(context: WriterContext): MirrorWriter {
         url,
         misses: extracted.ruleMisses,
       });
+    }
+    // No id to store it under: fail before its images are written (they would be files no record names).
+    if (result.idCandidates.length === 0 && !(await existingArticle(store.articles, planned, result))) {
+      throw noArticleId(planned);
     }
     // Images are in the mirror before the article is stored, so a stored article always renders complete.
     const imageOutcomes = await images.writeFiles(result.images);
@@ -140,19 +154,13 @@ export function createMirrorWriter(context: WriterContext): MirrorWriter {
     if (applied.outcome === 'new') summary.new++;
     else if (applied.outcome === 'updated') summary.updated++;
     else summary.unchanged++;
-    if (applied.outcome === 'new' && context.config.mirror.links === 'mirror') {
-      // Pages that linked here showed plain text; now they can link to this page.
-      for (const alias of [url, ...result.aliases]) {
-        for (const linking of await store.pageRefs.referencing(alias, 'link')) addRender(changes, linking);
-      }
-    }
-    if (applied.outcome !== 'unchanged') {
-      addRender(changes, key);
-      // A changed title shows in every index listing the article.
-      for (const channelId of await store.channels.of(site.id, applied.id)) {
-        changes.changedChannels.add(channelId);
-        if (applied.outcome === 'updated') changes.rewriteIndexes.add(channelId);
-      }
+    // Pages that linked here showed plain text; now they can link to this page.
+    for (const linking of applied.linking) addRender(changes, linking);
+    if (applied.outcome !== 'unchanged') addRender(changes, key);
+    // A changed title shows in every index listing the article.
+    for (const channelId of applied.channels) {
+      changes.changedChannels.add(channelId);
+      if (applied.outcome === 'updated') changes.rewriteIndexes.add(channelId);
     }
   }
 
@@ -190,6 +198,39 @@ export function createMirrorWriter(context: WriterContext): MirrorWriter {
       }
     },
   };
+}
+
+interface SavedArticle {
+  outcome: SaveResult;
+  id: string;
+  /** Channels the article joined now. */
+  joined: string[];
+  /** Pages linking to the article, to render again now that the link can point to it. */
+  linking: ArticleKey[];
+  /** Every channel listing the article, when it changed. */
+  channels: string[];
+}
+
+/** The stored article this result is: by the URL itself, as planned, or by another URL of it. */
+async function existingArticle(
+  articles: ArticlesPort,
+  planned: PlannedArticle,
+  result: ExtractedResult,
+): Promise<StoredArticle | undefined> {
+  let existing = (await articles.getByUrl(planned.url)) ?? planned.existing;
+  for (const alias of result.aliases) existing ??= await articles.getByUrl(alias);
+  return existing;
+}
+
+function noArticleId(planned: PlannedArticle): ExtractError {
+  return new ExtractError(
+    `extract: ${planned.url} matches no article id pattern of site ${planned.site.id}`,
+    {
+      code: 'no_article_id',
+      where: planned.url,
+      retryable: false,
+    },
+  );
 }
 
 /**

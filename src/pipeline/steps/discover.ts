@@ -118,7 +118,7 @@ function noArticleLinks(site: SiteConfig, channel: ChannelConfig, url: string, f
       ? `none is an article of ${site.base}${site.articleId ? ` matching articleId ${site.articleId}` : ''}: check base and articleId`
       : channel.listing
         ? 'check the selector against the page as fetched (the layout may have changed)'
-        : 'check that the URL is still the channel\'s';
+        : "check that the URL is still the channel's";
   return new SourceError(`${what}, and no article: ${hint}`, {
     code: 'no_article_links',
     where: url,
@@ -137,9 +137,12 @@ function notXml(kind: 'feed' | 'sitemap', url: string, html: string): SourceErro
     feeds.length > 0
       ? `the page names its feed: ${feeds[0]}`
       : 'for an HTML page use `listing: { url, links }` with a link selector';
-  return new SourceError(`${kind} ${url} is an HTML page, not ${kind === 'feed' ? 'RSS or Atom' : 'a sitemap'}: ${hint}`, {
-    code: 'not_xml',
-    where: url,
-    retryable: false,
-  });
+  return new SourceError(
+    `${kind} ${url} is an HTML page, not ${kind === 'feed' ? 'RSS or Atom' : 'a sitemap'}: ${hint}`,
+    {
+      code: 'not_xml',
+      where: url,
+      retryable: false,
+    },
+  );
 }

@@ -3,8 +3,8 @@
 // mirror (run, rebuild) opens it here, so none can skip a step.
 import { dirname } from 'node:path';
 import type { LoadedConfig } from '../../config/load.ts';
-import type { Logger } from '../../internal/log.ts';
 import { PublishError } from '../../internal/errors.ts';
+import type { Logger } from '../../internal/log.ts';
 import type { ArticlesPort, RunRecord, RunsPort } from '../../store/index.ts';
 import { excludeFromMirror } from '../publish/exclude.ts';
 import { type GitMirror, openGitMirror } from '../publish/git.ts';

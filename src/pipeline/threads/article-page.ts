@@ -6,7 +6,7 @@ import { collectLinkUrls } from '../../internal/hast.ts';
 import { MIRROR_LAYOUT } from '../../internal/mirror-layout.ts';
 import { normalizeArticleUrl } from '../../internal/url.ts';
 import { publicUrlOf, renderPage, renderQrPng } from '../render/index.ts';
-import { transformArticle } from '../transform/index.ts';
+import { type TransformedArticle, transformArticle } from '../transform/index.ts';
 import type { Article, ExtractedArticle, OutputFile } from '../types.ts';
 
 export interface ArticlePageInput {
@@ -25,15 +25,19 @@ export interface ArticlePageInput {
   assets: Array<[string, string]>;
 }
 
-export async function renderArticlePage(input: ArticlePageInput): Promise<OutputFile[]> {
-  const { mirror, pagePath } = input;
+/** The stored article through the transform every page goes through (bundles show the same sanitised body). */
+export function transformStoredArticle(input: ArticlePageInput): {
+  extracted: ExtractedArticle;
+  transformed: TransformedArticle;
+} {
+  const { mirror } = input;
   const extracted = JSON.parse(input.extractedJson) as ExtractedArticle;
   const linkTargets = new Map(input.linkTargets);
   // Links are looked up as extracted (absolute http hrefs of the body), by their normalised URL.
   const extractedHrefs = new Set(collectLinkUrls(extracted.body));
   const assets = new Map(input.assets);
   const transformed = transformArticle(extracted, {
-    pagePath,
+    pagePath: input.pagePath,
     links: mirror.links,
     mirroredPath: (url) =>
       extractedHrefs.has(url) ? linkTargets.get(normalizeArticleUrl(url) ?? '') : undefined,
@@ -41,6 +45,12 @@ export async function renderArticlePage(input: ArticlePageInput): Promise<Output
     assetPath: (src) => assets.get(src),
     script: mirror.script,
   });
+  return { extracted, transformed };
+}
+
+export async function renderArticlePage(input: ArticlePageInput): Promise<OutputFile[]> {
+  const { mirror, pagePath } = input;
+  const { extracted, transformed } = transformStoredArticle(input);
   const article: Article = {
     id: input.id,
     siteId: input.siteId,

@@ -152,7 +152,7 @@ describe('the single writer', () => {
     );
   });
 
-  test('an article with no id is a recorded failure, and its picture is recorded with the next article', async () => {
+  test('an article with no id is a recorded failure; its picture is mirrored with the next article showing it', async () => {
     const blobs = createMemoryBlobStore();
     const other = Buffer.from('another picture');
     const sha = createHash('sha256').update(other).digest('hex');
@@ -190,17 +190,81 @@ describe('the single writer', () => {
     );
     assert.equal((await store.failures.get('https://daily.example/x/'))?.code, 'no_article_id');
     assert.equal(await store.articles.getByUrl('https://daily.example/x/'), undefined);
-    assert.equal(await store.images.get(outcome.src), undefined, 'rolled back with the article');
-    assert.ok(
-      existsSync(join(mirrorDir, outcome.blob.assetPath)),
-      'the file stays: written before its record',
-    );
+    assert.equal(await store.images.get(outcome.src), undefined);
+    assert.equal(existsSync(join(mirrorDir, outcome.blob.assetPath)), false);
 
     await writer.applyArticle(
       planned('https://daily.example/b1.html'),
       resultFor('https://daily.example/b1.html', [outcome]),
     );
     assert.equal((await store.images.get(outcome.src))?.sha256, sha);
+    assert.ok(existsSync(join(mirrorDir, outcome.blob.assetPath)));
     assert.equal(summary.images.mirrored, 1);
+  });
+
+  test('an article listed under two URLs (its AMP page and its canonical one) is one article, whichever comes first', async () => {
+    const summary = emptySummary();
+    const writer = createMirrorWriter({
+      config,
+      mirrorDir: join(work, 'amp'),
+      store,
+      blobs: createMemoryBlobStore(),
+      summary,
+      changes: noChanges(),
+      log: silentLogger,
+      now: () => new Date(),
+    });
+    const amp = 'https://daily.example/amp/s123.html';
+    const canonical = 'https://daily.example/news/s123.html';
+    // The AMP page names its canonical URL (an alias); the canonical page names none.
+    await writer.applyArticle(planned(amp), { ...resultFor(amp, [], ['s123']), aliases: [canonical] });
+    await writer.applyArticle(planned(canonical), resultFor(canonical, [], ['s123']));
+    assert.deepEqual(summary.failures, []);
+    assert.equal(summary.new, 1);
+    const byAmp = await store.articles.getByUrl(amp);
+    const byCanonical = await store.articles.getByUrl(canonical);
+    assert.equal(byAmp?.id, 's123');
+    assert.equal(byCanonical?.id, 's123');
+  });
+
+  test('an article with no id writes none of its images into the mirror', async () => {
+    const blobs = createMemoryBlobStore();
+    const bytes = Buffer.from('a picture of an article that has no id');
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    await blobs.put(sha, bytes);
+    const mirrorDir = join(work, 'noid-images');
+    const summary = emptySummary();
+    const changes = noChanges();
+    const writer = createMirrorWriter({
+      config,
+      mirrorDir,
+      store,
+      blobs,
+      summary,
+      changes,
+      log: silentLogger,
+      now: () => new Date(),
+    });
+    const outcome: ImageOutcome = {
+      src: 'https://img.daily.example/lonely.png',
+      status: 'mirrored',
+      blob: {
+        sha256: sha,
+        assetPath: `assets/${sha.slice(0, 2)}/${sha}.png`,
+        bytes: bytes.length,
+        originalBytes: 10,
+        contentType: 'image/png',
+      },
+    };
+    await writer.applyArticle(
+      planned('https://daily.example/y/'),
+      resultFor('https://daily.example/y/', [outcome], []),
+    );
+    assert.deepEqual(
+      summary.failures.map((failure) => failure.code),
+      ['no_article_id'],
+    );
+    assert.equal(existsSync(join(mirrorDir, outcome.blob.assetPath)), false);
+    assert.deepEqual(changes.assetPaths, []);
   });
 });

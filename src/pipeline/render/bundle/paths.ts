@@ -1,0 +1,41 @@
+// How references of a mirrored page (relative to the page) map to mirror-root paths, and which scripts of the
+// world are written right to left (the book's page progression and each article's direction follow them).
+import { posix } from 'node:path';
+import { isAbsoluteUrl } from '../paths.ts';
+
+/** Mirror-root path a page's relative reference points at; undefined for URLs, anchors and paths outside. */
+export function mirrorPathOf(pagePath: string, href: string): string | undefined {
+  if (href === '' || href.startsWith('#') || isAbsoluteUrl(href) || /^[a-z][a-z0-9+.-]*:/i.test(href)) {
+    return undefined;
+  }
+  const bare = href.replace(/[?#].*$/s, '');
+  let decoded: string;
+  try {
+    decoded = decodeURI(bare);
+  } catch {
+    return undefined;
+  }
+  const path = posix.normalize(posix.join(posix.dirname(pagePath), decoded));
+  return path.startsWith('../') || path.startsWith('/') || path === '..' ? undefined : path;
+}
+
+/** The fragment of a reference (`#x` -> `x`), if any. */
+export function fragmentOf(href: string): string | undefined {
+  const at = href.indexOf('#');
+  return at === -1 || at === href.length - 1 ? undefined : href.slice(at + 1);
+}
+
+// Arabic, Hebrew, Persian, Urdu, Pashto, Yiddish, Dhivehi, Uyghur, Sorani Kurdish, Sindhi.
+const RTL_LANGUAGES = new Set(['ar', 'he', 'fa', 'ur', 'ps', 'yi', 'dv', 'ug', 'ckb', 'sd']);
+
+export function directionOf(lang: string | undefined): 'ltr' | 'rtl' {
+  const primary = lang?.toLowerCase().split('-')[0];
+  if (primary && RTL_LANGUAGES.has(primary)) return 'rtl';
+  return /-arab\b|-hebr\b/i.test(lang ?? '') ? 'rtl' : 'ltr';
+}
+
+/** The one language of all articles, or undefined when they differ. */
+export function commonLanguage(langs: Array<string | undefined>): string | undefined {
+  const found = new Set(langs.filter((lang): lang is string => !!lang));
+  return found.size === 1 ? [...found][0] : undefined;
+}
