@@ -20,7 +20,7 @@ export async function checkCommand(options: {
     );
   }
   const loaded = loadConfig(options.config);
-  const http = createHttpClient(loaded.config.fetch);
+  const http = createHttpClient(loaded.config.fetch, { sites: loaded.config.sites });
   try {
     const report = await checkSiteRules(loaded, http, {
       perChannel,

@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { ConfigError, errorMessage } from '../internal/errors.ts';
+import { bundleCommand } from './bundle.ts';
 import { checkCommand } from './check.ts';
 import { extractCommand } from './extract.ts';
 import { initCommand } from './init.ts';
@@ -90,6 +91,19 @@ export async function main(argv: string[]): Promise<number> {
     .option('--force', 're-render every page, not only changed ones')
     .action(async (options) => {
       exitCode = await siteCommand(options);
+    });
+
+  program
+    .command('bundle')
+    .description('articles of a period as one EPUB book or self-contained HTML, for reading offline')
+    .requiredOption('-c, --config <file>', 'newsmirror.yaml')
+    .requiredOption('--format <format>', 'epub | html')
+    .requiredOption('--out <path>', 'the .epub file; for html a .html file, or a folder for one file per article')
+    .option('--channel <id>', 'only this channel (default: every channel, by channel)')
+    .option('--since <day>', 'first day, YYYY-MM-DD (UTC)')
+    .option('--until <day>', 'last day, YYYY-MM-DD (UTC)')
+    .action(async (options) => {
+      exitCode = await bundleCommand(options);
     });
 
   program

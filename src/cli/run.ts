@@ -18,7 +18,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   const loaded = loadConfig(options.config);
   const log = createLogger({ level: options.quiet ? 'error' : 'info', json: options.logJson });
   const store = await openSqliteStore(loaded.storePath);
-  const http = createHttpClient(loaded.config.fetch);
+  const http = createHttpClient(loaded.config.fetch, { sites: loaded.config.sites });
   const bar =
     process.stderr.isTTY && !options.quiet && !options.logJson
       ? new SingleBar({
@@ -74,7 +74,8 @@ export function formatSummary(summary: RunSummary, mirrorDir: string): string {
   const pushes = summary.pushes.map((push) => `${push.remote} ${push.ok ? 'ok' : 'FAILED'}`).join(', ');
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
   return [
-    `new ${summary.new}, updated ${summary.updated}, failed ${summary.failed}, skipped ${summary.skipped}`,
+    `new ${summary.new}, updated ${summary.updated}, failed ${summary.failed}, skipped ${summary.skipped},`,
+    `channels failed ${summary.channelFailures.length}`,
     `in ${summary.seconds.toFixed(1)} s`,
     `(unchanged ${summary.unchanged}; images ${summary.images.mirrored} new, ${summary.images.failed} failed;`,
     `written pages ${kb(summary.bytesWritten.pages)}, images ${kb(summary.bytesWritten.images)};`,

@@ -41,7 +41,7 @@ export async function watchCommand(options: WatchCommandOptions): Promise<number
   const loaded = loadConfig(options.config);
   const log = createLogger({ level: options.quiet ? 'warn' : 'info', json: options.logJson });
   const store = await openSqliteStore(loaded.storePath);
-  const http = createHttpClient(loaded.config.fetch);
+  const http = createHttpClient(loaded.config.fetch, { sites: loaded.config.sites });
   const controller = new AbortController();
   const stop = (signal: NodeJS.Signals) => {
     log.warn(

@@ -3,6 +3,9 @@ import { z } from 'zod';
 
 const selectorList = z.string().min(1);
 
+/** RFC 9110 token: what a header or cookie name may be. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
 const idPattern = z
   .string()
   .regex(
@@ -99,6 +102,25 @@ export const siteSchema = z
           'matching, the generic extractor runs and the run summary says so; `newsmirror check` reports broken rules',
       ),
     lang: z.string().optional().describe('language tag used when a page does not declare one'),
+    userAgent: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("sent instead of `fetch.userAgent` to this site's hosts (its base host and subdomains)"),
+    headers: z
+      .record(z.string().regex(HEADER_NAME, 'not a valid HTTP header name'), z.string())
+      .default({})
+      .describe(
+        "extra request headers for this site's hosts, e.g. `{ Referer: https://example.org/ }`; they replace " +
+          'the defaults of the same name (conditional GET headers excepted)',
+      ),
+    cookies: z
+      .record(z.string().regex(HEADER_NAME, 'not a valid cookie name'), z.string().regex(/^[^;\r\n]*$/))
+      .default({})
+      .describe(
+        "cookies sent as one `Cookie` header to this site's hosts only (never to image CDNs or other hosts), " +
+          'e.g. a consent cookie: `{ gdpr: accepted }`',
+      ),
     channels: z
       .array(channelSchema)
       .min(1)
@@ -244,6 +266,16 @@ export const fetchSchema = z
         'on 408, 429, 5xx, timeouts and network errors, with exponential backoff and jitter; Retry-After ' +
           'honoured up to 60 s',
       ),
+    hostFailureLimit: z
+      .number()
+      .int()
+      .min(0)
+      .max(1000)
+      .default(5)
+      .describe(
+        'connect or timeout failures in a row after which a host (pages or images) is skipped for the rest of ' +
+          'the run (circuit breaker; its URLs fail as retryable and are tried next run); `0` never skips',
+      ),
     maxRedirects: z.number().int().min(0).max(20).default(5).describe('each hop is checked'),
     maxBodyBytes: z
       .number()
@@ -258,6 +290,16 @@ export const fetchSchema = z
       .default(15 * 1024 * 1024)
       .describe('per image, after decompression'),
     userAgent: z.string().min(1).optional().describe('sent with every request; the default is honest'),
+    proxy: z
+      .string()
+      .refine(isProxyUrl, 'an http://, https://, socks5:// or socks:// URL')
+      .optional()
+      .describe(
+        'proxy for every request, e.g. `http://127.0.0.1:3128` or `socks5://127.0.0.1:1080` (user:password@ ' +
+          'allowed). Without it `HTTPS_PROXY`, `HTTP_PROXY` (and lower-case) are used; `NO_PROXY` applies to ' +
+          'both. Through a proxy, URLs found in content are still refused when their host resolves (here) to a ' +
+          'private address',
+      ),
     allowPrivateAddresses: z
       .boolean()
       .default(false)
@@ -326,6 +368,14 @@ function isValidRegExp(pattern: string): boolean {
   try {
     new RegExp(pattern);
     return true;
+  } catch {
+    return false;
+  }
+}
+
+function isProxyUrl(value: string): boolean {
+  try {
+    return ['http:', 'https:', 'socks5:', 'socks:'].includes(new URL(value).protocol);
   } catch {
     return false;
   }

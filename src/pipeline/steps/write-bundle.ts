@@ -95,6 +95,7 @@ export async function writeBundle(options: WriteBundleOptions): Promise<BundleSu
       { code: 'empty_bundle', retryable: false },
     );
   }
+  const period = periodOf(picked);
   const bundle: Bundle = {
     title: [
       config.mirror.title,
@@ -108,6 +109,7 @@ export async function writeBundle(options: WriteBundleOptions): Promise<BundleSu
     script: config.mirror.script,
     channels,
     images,
+    date: period.last,
     contentKey: contentKey.digest('hex'),
     // Whole seconds: EPUB's modified time has no fractions, and zip times only even seconds.
     modified: new Date(Math.floor((modified || Date.now()) / 1000) * 1000),
@@ -186,11 +188,10 @@ function dayOf(entry: ChannelEntry): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-function periodOf(picked: Map<string, ChannelEntry[]>): string {
+function periodOf(picked: Map<string, ChannelEntry[]>): { label: string; last: string } {
   const days = [...picked.values()].flat().map(dayOf).sort();
-  if (days.length === 0) return '';
   const [first, last] = [days[0], days[days.length - 1]];
-  return first === last ? first : `${first} – ${last}`;
+  return { label: first === last ? first : `${first} – ${last}`, last };
 }
 
 function periodText(since: string | undefined, until: string | undefined): string {

@@ -104,7 +104,7 @@ export function renderEpub(bundle: Bundle): EpubEntry[] {
 <dc:title>${xmlText(bundle.title)}</dc:title>
 <dc:creator>${xmlText(bundle.creator)}</dc:creator>
 <dc:language>${xmlText(lang)}</dc:language>
-<dc:date>${bundle.modified.toISOString().slice(0, 10)}</dc:date>
+<dc:date>${bundle.date}</dc:date>
 <meta property="dcterms:modified">${bundle.modified.toISOString().replace(/\.\d{3}Z$/, 'Z')}</meta>
 </metadata>
 <manifest>

@@ -53,6 +53,8 @@ export interface Bundle {
   images: Map<string, BundleImage>;
   /** Changes when any content changes (an EPUB's identifier is derived from it). */
   contentKey: string;
+  /** The news day (YYYY-MM-DD) the bundle is of: its last day. */
+  date: string;
   /** Latest change of any article: the EPUB's modification time, so the same content gives the same bytes. */
   modified: Date;
 }
