@@ -21,6 +21,10 @@ export interface PostgresServer {
   url(name: string): string;
   /** Creates a new empty database and returns its URL. */
   createDatabase(name?: string): Promise<string>;
+  /** Stops the server, keeping its data: clients see it go away, as in a restart. */
+  pause(): Promise<void>;
+  /** Starts a paused server again, on the same port. */
+  resume(): Promise<void>;
   /** Stops the server and removes its folder. */
   stop(): Promise<void>;
 }
@@ -51,7 +55,9 @@ function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error())));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error()),
+      );
     });
   });
 }
@@ -74,14 +80,19 @@ function runner(binDir: string): Runner {
       new Promise((resolve, reject) => {
         const command = root ? 'runuser' : join(binDir, bin);
         const argv = root ? ['-u', 'postgres', '--', join(binDir, bin), ...args] : args;
-        const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+        const child = spawn(command, argv, {
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: { ...process.env, LC_ALL: 'C' },
+        });
         let output = '';
         child.stdout.on('data', (chunk) => (output += chunk));
         child.stderr.on('data', (chunk) => (output += chunk));
         child.on('error', reject);
         // 'exit', not 'close': the server pg_ctl starts may keep the pipes open.
         child.on('exit', (code) =>
-          code === 0 ? resolve() : reject(new Error(`${bin} ${args.join(' ')} exited ${code}: ${output.trim()}`)),
+          code === 0
+            ? resolve()
+            : reject(new Error(`${bin} ${args.join(' ')} exited ${code}: ${output.trim()}`)),
         );
       }),
   };
@@ -91,7 +102,8 @@ function postgresUser(): { uid: number; gid: number } {
   const line = readFileSync('/etc/passwd', 'utf8')
     .split('\n')
     .find((entry) => entry.startsWith('postgres:'));
-  if (line === undefined) throw new Error('running as root, and there is no `postgres` user to run PostgreSQL as');
+  if (line === undefined)
+    throw new Error('running as root, and there is no `postgres` user to run PostgreSQL as');
   const [, , uid, gid] = line.split(':');
   return { uid: Number(uid), gid: Number(gid) };
 }
@@ -106,22 +118,45 @@ export async function startPostgresServer(): Promise<PostgresServer> {
   const log = join(root, 'server.log');
   const host = '127.0.0.1';
   try {
-    await run('initdb', ['-D', data, '-U', POSTGRES_TEST_USER, '--auth=trust', '-E', 'UTF8', '--no-locale', '-N']);
+    await run('initdb', [
+      '-D',
+      data,
+      '-U',
+      POSTGRES_TEST_USER,
+      '--auth=trust',
+      '-E',
+      'UTF8',
+      '--no-locale',
+      '-N',
+    ]);
+    const start = (port: number) =>
+      run('pg_ctl', [
+        '-D',
+        data,
+        '-l',
+        log,
+        '-o',
+        `-h ${host} -p ${port} -k ${root} -F -c max_connections=200`,
+        '-w',
+        '-t',
+        '30',
+        'start',
+      ]).catch((error: Error) => {
+        const serverLog = existsSync(log) ? readFileSync(log, 'utf8').slice(-2000) : '';
+        throw new Error(`${error.message}\n${serverLog}`);
+      });
     let port = 0;
     // A free port can be taken between our probe and the server's bind: try a few.
     for (let attempt = 1; ; attempt++) {
       port = await freePort();
-      const options = `-h ${host} -p ${port} -k ${root} -F -c max_connections=200`;
       try {
-        await run('pg_ctl', ['-D', data, '-l', log, '-o', options, '-w', '-t', '30', 'start']);
+        await start(port);
         break;
       } catch (error) {
-        if (attempt >= 3) {
-          const serverLog = existsSync(log) ? readFileSync(log, 'utf8').slice(-2000) : '';
-          throw new Error(`${(error as Error).message}\n${serverLog}`);
-        }
+        if (attempt >= 3) throw error;
       }
     }
+    let running = true;
     const url = (name: string) => `postgres://${POSTGRES_TEST_USER}@${host}:${port}/${name}`;
     let databases = 0;
     return {
@@ -138,9 +173,18 @@ export async function startPostgresServer(): Promise<PostgresServer> {
         }
         return url(name);
       },
+      async pause() {
+        await run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+        running = false;
+      },
+      async resume() {
+        await start(port);
+        running = true;
+      },
       async stop() {
         try {
-          await run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+          if (running) await run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+          running = false;
         } finally {
           await rm(root, { recursive: true, force: true });
         }

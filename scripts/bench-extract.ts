@@ -1,27 +1,10 @@
-// Extraction benchmark (issue 3): scores our generic extractor and @mozilla/readability on linkedom over
-// ../shared/bench-data (scrapinghub and zh-content), checks the scorer against the published reference outputs,
-// and compares speed on the same pages in the same run.
-//   npm run bench:extract -- [--dataset scrapinghub|zh-content|all] [--limit N] [--only-ours] [--generic-only]
-//                            [--dump DIR] [--worst N]
-// Quality comes from the real CLI (`newsmirror extract FILE... --format json`); speed from the same extract
-// stage run in process against Readability in process, so neither pays process start-up.
-import { spawnSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
-import { Readability } from '@mozilla/readability';
-import { parseHTML } from 'linkedom';
+import { type Run, runCli } from '../harness/bench/cli-run.ts';
 import { hastToText } from '../harness/bench/hast-text.ts';
+import { defuddle, type Output, readability } from '../harness/bench/peers.ts';
 import {
   hanCharTokens,
   type PageScore,
@@ -32,6 +15,8 @@ import {
   type Tokenizer,
   wordTokens,
 } from '../harness/bench/score.ts';
+import { loadWcxb } from '../harness/bench/wcxb.ts';
+import { benchWcxb } from '../harness/bench/wcxb-run.ts';
 import { parseHtml } from '../src/pipeline/extract/dom.ts';
 import { extractGeneric } from '../src/pipeline/extract/generic/index.ts';
 import { extractArticle } from '../src/pipeline/extract/index.ts';
@@ -45,8 +30,12 @@ const { values: options } = parseArgs({
     'generic-only': { type: 'boolean', default: false },
     dump: { type: 'string' },
     worst: { type: 'string', default: '0' },
+    /** wcxb-dev pages to score (an evenly spaced sample); all 1,497 by default. */
+    'wcxb-pages': { type: 'string' },
   },
 });
+
+console.log(`command: npm run bench:extract -- ${process.argv.slice(2).join(' ')}`.trimEnd());
 
 const DATA_ROOT = resolve('../shared/bench-data');
 
@@ -61,18 +50,6 @@ interface Page {
   date?: string;
   /** Page title as the dataset recorded it (zh-content's wrapper), a weak label. */
   pageTitle?: string;
-}
-
-interface Output {
-  text: string;
-  title?: string;
-  author?: string;
-  published?: string;
-}
-
-interface Run {
-  outputs: Map<string, Output>;
-  seconds: number;
 }
 
 function readJson<T>(path: string): T {
@@ -208,80 +185,9 @@ function timeBoth(
   return withBaseline ? { ours: mine, baseline: theirs } : { ours: mine };
 }
 
-/**
- * `newsmirror extract FILE... --format json` in one process per dataset, as a user would run it: raw bytes in
- * (the CLI detects the charset), text out. The quality figures.
- */
-function runCli(pages: Page[]): Run {
-  const scratch = mkdtempSync(join(tmpdir(), 'bench-extract-'));
-  try {
-    const byFile = new Map<string, string>();
-    for (const page of pages) {
-      const file = join(scratch, `${page.id}.html`);
-      writeFileSync(file, page.bytes);
-      byFile.set(file, page.id);
-    }
-    const start = performance.now();
-    const run = spawnSync(
-      process.execPath,
-      ['bin/newsmirror.js', 'extract', ...byFile.keys(), '--format', 'json'],
-      {
-        encoding: 'utf8',
-        maxBuffer: 1 << 30,
-      },
-    );
-    const seconds = (performance.now() - start) / 1000;
-    if (run.error) throw new Error(`bench: could not run newsmirror extract (${run.error.message})`);
-    const outputs = new Map<string, Output>();
-    for (const row of run.stdout.split('\n')) {
-      if (!row.trim()) continue;
-      const result = JSON.parse(row) as {
-        file: string;
-        text: string;
-        title: string | null;
-        author: string | null;
-        published: string | null;
-      };
-      const id = byFile.get(result.file);
-      if (id)
-        outputs.set(id, {
-          text: result.text,
-          title: result.title ?? undefined,
-          author: result.author ?? undefined,
-          published: result.published ?? undefined,
-        });
-    }
-    if (outputs.size === 0)
-      throw new Error(
-        `bench: newsmirror extract gave no output (exit ${run.status}): ${run.stderr.slice(0, 500)}`,
-      );
-    return { outputs, seconds };
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
-}
-
+/** Readability's documented `textContent`, as the published Scrapinghub figure for readability_js used. */
 function readabilityText(page: Page): Output {
-  {
-    // linkedom documents have no URL: a <base href> lets Readability resolve relative links like a browser would.
-    const html = page.html.replace(/<head\b[^>]*>/i, (head) => `${head}<base href="${page.url}">`);
-    let output: Output = { text: '' };
-    try {
-      const article = new Readability(
-        parseHTML(html).document as unknown as ConstructorParameters<typeof Readability>[0],
-      ).parse();
-      if (article)
-        output = {
-          text: article.textContent ?? '',
-          title: article.title ?? undefined,
-          author: article.byline ?? undefined,
-          published: article.publishedTime ?? undefined,
-        };
-    } catch {
-      // A crash counts as no output, as it would for a reader.
-    }
-    return output;
-  }
+  return readability(page);
 }
 
 const fmt = (n: number) => n.toFixed(3);
@@ -362,6 +268,14 @@ function metadataAccuracy(pages: Page[], run: Run): string {
   return `author ${share(authorRight, authors)}, date ${share(dateRight, dates)}, title~<title> ${share(titleRight, titles)}`;
 }
 
+/** defuddle in process, untimed against ours (its pages/s is its own, measured in the same run). */
+async function defuddleRun(pages: Page[]): Promise<Run> {
+  const outputs = new Map<string, Output>();
+  const start = performance.now();
+  for (const page of pages) outputs.set(page.id, await defuddle(page));
+  return { outputs, seconds: (performance.now() - start) / 1000 };
+}
+
 async function benchDataset(name: string, pages: Page[], references: Map<string, Map<string, string>>) {
   const tokenizers: [string, Tokenizer][] =
     name === 'zh-content'
@@ -386,6 +300,7 @@ async function benchDataset(name: string, pages: Page[], references: Map<string,
     !options['only-ours'],
   );
   const ours = genericOnly ? timed : runCli(pages);
+  const defuddled = options['only-ours'] ? undefined : await defuddleRun(pages);
   dump(name, pages, ours);
   console.log(' extractors:');
   for (const [label, tokenize] of tokenizers) {
@@ -407,6 +322,12 @@ async function benchDataset(name: string, pages: Page[], references: Map<string,
       const theirs = scoreRun(pages, baseline, tokenize).summary;
       console.log(
         line(`readability [${label}]`, theirs, `  ${(pages.length / baseline.seconds).toFixed(1)} pages/s`),
+      );
+    }
+    if (defuddled) {
+      const theirs = scoreRun(pages, defuddled, tokenize).summary;
+      console.log(
+        line(`defuddle [${label}]`, theirs, `  ${(pages.length / defuddled.seconds).toFixed(1)} pages/s`),
       );
     }
   }
@@ -440,4 +361,13 @@ if (dataset === 'all' || dataset === 'zh-content') {
     ],
   ]);
   await benchDataset('zh-content', await loadZh(), references);
+}
+if (dataset === 'all' || dataset === 'wcxb-dev') {
+  const limit = options['wcxb-pages'] ? Number(options['wcxb-pages']) : undefined;
+  await benchWcxb(loadWcxb(DATA_ROOT, limit), {
+    ours: pipelineOne,
+    onlyOurs: options['only-ours'],
+    worst: Number(options.worst),
+    dump: options.dump,
+  });
 }

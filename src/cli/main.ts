@@ -1,5 +1,6 @@
 // The `newsmirror` command line: one file per command; this file only parses arguments and maps errors to exit codes
 // (0 done, 1 some articles failed, 2 bad config or usage).
+import { existsSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { ConfigError, errorMessage } from '../internal/errors.ts';
@@ -20,18 +21,33 @@ export const EXIT_OK = 0;
 export const EXIT_SOME_FAILED = 1;
 export const EXIT_USAGE = 2;
 
+/** Where commands look for their config when `-c` is not given. */
+export const DEFAULT_CONFIG_FILE = 'newsmirror.yaml';
+const CONFIG_HELP = `newsmirror.yaml (default: ./${DEFAULT_CONFIG_FILE} when present)`;
+
 export async function main(argv: string[]): Promise<number> {
   let exitCode = EXIT_OK;
   const program = new Command('newsmirror')
     .description('Mirror news sites into git repositories and static sites that censored readers can reach.')
     .version(packageJson.version)
     .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', (_program, command) => {
+      // `-c` may be left out beside a ./newsmirror.yaml, as tools read their config from the working folder.
+      if (!command.options.some((option) => option.long === '--config') || command.opts().config) return;
+      if (!existsSync(DEFAULT_CONFIG_FILE)) {
+        throw new ConfigError(
+          `${command.name()}: no config: pass -c FILE, or run it where ./${DEFAULT_CONFIG_FILE} is (newsmirror init writes one)`,
+          { code: 'config_missing', retryable: false },
+        );
+      }
+      command.setOptionValue('config', DEFAULT_CONFIG_FILE);
+    });
 
   program
     .command('run')
     .description('one pass: discover, fetch what is new, render, commit, push')
-    .requiredOption('-c, --config <file>', 'newsmirror.yaml')
+    .option('-c, --config <file>', CONFIG_HELP)
     .option('--no-push', 'commit but do not push')
     .option('--wait', 'wait for a run already in progress instead of exiting')
     .option('--log-json', 'log JSON lines on stderr')
@@ -53,7 +69,7 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command('rebuild')
     .description('re-render every page, index and feed from the store, without fetching')
-    .requiredOption('-c, --config <file>', 'newsmirror.yaml')
+    .option('-c, --config <file>', CONFIG_HELP)
     .option('--no-commit', 'write files but do not commit')
     .action(async (options) => {
       exitCode = await rebuildCommand(options);
@@ -64,7 +80,7 @@ export async function main(argv: string[]): Promise<number> {
     .description(
       'fetch a few recent articles per channel and report site rules that no longer match (exit 1)',
     )
-    .requiredOption('-c, --config <file>', 'newsmirror.yaml')
+    .option('-c, --config <file>', CONFIG_HELP)
     .option('--per-channel <n>', 'articles checked per channel', '3')
     .option('--site <id...>', 'only these sites')
     .action(async (options) => {
@@ -74,7 +90,7 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command('watch')
     .description('run on a schedule (with jitter and per-site backoff) until SIGTERM')
-    .requiredOption('-c, --config <file>', 'newsmirror.yaml')
+    .option('-c, --config <file>', CONFIG_HELP)
     .option('--every <duration>', 'time between runs, e.g. 1h, 30m', '1h')
     .option('--jitter <duration>', 'random delay added to each wait, e.g. 5m')
     .option('--log-json', 'log JSON lines on stderr')
@@ -86,7 +102,7 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command('site')
     .description('write the mirror as a static HTML site (mobile first, no JavaScript)')
-    .requiredOption('-c, --config <file>', 'newsmirror.yaml')
+    .option('-c, --config <file>', CONFIG_HELP)
     .option('--out <dir>', 'output folder (default: <mirror dir>-site)')
     .option('--force', 're-render every page, not only changed ones')
     .action(async (options) => {
@@ -96,9 +112,12 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command('bundle')
     .description('articles of a period as one EPUB book or self-contained HTML, for reading offline')
-    .requiredOption('-c, --config <file>', 'newsmirror.yaml')
+    .option('-c, --config <file>', CONFIG_HELP)
     .requiredOption('--format <format>', 'epub | html')
-    .requiredOption('--out <path>', 'the .epub file; for html a .html file, or a folder for one file per article')
+    .requiredOption(
+      '--out <path>',
+      'the .epub file; for html a .html file, or a folder for one file per article',
+    )
     .option('--channel <id>', 'only this channel (default: every channel, by channel)')
     .option('--since <day>', 'first day, YYYY-MM-DD (UTC)')
     .option('--until <day>', 'last day, YYYY-MM-DD (UTC)')
@@ -109,7 +128,7 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command('serve')
     .description('preview the mirror as the git host renders it, count views (privately), show stats')
-    .requiredOption('-c, --config <file>', 'newsmirror.yaml')
+    .option('-c, --config <file>', CONFIG_HELP)
     .option('--port <n>', 'port', '8080')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .action(async (options) => {
@@ -119,7 +138,7 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command('stats')
     .description('the most viewed pages per channel')
-    .requiredOption('-c, --config <file>', 'newsmirror.yaml')
+    .option('-c, --config <file>', CONFIG_HELP)
     .option('--days <n>', 'over the last N days', '7')
     .action(async (options) => {
       exitCode = await statsCommand({ config: options.config, days: Number(options.days) });
@@ -128,7 +147,7 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command('size')
     .description("report the mirror's size: files and bytes per folder, articles, git history")
-    .requiredOption('-c, --config <file>', 'newsmirror.yaml')
+    .option('-c, --config <file>', CONFIG_HELP)
     .action(async (options) => {
       exitCode = await sizeCommand(options);
     });

@@ -2,12 +2,12 @@
 import { loadConfig } from '../config/load.ts';
 import { createLogger } from '../internal/log.ts';
 import { rebuildMirror } from '../pipeline/run.ts';
-import { openSqliteStore } from '../store/index.ts';
+import { openStore } from '../store/index.ts';
 
 export async function rebuildCommand(options: { config: string; commit?: boolean }): Promise<number> {
   const loaded = loadConfig(options.config);
   const log = createLogger();
-  const store = await openSqliteStore(loaded.storePath);
+  const store = await openStore(loaded);
   try {
     const result = await rebuildMirror({ loaded, store, log, commit: options.commit !== false });
     process.stdout.write(

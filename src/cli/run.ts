@@ -4,7 +4,7 @@ import { loadConfig } from '../config/load.ts';
 import { createLogger } from '../internal/log.ts';
 import { createHttpClient } from '../pipeline/fetch/client.ts';
 import { type RunSummary, runMirror } from '../pipeline/run.ts';
-import { openSqliteStore } from '../store/index.ts';
+import { openStore } from '../store/index.ts';
 
 export interface RunCommandOptions {
   config: string;
@@ -17,7 +17,7 @@ export interface RunCommandOptions {
 export async function runCommand(options: RunCommandOptions): Promise<number> {
   const loaded = loadConfig(options.config);
   const log = createLogger({ level: options.quiet ? 'error' : 'info', json: options.logJson });
-  const store = await openSqliteStore(loaded.storePath);
+  const store = await openStore(loaded);
   const http = createHttpClient(loaded.config.fetch, { sites: loaded.config.sites });
   const bar =
     process.stderr.isTTY && !options.quiet && !options.logJson

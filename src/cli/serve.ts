@@ -4,7 +4,7 @@ import { loadConfig } from '../config/load.ts';
 import { ConfigError } from '../internal/errors.ts';
 import { createLogger } from '../internal/log.ts';
 import { startServer } from '../server/index.ts';
-import { openSqliteStore } from '../store/index.ts';
+import { openStore } from '../store/index.ts';
 
 export async function serveCommand(options: {
   config: string;
@@ -21,7 +21,7 @@ export async function serveCommand(options: {
   }
   const loaded = loadConfig(options.config);
   const log = createLogger();
-  const store = await openSqliteStore(loaded.storePath);
+  const store = await openStore(loaded);
   try {
     const server = await startServer({
       store,

@@ -1,16 +1,15 @@
 // `newsmirror size -c FILE`: how big the mirror and its history have grown, per folder.
-import { existsSync } from 'node:fs';
 import { loadConfig } from '../config/load.ts';
 import { measureMirror } from '../pipeline/publish/size.ts';
-import { openSqliteStore } from '../store/index.ts';
+import { openStore, storeExists } from '../store/index.ts';
 
 export async function sizeCommand(options: { config: string }): Promise<number> {
   const loaded = loadConfig(options.config);
   const size = await measureMirror(loaded.mirrorDir);
   // Only read a store that exists: a size report must not create one.
   let articles = 0;
-  if (existsSync(loaded.storePath)) {
-    const store = await openSqliteStore(loaded.storePath);
+  if (storeExists(loaded)) {
+    const store = await openStore(loaded);
     try {
       articles = await store.articles.count();
     } finally {

@@ -3,7 +3,7 @@
 import { loadConfig } from '../config/load.ts';
 import { ConfigError } from '../internal/errors.ts';
 import { type ChannelTop, topPagesPerChannel, windowStart } from '../server/index.ts';
-import { openSqliteStore } from '../store/index.ts';
+import { openStore } from '../store/index.ts';
 
 /** A week smooths out the day-of-week swing of news reading. */
 const DEFAULT_DAYS = 7;
@@ -27,7 +27,7 @@ export async function statsCommand(options: { config: string; days?: number }): 
       site.channels.map((channel) => [channel.id, channel.title] as const),
     ),
   );
-  const store = await openSqliteStore(loaded.storePath);
+  const store = await openStore(loaded);
   try {
     const sinceDay = windowStart(new Date(), days);
     const channels = await topPagesPerChannel(store, { sinceDay, perChannel: PAGES_PER_CHANNEL });

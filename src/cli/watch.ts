@@ -6,7 +6,7 @@ import { createLogger } from '../internal/log.ts';
 import { createHttpClient } from '../pipeline/fetch/client.ts';
 import { runMirror } from '../pipeline/run.ts';
 import { observeSites, parseDuration, watchLoop } from '../pipeline/watch.ts';
-import { openSqliteStore } from '../store/index.ts';
+import { openStore } from '../store/index.ts';
 import { formatSummary } from './run.ts';
 
 export interface WatchCommandOptions {
@@ -40,7 +40,7 @@ export async function watchCommand(options: WatchCommandOptions): Promise<number
   }
   const loaded = loadConfig(options.config);
   const log = createLogger({ level: options.quiet ? 'warn' : 'info', json: options.logJson });
-  const store = await openSqliteStore(loaded.storePath);
+  const store = await openStore(loaded);
   const http = createHttpClient(loaded.config.fetch, { sites: loaded.config.sites });
   const controller = new AbortController();
   const stop = (signal: NodeJS.Signals) => {

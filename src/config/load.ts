@@ -4,6 +4,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../internal/errors.ts';
+import { configJsonSchema } from './json-schema.ts';
 import { type Config, configSchema, DEFAULT_STORE_PATH } from './options.ts';
 
 /** A validated config plus where it came from; relative paths in it are resolved against `baseDir`. */
@@ -83,7 +84,7 @@ function describeIssue(
   const location = line === undefined ? file : `${file}:${line}`;
   const message =
     issue.code === 'unrecognized_keys'
-      ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`
+      ? `unknown field(s) ${issue.keys.map((key) => `"${key}"${didYouMean(key, fieldsAt(path))}`).join(', ')}`
       : issue.message;
   return `  ${location}: ${field}: ${message}`;
 }
@@ -105,4 +106,47 @@ function formatPath(path: Array<string | number>): string {
   return path
     .map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? part : `.${part}`))
     .join('');
+}
+
+interface SchemaNode {
+  properties?: Record<string, SchemaNode>;
+  items?: SchemaNode;
+  anyOf?: SchemaNode[];
+}
+
+/** The field names the schema allows at `path` (array indexes step into items, unions into their object branch). */
+function fieldsAt(path: Array<string | number>): string[] {
+  let node: SchemaNode | undefined = configJsonSchema() as SchemaNode;
+  for (const part of path) {
+    const object: SchemaNode | undefined = node?.properties ? node : node?.anyOf?.find((branch) => branch.properties);
+    node = typeof part === 'number' ? (node?.items ?? object?.items) : object?.properties?.[part];
+  }
+  const object = node?.properties ? node : node?.anyOf?.find((branch) => branch.properties);
+  return Object.keys(object?.properties ?? {});
+}
+
+/** ` (did you mean "x"?)` for the closest known field, when it is close enough to be a typo (or differs by case). */
+export function didYouMean(unknown: string, known: string[]): string {
+  let best: { name: string; distance: number } | undefined;
+  for (const name of known) {
+    const distance = editDistance(unknown.toLowerCase(), name.toLowerCase());
+    if (best === undefined || distance < best.distance) best = { name, distance };
+  }
+  const allowed = Math.max(1, Math.floor(unknown.length / 3));
+  return best !== undefined && best.distance <= allowed ? ` (did you mean "${best.name}"?)` : '';
+}
+
+/** Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`: "titel" is one edit from "title". */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => i + j * Number(i === 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.length][b.length];
 }

@@ -322,8 +322,20 @@ export const configSchema = z
           .describe(
             'the SQLite file with articles, fetch cache, failures, runs, image records and view counts',
           ),
+        url: z
+          .string()
+          .regex(/^postgres(ql)?:\/\/[^/?#]/, 'a postgres://user@host:port/db URL')
+          .optional()
+          .describe(
+            'a PostgreSQL database to keep the store in instead of the SQLite file, e.g. ' +
+              '`postgres://newsmirror@db.example:5432/news`; several machines can share it. Give a password in ' +
+              'the `PGPASSWORD` environment variable rather than here. Not with `path`',
+          ),
       })
       .strict()
+      .refine((store) => store.path === undefined || store.url === undefined, {
+        message: 'give store.path (SQLite) or store.url (PostgreSQL), not both',
+      })
       .default({})
       .describe('what runs remember from one to the next'),
     sites: z.array(siteSchema).min(1).describe('the publishers mirrored, each with its channels'),

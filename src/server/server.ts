@@ -27,6 +27,11 @@ const MAX_HEADER_BYTES = 8 * 1024;
 /** A client must send its headers within 10 s (slow-loris clients cannot hold sockets open for long). */
 const HEADERS_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 15_000;
+/**
+ * Node checks those two timeouts only this often (30 s by default), so a slow-loris socket would live up to 40 s;
+ * checking every second ends it within a second of its deadline.
+ */
+const CONNECTIONS_CHECKING_INTERVAL_MS = 1_000;
 /** Idle keep-alive sockets are closed after 5 s: proxies reuse them, idle ones cost memory. */
 const KEEP_ALIVE_TIMEOUT_MS = 5_000;
 
@@ -50,6 +55,8 @@ export interface ServeOptions {
   flushIntervalMs?: number;
   pageRescanMs?: number;
   maxPendingPaths?: number;
+  /** Default 10 s (tests shorten it); the whole request gets 5 s more. */
+  headersTimeoutMs?: number;
   exposeMemory?: boolean;
   now?: () => Date;
 }
@@ -109,8 +116,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const server: Server = createServer(
     {
       maxHeaderSize: MAX_HEADER_BYTES,
-      headersTimeout: HEADERS_TIMEOUT_MS,
-      requestTimeout: REQUEST_TIMEOUT_MS,
+      headersTimeout: options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS,
+      requestTimeout:
+        options.headersTimeoutMs === undefined
+          ? REQUEST_TIMEOUT_MS
+          : options.headersTimeoutMs + REQUEST_TIMEOUT_MS - HEADERS_TIMEOUT_MS,
+      connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS,
       keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     },
     counter

@@ -1,6 +1,6 @@
 // The store: what newsmirror remembers between runs. This module only declares the ports and their records, so the
-// pipeline depends on them alone; `sqlite.ts` implements them (the embedded default) and a PostgreSQL store can
-// follow. Methods return Promises for that reason, even though SQLite does its work synchronously inside.
+// pipeline depends on them alone; `sqlite.ts` implements them (the embedded default), `postgres/` a second backend
+// for several machines. Methods return Promises for the latter, even though SQLite does its work synchronously.
 //
 // Times are ISO 8601 strings (`new Date().toISOString()`); days are 'YYYY-MM-DD' (UTC). URLs are compared
 // exactly as given: normalise them (sources drop fragments and tracking parameters) before they reach the store.
@@ -231,7 +231,7 @@ export interface DayViews {
 
 // --- the ports -------------------------------------------------------------------------------------------------
 // The store is a set of narrow ports, one per thing remembered, so a caller names what it depends on
-// (`store.articles`, `store.fetchCache`…) and a backend (SQLite today, PostgreSQL next) implements each on its own.
+// (`store.articles`, `store.fetchCache`…) and a backend (SQLite, PostgreSQL) implements each on its own.
 // `test/store/contract.ts` (`describeStore(name, open)`) is the behaviour every backend must pass.
 
 export interface ArticlesPort {
@@ -379,8 +379,10 @@ export interface StorePorts {
 export interface Store extends StorePorts {
   /**
    * Runs `fn` atomically: every call made through `tx` commits together, or none does when `fn` throws. Calls made
-   * through the store itself meanwhile wait until it ends, so `fn` must not wait for such calls (that would never
-   * finish). May nest (the inner one is a savepoint); do not run nested ones in parallel. `tx` is only good until `fn`
+   * through the store itself from elsewhere meanwhile never see its writes before it commits: SQLite makes them
+   * wait until it ends, PostgreSQL runs them on other connections (a write to a row it locked waits for it). So `fn`
+   * must not wait for such calls (that may never finish). A second transaction of one store waits for the first.
+   * May nest (the inner one is a savepoint); do not run nested ones in parallel. `tx` is only good until `fn`
    * ends: a call through it afterwards fails (`store_transaction_ended`) instead of writing outside the transaction.
    */
   transaction<T>(fn: (tx: StorePorts) => Promise<T> | T): Promise<T>;

@@ -41,6 +41,17 @@ describe('newsmirror command line', () => {
     assert.match(readFileSync(join(dir, '.github/workflows/newsmirror.yml'), 'utf8'), /cron:/);
   });
 
+  test('-c defaults to ./newsmirror.yaml; without one the command says so (2); site gives 2 for a bad --out', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nm-cli-'));
+    const missing = newsmirror(['run'], dir);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /run: no config: pass -c FILE, or run it where \.\/newsmirror\.yaml is/);
+    assert.equal(newsmirror(['init'], dir).code, 0);
+    const site = newsmirror(['site', '--out', join('mirror', 'html')], dir);
+    assert.equal(site.code, 2, site.stderr);
+    assert.match(site.stderr, /must not contain each other/);
+  });
+
   test('extract reads raw GBK bytes, detects the charset and prints one JSON object per file', () => {
     const gbk = join('demo', 'site', 'gbk', 'a', '1042.html');
     const article = join('demo', 'site', 'gb', '23', '10', '18', 'n14097883.htm');

@@ -114,6 +114,34 @@ describe('sqlite store', () => {
     assert.deepEqual(await store.views.perDay({ sinceDay: '2026-01-01' }), [{ day: '2026-01-01', views: 1 }]);
   });
 
+  test('calls from outside wait for a transaction, and see its result', async () => {
+    // SQLite has one connection: an outside call runs after the transaction (the contract only promises that it
+    // never sees uncommitted writes).
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let saved!: () => void;
+    const savedSignal = new Promise<void>((resolve) => (saved = resolve));
+    const order: string[] = [];
+    const transaction = store.transaction(async (tx) => {
+      await tx.articles.save(article('n1'));
+      order.push('saved');
+      saved();
+      await gate;
+      order.push('committing');
+    });
+    await savedSignal;
+    const outside = store.articles.get('epoch', 'n1').then((found) => {
+      order.push('outside read');
+      return found;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(order, ['saved'], 'the outside read waits while the transaction is open');
+    release();
+    await transaction;
+    assert.equal((await outside)?.id, 'n1');
+    assert.deepEqual(order, ['saved', 'committing', 'outside read']);
+  });
+
   test('a transaction holds the write lock from its start: another connection cannot write meanwhile', async () => {
     const other = new Database(path, { timeout: 0 });
     try {

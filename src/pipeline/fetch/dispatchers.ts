@@ -40,8 +40,9 @@ export function createDispatchers(
     new EnvHttpProxyAgent({
       ...timeouts,
       connect: connectOptions,
-      proxyTls: connect,
-      requestTls: connect,
+      // The connect timeout for the hop to an http(s) proxy; undici reads any proxyTls as "the SOCKS proxy speaks
+      // TLS", so a socks5:// proxy keeps undici's own (10 s).
+      ...(/^socks/i.test(proxy) ? {} : { proxyTls: connect, requestTls: connect }),
       // Without fetch.proxy undici reads the variables itself: HTTP_PROXY for http:, HTTPS_PROXY (else
       // HTTP_PROXY) for https:.
       httpProxy: config.proxy ?? (env.http_proxy || env.HTTP_PROXY || undefined),

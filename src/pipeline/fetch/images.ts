@@ -33,6 +33,11 @@ export const DEFAULT_MAX_WIDTH = 1200;
 const DEFAULT_QUALITY = 75;
 const DEFAULT_MAX_PIXELS = 40_000_000;
 /**
+ * Decoding and re-encoding one image may take this long (libvips stops and throws after it): a picture that
+ * takes longer is hostile or broken, and the article goes on without it.
+ */
+const DECODE_TIMEOUT_SECONDS = 20;
+/**
  * A JPEG within the width limit and at most this many bytes per pixel is kept as the publisher sent it: 0.25 is
  * about what our own quality-75 encode gives for a photo, so re-encoding it would cost CPU and save little.
  */
@@ -109,6 +114,14 @@ async function reencode(
     animated: kind === 'image/gif' || kind === 'image/webp',
   });
   const metadata = await input.metadata();
+  // limitInputPixels guards decoding only; the header alone must pass it too, since the paths below keep some
+  // images undecoded: a readers' browser would then decode the bomb (an animated one counts every frame).
+  const pixels = (metadata.width ?? 0) * (metadata.height ?? 0);
+  if (pixels > limitInputPixels || pixels === 0) {
+    throw new Error(
+      `it claims ${metadata.width ?? '?'}x${metadata.height ?? '?'} pixels${(metadata.pages ?? 1) > 1 ? ` over ${metadata.pages} frames` : ''}, over the ${limitInputPixels}-pixel limit`,
+    );
+  }
   const animated = (metadata.pages ?? 1) > 1;
   if (animated) {
     // Animated pictures stay animated; re-encoding frames rarely makes them smaller.
@@ -130,7 +143,7 @@ async function reencode(
   ) {
     return { bytes: original, contentType: kind, width: metadata.width, height: metadata.height };
   }
-  let pipeline = input.rotate();
+  let pipeline = input.timeout({ seconds: DECODE_TIMEOUT_SECONDS }).rotate();
   if ((metadata.width ?? 0) > maxWidth)
     pipeline = pipeline.resize({ width: maxWidth, withoutEnlargement: true });
   const output =

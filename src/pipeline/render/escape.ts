@@ -23,9 +23,30 @@ export function serializeBlock(node: RootContent): string {
   return mdastToMarkdown(node, MARKDOWN_OPTIONS).replace(/\n+$/, '');
 }
 
-/** Whitespace runs (newlines included) folded to one space, so a value stays on its line. */
+/**
+ * Characters no title, caption or link text needs, removed: C0 and C1 controls other than whitespace (invalid in
+ * the Atom feed's XML, terminal escapes in a CSV opened with `cat`) and the bidi embeddings, overrides and isolates
+ * (U+202A-E, U+2066-9), which make a title display in another order than it reads ("gpj.exe" spoofing) and spill
+ * into the table cells after it.
+ */
+const STRIPPED_CONTROLS = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Whitespace runs (newlines included) folded to one space, so a value stays on its line; controls dropped. */
 export function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  return text.replace(STRIPPED_CONTROLS, '').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Titles come from pages and feeds unbounded. A news headline is well under 100 characters; beyond this the
+ * rest is cut (with an ellipsis) so one title cannot blow up every index, home and feed that lists it.
+ */
+export const MAX_TITLE_CHARS = 300;
+
+/** A title as every output shows it: one line, no controls, at most `MAX_TITLE_CHARS` characters. */
+export function titleText(title: string): string {
+  const line = oneLine(title.length > MAX_TITLE_CHARS * 8 ? title.slice(0, MAX_TITLE_CHARS * 8) : title);
+  const chars = Array.from(line);
+  return chars.length <= MAX_TITLE_CHARS ? line : `${chars.slice(0, MAX_TITLE_CHARS - 1).join('').trimEnd()}…`;
 }
 
 export function text(value: string): PhrasingContent {

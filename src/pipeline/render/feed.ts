@@ -2,7 +2,7 @@
 import { Feed } from 'feed';
 import type { MirrorConfig } from '../../config/options.ts';
 import { MIRROR_LAYOUT } from '../../internal/mirror-layout.ts';
-import { escapeHtml } from './escape.ts';
+import { escapeHtml, titleText } from './escape.ts';
 import type { IndexEntry } from './indexes.ts';
 import { publicUrlOf } from './paths.ts';
 import { inScript } from './script.ts';
@@ -29,7 +29,7 @@ export function renderFeed(mirror: MirrorConfig, entries: IndexEntry[], now: Dat
     const date = published && !Number.isNaN(published.getTime()) ? published : now;
     feed.addItem({
       // Titles go out as type="html": escaped, a title reads as text and cannot close the CDATA section.
-      title: escapeHtml(inScript(entry.title, mirror.script)),
+      title: escapeHtml(inScript(titleText(entry.title), mirror.script)),
       // The page path is stable across a change of publicUrl, so readers never see an entry twice.
       id: `urn:newsmirror:${entry.path.split('/').map(encodeURIComponent).join('/')}`,
       link: publicUrlOf(base, entry.path),

@@ -5,7 +5,7 @@ import type { PhrasingContent } from 'mdast';
 import type { MirrorConfig } from '../../config/options.ts';
 import { MIRROR_LAYOUT } from '../../internal/mirror-layout.ts';
 import type { OutputFile, ScriptPolicy } from '../types.ts';
-import { heading, link, paragraph, separated, table, text } from './escape.ts';
+import { heading, link, paragraph, separated, table, text, titleText } from './escape.ts';
 import { renderNavBar } from './nav.ts';
 import { relativeLink, withQuery } from './paths.ts';
 import { inScript } from './script.ts';
@@ -154,7 +154,7 @@ export function entryTable(
   const rows = entries.map((entry) => {
     const row: PhrasingContent[][] = [[text(dateOf(entry.published))]];
     if (channelTitles) row.push([text(label(channelTitles.get(entry.channelId) ?? entry.channelId))]);
-    row.push([link(label(entry.title), withQuery(relativeLink(fromFile, entry.path), query))]);
+    row.push([link(label(titleText(entry.title)), withQuery(relativeLink(fromFile, entry.path), query))]);
     return row;
   });
   return table(header, rows);
@@ -173,14 +173,26 @@ function archiveStamp(channel: { id: string }, n: number, entries: IndexEntry[])
   return hash.digest('hex').slice(0, ARCHIVE_STAMP_LENGTH);
 }
 
-/** `id,title` rows, oldest first, quoted as RFC 4180 says (fields with `"`, `,`, CR or LF). */
+/**
+ * `id,title` rows, oldest first, quoted as RFC 4180 says (fields with `"`, `,`, CR or LF). Titles are one line
+ * and bounded as in the indexes.
+ */
 export function renderChannelCsv(entries: IndexEntry[]): string {
   return [...entries]
     .reverse()
-    .map((entry) => `${csvField(entry.id)},${csvField(entry.title)}\n`)
+    .map((entry) => `${csvField(entry.id)},${csvField(titleText(entry.title))}\n`)
     .join('');
 }
 
+/**
+ * A spreadsheet opening the CSV runs a cell starting with `=`, `+`, `-` or `@` (or a tab or CR before one) as a
+ * formula (`=HYPERLINK(...)`, `=WEBSERVICE(...)` leak or mislead): such a cell gets a leading `'`, which the
+ * spreadsheet shows as text (OWASP's advice for CSV injection).
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** Ids too: a safe id may start with `=`, `+`, `-` or `@` (the URL chooses it). */
 function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+  const inert = FORMULA_START.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(inert) ? `"${inert.replaceAll('"', '""')}"` : inert;
 }

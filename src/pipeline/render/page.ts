@@ -3,7 +3,7 @@
 import type { MirrorConfig } from '../../config/options.ts';
 import { MIRROR_LAYOUT } from '../../internal/mirror-layout.ts';
 import type { Article } from '../types.ts';
-import { escapeHtml, heading, isSafeUrl, oneLine, paragraph, text } from './escape.ts';
+import { escapeHtml, heading, isSafeUrl, oneLine, paragraph, text, titleText } from './escape.ts';
 import { toMarkdown } from './markdown.ts';
 import { renderNavBar } from './nav.ts';
 import { publicUrlOf, relativeLink } from './paths.ts';
@@ -24,7 +24,7 @@ export const SHARE_LABEL = '手机上长按并复制下列链接或二维码分�
 export function renderPage(article: Article, context: PageContext): string {
   const { mirror, pagePath } = context;
   const label = (value: string) => inScript(value, mirror.script);
-  const lines: string[] = [heading(3, [text(article.title)]), '', '---', ''];
+  const lines: string[] = [heading(3, [text(titleText(article.title))]), '', '---', ''];
   const nav = renderNavBar(mirror.nav, pagePath, article.id);
   if (nav) lines.push(nav, '', '');
   const lead = leadBlock(article);
@@ -50,7 +50,7 @@ function leadBlock(article: Article): string | undefined {
   const caption = article.caption ? oneLine(article.caption) : '';
   if (!image && !caption) return undefined;
   const img = image
-    ? `<img alt="${escapeHtml(oneLine(image.alt || article.title))}" src="${escapeHtml(image.src)}"/>`
+    ? `<img alt="${escapeHtml(image.alt ? oneLine(image.alt) : titleText(article.title))}" src="${escapeHtml(image.src)}"/>`
     : '';
   const captionDiv = caption ? `\n<div>${escapeHtml(caption)}</div>` : '';
   return `<div>${img}${captionDiv}</div><hr/>`;

@@ -3,7 +3,7 @@
 import type { PhrasingContent } from 'mdast';
 import type { MirrorConfig } from '../../config/options.ts';
 import { MIRROR_LAYOUT } from '../../internal/mirror-layout.ts';
-import { heading, link, paragraph, table, text } from './escape.ts';
+import { heading, link, paragraph, table, text, titleText } from './escape.ts';
 import { cacheBuster } from './indexes.ts';
 import { renderNavBar } from './nav.ts';
 import { relativeLink, withQuery } from './paths.ts';
@@ -35,7 +35,7 @@ export function renderPopularIndex(mirror: MirrorConfig, rows: PopularRow[], now
   } else {
     const cells: PhrasingContent[][][] = rows.map((row, index) => [
       [text(String(index + 1))],
-      [link(row.title || row.path, withQuery(relativeLink(POPULAR_INDEX_PATH, row.path), buster))],
+      [link(row.title ? titleText(row.title) : row.path, withQuery(relativeLink(POPULAR_INDEX_PATH, row.path), buster))],
       [text(String(row.views))],
     ]);
     lines.push(table(POPULAR_COLUMNS, cells), '');

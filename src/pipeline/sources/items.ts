@@ -7,6 +7,12 @@ import type { SourceItem } from '../types.ts';
 import type { DiscoveredLink } from './links.ts';
 
 /**
+ * Longer article URLs are refused: browsers, CDNs and git hosts stop near 2,000 characters, and the URL is kept in
+ * the store, the page footer and every log line about the article, so a listing must not make it megabytes.
+ */
+export const MAX_ARTICLE_URL_LENGTH = 2048;
+
+/**
  * Normalise every URL (tracking variants collapse into one), keep only URLs on the site whose `articleId`
  * pattern matches (when the site has one), drop repeats: the same normal URL, or the same article id when the
  * site has a pattern (the first listing wins; a missing title or time is taken from a repeat), order newest first when every item has a readable time (otherwise keep the listed
@@ -20,8 +26,9 @@ export function toSourceItems(
   // Keyed by article id when the site has a pattern (two URLs of one id are one page), else by URL.
   const byKey = new Map<string, SourceItem>();
   for (const link of links) {
+    if (link.url.length > MAX_ARTICLE_URL_LENGTH) continue;
     const url = normalizeArticleUrl(link.url);
-    if (url === null || !sameSite(url, site.base)) continue;
+    if (url === null || url.length > MAX_ARTICLE_URL_LENGTH || !sameSite(url, site.base)) continue;
     const key = site.articleId === undefined ? url : articleIdFromUrl(url, site.articleId);
     if (key === null) continue;
     const seen = byKey.get(key);

@@ -2,7 +2,9 @@
 // Safety: the DOCTYPE (with any entity declarations) is removed before parsing and the parser's own entity
 // processing is off, so no entity is ever expanded (no billion laughs, no external entities); only the five
 // predefined entities and numeric character references are decoded, by `decodeXmlText`.
-// Leniency: feeds in the wild put bare '&' in URLs; those are escaped before validation instead of failing.
+// Leniency: feeds in the wild put bare '&' in URLs; those are escaped before validation instead of failing. Control
+// characters XML forbids (pasted from word processors, or planted: ESC starts terminal sequences) are dropped
+// the same way, as the parser would otherwise pass them on into titles.
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { SourceError } from './errors.ts';
 
@@ -80,27 +82,49 @@ function describeXmlError(error: { code: string; msg: string; line: number; col?
   return `${error.msg} (line ${error.line}${error.col ? `, column ${error.col}` : ''})`;
 }
 
-const CDATA_SECTION = /<!\[CDATA\[([\s\S]*?)\]\]>/g;
-const DOCTYPE = /<!DOCTYPE[^[>]*(?:\[[\s\S]*?\]\s*)?>/i;
+/** C0 controls other than tab, LF and CR, and the noncharacters U+FFFE/U+FFFF: not characters of XML 1.0. */
+const NOT_XML_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
 const BARE_AMPERSAND = /&(?!#\d{1,7};|#x[0-9a-fA-F]{1,6};|[A-Za-z][\w.-]{0,31};)/g;
+const CDATA_START = '<![CDATA[';
+const CDATA_END = ']]>';
 
 /**
- * BOM and whitespace before the declaration removed, DOCTYPE removed, CDATA turned into escaped text (so
- * text and CDATA keep their order and get the same decoding), bare '&' outside CDATA escaped.
+ * BOM, characters XML forbids and whitespace before the declaration removed, DOCTYPE removed, CDATA turned into
+ * escaped text (so text and CDATA keep their order and get the same decoding), bare '&' outside CDATA escaped.
+ * Scanned with indexOf, not lazy regular expressions: those retry from every unclosed `<![CDATA[` or `<!DOCTYPE [`
+ * to the end of the text, which a hostile feed of 100,000 of them turns into hours.
  */
 export function prepareXml(text: string): string {
-  const body = text
-    .replace(/^\uFEFF/, '')
-    .trimStart()
-    .replace(DOCTYPE, '');
+  const body = removeDoctype(text.replace(/^\uFEFF/, '').replace(NOT_XML_CHARACTERS, '').trimStart());
   let result = '';
   let last = 0;
-  for (const match of body.matchAll(CDATA_SECTION)) {
-    result += body.slice(last, match.index).replace(BARE_AMPERSAND, '&amp;');
-    result += escapeXmlText(match[1]);
-    last = match.index + match[0].length;
+  for (;;) {
+    const start = body.indexOf(CDATA_START, last);
+    if (start === -1) break;
+    const end = body.indexOf(CDATA_END, start + CDATA_START.length);
+    if (end === -1) break; // Unclosed: left as written, for the validator to report.
+    result += body.slice(last, start).replace(BARE_AMPERSAND, '&amp;');
+    result += escapeXmlText(body.slice(start + CDATA_START.length, end));
+    last = end + CDATA_END.length;
   }
   return result + body.slice(last).replace(BARE_AMPERSAND, '&amp;');
+}
+
+/** The first `<!DOCTYPE ...>` (with its internal subset `[...]`) removed; an unclosed one is left as written. */
+function removeDoctype(body: string): string {
+  const start = body.search(/<!DOCTYPE/i);
+  if (start === -1) return body;
+  const close = body.indexOf('>', start);
+  const subset = body.indexOf('[', start);
+  if (close === -1) return body;
+  if (subset === -1 || close < subset) return body.slice(0, start) + body.slice(close + 1);
+  // The subset ends at the first ']' followed by optional whitespace and '>'.
+  for (let at = body.indexOf(']', subset); at !== -1; at = body.indexOf(']', at + 1)) {
+    let next = at + 1;
+    while (next < body.length && /\s/.test(body[next])) next++;
+    if (body[next] === '>') return body.slice(0, start) + body.slice(next + 1);
+  }
+  return body;
 }
 
 function escapeXmlText(text: string): string {

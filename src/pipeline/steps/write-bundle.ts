@@ -100,7 +100,7 @@ export async function writeBundle(options: WriteBundleOptions): Promise<BundleSu
     title: [
       config.mirror.title,
       options.channel ? channelTitleOf(config, options.channel) : '',
-      periodOf(picked),
+      period.label,
     ]
       .filter(Boolean)
       .join(' · '),

@@ -37,7 +37,10 @@ export function pgArticleRefQueries(session: Session) {
     },
     async articleRefs(siteId: string, id: string): Promise<ArticleRefs> {
       const refs: ArticleRefs = { images: [], links: [] };
-      const { rows } = await session.query<{ url: string; kind: RefKind }>(pgArticleRefSql.ofArticle, [siteId, id]);
+      const { rows } = await session.query<{ url: string; kind: RefKind }>(pgArticleRefSql.ofArticle, [
+        siteId,
+        id,
+      ]);
       for (const row of rows) (row.kind === 'image' ? refs.images : refs.links).push(row.url);
       return refs;
     },

@@ -1,7 +1,8 @@
 // Articles and the URLs they are known under, on PostgreSQL. Same keys and indexes as the SQLite module
 // (../articles.ts); a save locks the article's row (FOR UPDATE) so two processes saving it at once take turns.
-import { StoreError } from '../errors.ts';
+
 import { sortTime, unknownArticle } from '../articles.ts';
+import { StoreError } from '../errors.ts';
 import { orNull, withoutNulls } from '../rows.ts';
 import type { ArticleKey, ArticleRecord, ChannelEntry, ListArticlesOptions, SaveResult } from '../store.ts';
 import type { Conn, Session } from './session.ts';
@@ -210,7 +211,9 @@ export function pgArticleQueries(session: Session) {
 
     /** One batch of `all()`: articles with a key above `afterKey`, and the key to continue from. */
     async articlesAfter(afterKey: number): Promise<{ records: ArticleRecord[]; lastKey: number }> {
-      const rows = (await many(pgArticleSql.allAfter, [afterKey, ALL_ARTICLES_BATCH])) as Array<{ key: number }>;
+      const rows = (await many(pgArticleSql.allAfter, [afterKey, ALL_ARTICLES_BATCH])) as Array<{
+        key: number;
+      }>;
       const records = rows.map(({ key: _key, ...rest }) => asRecord(rest)!);
       return { records, lastKey: rows.length === 0 ? afterKey : rows[rows.length - 1].key };
     },

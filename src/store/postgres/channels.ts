@@ -27,7 +27,12 @@ export const pgChannelSql = {
 export function pgChannelQueries(session: Session) {
   return {
     async addMembership(siteId: string, id: string, channelId: string, seenAt: string): Promise<boolean> {
-      const { rows } = await session.query<{ added: boolean }>(pgChannelSql.add, [siteId, id, channelId, seenAt]);
+      const { rows } = await session.query<{ added: boolean }>(pgChannelSql.add, [
+        siteId,
+        id,
+        channelId,
+        seenAt,
+      ]);
       if (rows.length === 0) throw unknownArticle(siteId, id, `add it to channel ${channelId}`);
       return rows[0].added;
     },

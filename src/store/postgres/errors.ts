@@ -31,9 +31,14 @@ const SOCKET_CODES = new Set([
 ]);
 
 // node-postgres reports a dropped connection or a pool connect timeout with a message and no code.
-const LOST_CONNECTION = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i;
+const LOST_CONNECTION =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i;
 
-export function classifyPgError(error: unknown): { code: StoreErrorCode; retryable: boolean; backendCode?: string } {
+export function classifyPgError(error: unknown): {
+  code: StoreErrorCode;
+  retryable: boolean;
+  backendCode?: string;
+} {
   const rawCode = (error as { code?: unknown })?.code;
   const backendCode = typeof rawCode === 'string' ? rawCode : undefined;
   if (backendCode !== undefined) {

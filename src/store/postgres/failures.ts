@@ -47,8 +47,8 @@ export function pgFailureQueries(session: Session) {
       return row === undefined ? undefined : asFailure(row);
     },
     listFailures: async (options: ListFailuresOptions = {}): Promise<FailureRecord[]> =>
-      (await session.query(pgFailureSql.list, [options.retryableOnly === true, orNull(options.siteId)])).rows.map(
-        asFailure,
-      ),
+      (
+        await session.query(pgFailureSql.list, [options.retryableOnly === true, orNull(options.siteId)])
+      ).rows.map(asFailure),
   };
 }

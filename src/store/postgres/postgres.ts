@@ -26,6 +26,8 @@ import { clientSession, isConnectionError, poolSession } from './session.ts';
 export interface PostgresStoreOptions {
   /** Connections in the pool (default 10): one serves a transaction, the others calls made meanwhile. */
   poolSize?: number;
+  /** How long a statement waits for a row lock before failing as store_busy (default 5 s). */
+  lockTimeoutMs?: number;
 }
 
 // How long a statement waits for a row lock another connection holds before failing with store_busy (retryable),
@@ -54,12 +56,15 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     connectionString: url,
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-    lock_timeout: LOCK_TIMEOUT_MS,
+    lock_timeout: options.lockTimeoutMs ?? LOCK_TIMEOUT_MS,
     application_name: 'newsmirror',
     types,
   });
-  // An idle connection the server dropped: the pool discards it, and the next call reports the failure.
+  // A connection the server dropped (restart, idle timeout): the pool discards it when idle, and the call using it
+  // fails as store_unavailable. Without these listeners the 'error' event would crash the process, also while a
+  // transaction holds the connection between two statements.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   let client: pg.PoolClient;
   try {
     client = await pool.connect();
@@ -139,7 +144,8 @@ class PostgresStore implements Store {
    */
   #call<T>(what: string, work: (queries: PgQueries) => Promise<T>): Promise<T> {
     const context = this.#context.getStore();
-    if (context !== undefined && context === this.#active) return this.#settle(what, () => work(context.queries));
+    if (context !== undefined && context === this.#active)
+      return this.#settle(what, () => work(context.queries));
     const call = this.#settle(what, () => work(this.#poolQueries));
     this.#inFlight.add(call);
     const forget = () => this.#inFlight.delete(call);
@@ -148,7 +154,11 @@ class PostgresStore implements Store {
   }
 
   /** A call through the `tx` of `transaction`: it fails once that transaction has ended. */
-  #callIn<T>(transaction: ActiveTransaction, what: string, work: (queries: PgQueries) => Promise<T>): Promise<T> {
+  #callIn<T>(
+    transaction: ActiveTransaction,
+    what: string,
+    work: (queries: PgQueries) => Promise<T>,
+  ): Promise<T> {
     if (this.#active !== transaction) {
       return Promise.reject(
         new StoreError(`store: ${what} through a transaction that has ended, on ${this.#where}`, {

@@ -26,7 +26,10 @@ export const pgViewSql = {
 
 function checkDay(day: string, what: string): void {
   if (!DAY.test(day)) {
-    throw new StoreError(`store: ${what}: day "${day}" is not YYYY-MM-DD`, { code: 'bad_day', retryable: false });
+    throw new StoreError(`store: ${what}: day "${day}" is not YYYY-MM-DD`, {
+      code: 'bad_day',
+      retryable: false,
+    });
   }
 }
 
@@ -36,18 +39,29 @@ export function pgViewQueries(session: Session) {
       for (const row of rows) {
         checkDay(row.day, `add views of ${row.path}`);
         if (!Number.isSafeInteger(row.count) || row.count < 0) {
-          throw new StoreError(`store: add views of ${row.path}: count ${row.count} is not a whole number >= 0`, {
-            code: 'bad_count',
-            retryable: false,
-          });
+          throw new StoreError(
+            `store: add views of ${row.path}: count ${row.count} is not a whole number >= 0`,
+            {
+              code: 'bad_count',
+              retryable: false,
+            },
+          );
         }
       }
       if (rows.length === 0) return;
-      await session.query(pgViewSql.add, [rows.map((r) => r.path), rows.map((r) => r.day), rows.map((r) => r.count)]);
+      await session.query(pgViewSql.add, [
+        rows.map((r) => r.path),
+        rows.map((r) => r.day),
+        rows.map((r) => r.count),
+      ]);
     },
     async topPages(options: TopPagesOptions): Promise<TopPage[]> {
       checkDay(options.sinceDay, 'top pages');
-      const { rows } = await session.query(pgViewSql.top, [options.sinceDay, orNull(options.channelId), options.limit]);
+      const { rows } = await session.query(pgViewSql.top, [
+        options.sinceDay,
+        orNull(options.channelId),
+        options.limit,
+      ]);
       return rows.map((row) => withoutNulls<TopPage>(row));
     },
     async viewsPerDay(options: { sinceDay: string }): Promise<DayViews[]> {

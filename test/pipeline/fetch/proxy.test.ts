@@ -8,7 +8,7 @@ import { type FixtureServer, startFixtureServer } from '../../../harness/fixture
 import { type FetchConfig, fetchSchema } from '../../../src/config/options.ts';
 import { FetchError } from '../../../src/internal/errors.ts';
 import { createHttpClient, type HttpClientOptions } from '../../../src/pipeline/fetch/client.ts';
-import { startTestProxy, type TestProxy } from '../../helpers/proxy.ts';
+import { startTestProxy, startTestSocksProxy, type TestProxy } from '../../helpers/proxy.ts';
 
 function config(overrides: Partial<FetchConfig> = {}): FetchConfig {
   return fetchSchema.parse({ connectTimeoutMs: 1000, headersTimeoutMs: 1500, bodyTimeoutMs: 1500, retries: 0, ...overrides });
@@ -90,6 +90,16 @@ describe('fetching through a proxy', () => {
       ['CONNECT news.example:80'],
     );
     assert.equal(server.hits('/page').at(-1)?.headers.host, 'news.example');
+  });
+
+  test('a socks5:// fetch.proxy carries requests too', async () => {
+    const socks = await startTestSocksProxy({ hosts: { 'news.example:80': `127.0.0.1:${server.port}` } });
+    try {
+      assert.equal(await fetchText(config({ proxy: socks.url }), 'http://news.example/page'), '<p>through</p>');
+      assert.deepEqual(socks.log.map((entry) => `${entry.method} ${entry.target}`), ['SOCKS5 CONNECT news.example:80']);
+    } finally {
+      await socks.close();
+    }
   });
 
   test('HTTP_PROXY is used when fetch.proxy is unset; NO_PROXY hosts connect directly', async () => {

@@ -75,23 +75,25 @@ export function transactionsContract(subject: Subject): void {
       const store = subject.store;
       const saved = signal();
       const gate = signal();
-      let committed = false;
+      // Until the gate opens, fn has not returned, so nothing can be committed yet.
+      let gateOpen = false;
       const transaction = store.transaction(async (tx) => {
         await tx.articles.save(article('n1'));
         saved.resolve();
         await gate.promise;
       });
       await saved.promise;
-      const outside = store.articles.get('epoch', 'n1').then((found) => ({ found, afterCommit: committed }));
-      const outsideCount = store.articles.count().then((n) => ({ n, afterCommit: committed }));
+      const outside = store.articles.get('epoch', 'n1').then((found) => ({ found, early: !gateOpen }));
+      const outsideCount = store.articles.count().then((n) => ({ n, early: !gateOpen }));
       await delay(20);
+      gateOpen = true;
       gate.resolve();
       await transaction;
-      committed = true;
       const read = await outside;
-      if (!read.afterCommit) assert.equal(read.found, undefined, 'a read during the transaction sees nothing');
+      if (read.early)
+        assert.equal(read.found, undefined, 'a read answered during the transaction sees nothing');
       const counted = await outsideCount;
-      if (!counted.afterCommit) assert.equal(counted.n, 0, 'nor does the counter');
+      if (counted.early) assert.equal(counted.n, 0, 'nor does the counter');
       assert.equal((await store.articles.get('epoch', 'n1'))?.id, 'n1', 'seen once committed');
       assert.equal(await store.articles.count(), 1);
     });

@@ -46,21 +46,29 @@ export function renderHtmlBundle(bundle: Bundle): string {
   const link = (path: string) =>
     !single && anchors.has(path) ? `#${anchors.get(path)}` : publicUrlIn(bundle, path);
   const sections = articles.map(({ article, channel }, n) =>
-    articleHtml(bundle, article, channel.title, single ? undefined : (anchors.get(article.pagePath) as string), {
-      link,
-      idPrefix: single ? '' : `a${n + 1}-`,
-    }),
+    articleHtml(
+      bundle,
+      article,
+      channel.title,
+      single ? undefined : (anchors.get(article.pagePath) as string),
+      {
+        link,
+        idPrefix: single ? '' : `a${n + 1}-`,
+      },
+    ),
   );
   const lang = bundle.lang ?? commonLanguage(articles.map(({ article }) => article.lang));
   const title = single ? articles[0].article.title : bundle.title;
   const parts: string[] = [];
   if (!single) {
-    parts.push(`<h1>${escapeHtml(bundle.title)}</h1>`, `<nav>\n<h2>${escapeHtml(label(bundle, CONTENTS_LABEL))}</h2>`);
+    parts.push(
+      `<h1>${escapeHtml(bundle.title)}</h1>`,
+      `<nav>\n<h2>${escapeHtml(label(bundle, CONTENTS_LABEL))}</h2>`,
+    );
     for (const channel of bundle.channels) {
       if (channel.articles.length === 0) continue;
       const items = channel.articles.map(
-        (article) =>
-          `<li><a href="#${anchors.get(article.pagePath)}">${escapeHtml(article.title)}</a></li>`,
+        (article) => `<li><a href="#${anchors.get(article.pagePath)}">${escapeHtml(article.title)}</a></li>`,
       );
       parts.push(`<h3>${escapeHtml(channel.title)}</h3>\n<ol>\n${items.join('\n')}\n</ol>`);
     }
@@ -96,10 +104,15 @@ function articleHtml(
 ): string {
   const image = (path: string) => {
     const found = bundle.images.get(path);
-    return found ? `data:${found.mediaType};base64,${Buffer.from(found.bytes).toString('base64')}` : undefined;
+    return found
+      ? `data:${found.mediaType};base64,${Buffer.from(found.bytes).toString('base64')}`
+      : undefined;
   };
   const dir = article.lang ? ` lang="${escapeHtml(article.lang)}" dir="${directionOf(article.lang)}"` : '';
-  const parts = [`<article${anchor ? ` id="${anchor}"` : ''}${dir}>`, `<h1>${escapeHtml(article.title)}</h1>`];
+  const parts = [
+    `<article${anchor ? ` id="${anchor}"` : ''}${dir}>`,
+    `<h1>${escapeHtml(article.title)}</h1>`,
+  ];
   const byline = bylineOf(article, channelTitle);
   if (byline) parts.push(`<p class="byline">${escapeHtml(byline)}</p>`);
   const leadPath = article.leadImage ? mirrorPathOf(article.pagePath, article.leadImage.src) : undefined;

@@ -34,8 +34,11 @@ export function directionOf(lang: string | undefined): 'ltr' | 'rtl' {
   return /-arab\b|-hebr\b/i.test(lang ?? '') ? 'rtl' : 'ltr';
 }
 
-/** The one language of all articles, or undefined when they differ. */
+/** The language most articles are in (a book has one main language; each article also carries its own). */
 export function commonLanguage(langs: Array<string | undefined>): string | undefined {
-  const found = new Set(langs.filter((lang): lang is string => !!lang));
-  return found.size === 1 ? [...found][0] : undefined;
+  const counts = new Map<string, number>();
+  for (const lang of langs) if (lang) counts.set(lang, (counts.get(lang) ?? 0) + 1);
+  let best: string | undefined;
+  for (const [lang, count] of counts) if (best === undefined || count > (counts.get(best) ?? 0)) best = lang;
+  return best;
 }

@@ -4,9 +4,13 @@
 import type { Element, ElementContent, Root } from 'hast';
 
 const VOID = new Set(['br', 'hr', 'img', 'wbr', 'meta', 'link']);
-// biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly the characters XML cannot carry.
-const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-const ATTRIBUTE_NAMES: Record<string, string> = { colSpan: 'colspan', rowSpan: 'rowspan', className: 'class' };
+const NOT_XML =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const ATTRIBUTE_NAMES: Record<string, string> = {
+  colSpan: 'colspan',
+  rowSpan: 'rowspan',
+  className: 'class',
+};
 
 export function xmlText(value: string): string {
   return value.replace(NOT_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
