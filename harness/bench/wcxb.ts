@@ -75,7 +75,7 @@ export function loadWcxb(root: string, limit?: number): WcxbPage[] {
     const bytes = gunzipSync(readFileSync(join(dir, 'html', `${id}.html.gz`)));
     return {
       id,
-      url: file.url ?? `https://example.invalid/${id}`,
+      url: file.url || `https://example.invalid/${id}`,
       bytes,
       html: Buffer.from(bytes).toString('utf8'),
       truth: truth.main_content ?? '',

@@ -1,5 +1,5 @@
 // The `newsmirror` command line: one file per command; this file only parses arguments and maps errors to exit codes
-// (0 done, 1 some articles failed, 2 bad config or usage).
+// (0 done, 1 some articles failed, 2 bad config or usage; `run` adds 3, a channel, a push or the run failed: run.ts).
 import { existsSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
@@ -158,9 +158,14 @@ export async function main(argv: string[]): Promise<number> {
     .option('-o, --output <file>', 'where to write it (default newsmirror.yaml, or the workflow path)')
     .option('--github-actions', `write ${GITHUB_ACTIONS_WORKFLOW_PATH} instead: hourly run, commit and push`)
     .option('--force', 'overwrite an existing file')
+    .option('--repo <url>', 'with --github-actions: the git repository to install newsmirror from')
+    .option('--ref <commit>', "with --github-actions: the commit to pin (default: this clone's HEAD)")
     .action(async (options) => {
       exitCode = options.githubActions
-        ? await writeGithubActionsWorkflow(options.output ?? GITHUB_ACTIONS_WORKFLOW_PATH, options.force)
+        ? await writeGithubActionsWorkflow(options.output ?? GITHUB_ACTIONS_WORKFLOW_PATH, options.force, {
+            repo: options.repo,
+            ref: options.ref,
+          })
         : await initCommand({ output: options.output ?? 'newsmirror.yaml', force: options.force });
     });
 

@@ -1,6 +1,7 @@
 // `newsmirror run -c FILE`: one pass over every channel; a progress bar on a terminal, one summary line at the end.
 import { SingleBar } from 'cli-progress';
 import { loadConfig } from '../config/load.ts';
+import { ConfigError, errorMessage, PublishError } from '../internal/errors.ts';
 import { createLogger } from '../internal/log.ts';
 import { createHttpClient } from '../pipeline/fetch/client.ts';
 import { type RunSummary, runMirror } from '../pipeline/run.ts';
@@ -13,6 +14,15 @@ export interface RunCommandOptions {
   logJson?: boolean;
   quiet?: boolean;
 }
+
+/**
+ * `run`'s exit codes beyond 0 (done) and 2 (bad config or usage): 1 is a partial run whose work is otherwise
+ * done (some articles failed and are retried next run, or another run holds the lock and does the work); 3 is a
+ * broken run an operator must look at (a channel or a push failed, or the run itself failed). CI shows 1 as a
+ * warning and 3 as a failed job.
+ */
+export const EXIT_ARTICLES_FAILED = 1;
+export const EXIT_RUN_FAILED = 3;
 
 export async function runCommand(options: RunCommandOptions): Promise<number> {
   const loaded = loadConfig(options.config);
@@ -61,7 +71,13 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       process.stderr.write(`channel failed: ${failure.siteId}/${failure.channelId}: ${failure.message}\n`);
     }
     process.stdout.write(`${formatSummary(summary, loaded.mirrorDir)}\n`);
-    return summary.failed > 0 || summary.channelFailures.length > 0 ? 1 : 0;
+    if (summary.channelFailures.length > 0 || summary.pushes.some((push) => !push.ok)) return EXIT_RUN_FAILED;
+    return summary.failed > 0 ? EXIT_ARTICLES_FAILED : 0;
+  } catch (error) {
+    const locked = error instanceof PublishError && error.code === 'locked';
+    if (error instanceof ConfigError || locked) throw error;
+    process.stderr.write(`newsmirror: ${errorMessage(error)}\n`);
+    return EXIT_RUN_FAILED;
   } finally {
     process.off('SIGTERM', stop);
     process.off('SIGINT', stop);

@@ -118,7 +118,9 @@ interface SchemaNode {
 function fieldsAt(path: Array<string | number>): string[] {
   let node: SchemaNode | undefined = configJsonSchema() as SchemaNode;
   for (const part of path) {
-    const object: SchemaNode | undefined = node?.properties ? node : node?.anyOf?.find((branch) => branch.properties);
+    const object: SchemaNode | undefined = node?.properties
+      ? node
+      : node?.anyOf?.find((branch) => branch.properties);
     node = typeof part === 'number' ? (node?.items ?? object?.items) : object?.properties?.[part];
   }
   const object = node?.properties ? node : node?.anyOf?.find((branch) => branch.properties);
@@ -138,7 +140,9 @@ export function didYouMean(unknown: string, known: string[]): string {
 
 /** Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`: "titel" is one edit from "title". */
 function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => i + j * Number(i === 0)));
+  const d = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => i + j * Number(i === 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;

@@ -273,8 +273,9 @@ export const fetchSchema = z
       .max(1000)
       .default(5)
       .describe(
-        'connect or timeout failures in a row after which a host (pages or images) is skipped for the rest of ' +
-          'the run (circuit breaker; its URLs fail as retryable and are tried next run); `0` never skips',
+        'connect or timeout failures in a row after which a host (pages or images) is skipped for 10 minutes, ' +
+          'the rest of a run (circuit breaker: its URLs fail at once as retryable, tried again next run); `0` ' +
+          'never skips',
       ),
     maxRedirects: z.number().int().min(0).max(20).default(5).describe('each hop is checked'),
     maxBodyBytes: z

@@ -63,13 +63,22 @@ describe('config', () => {
   test('an unknown field that is a typo of a known one gets a "did you mean"', () => {
     const text = VALID.replace('dir: out/mirror', 'dir: out/mirror\n  titel: x')
       .replace('channels:', 'cookie: { consent: yes }\n    channels:')
-      .replace('feed: https://www.epochtimes.com/gb/china.xml', 'feed: https://www.epochtimes.com/gb/china.xml, limt: 5');
+      .replace(
+        'feed: https://www.epochtimes.com/gb/china.xml',
+        'feed: https://www.epochtimes.com/gb/china.xml, limt: 5',
+      );
     const error = errorOf(`${text}fetch:\n  userAgnet: x\n  colour: red\n`);
     assert.match(error.message, /mirror: unknown field\(s\) "titel" \(did you mean "title"\?\)/);
     assert.match(error.message, /sites\[0\]: unknown field\(s\) "cookie" \(did you mean "cookies"\?\)/);
-    assert.match(error.message, /sites\[0\]\.channels\[0\]: unknown field\(s\) "limt" \(did you mean "limit"\?\)/);
+    assert.match(
+      error.message,
+      /sites\[0\]\.channels\[0\]: unknown field\(s\) "limt" \(did you mean "limit"\?\)/,
+    );
     // Far from every known field: no guess.
-    assert.match(error.message, /fetch: unknown field\(s\) "userAgnet" \(did you mean "userAgent"\?\), "colour"\n|fetch: unknown field\(s\) "userAgnet" \(did you mean "userAgent"\?\), "colour"$/);
+    assert.match(
+      error.message,
+      /fetch: unknown field\(s\) "userAgnet" \(did you mean "userAgent"\?\), "colour"\n|fetch: unknown field\(s\) "userAgnet" \(did you mean "userAgent"\?\), "colour"$/,
+    );
   });
 
   test('YAML syntax errors name the line', () => {

@@ -3,8 +3,8 @@
 // images stay failed as retryable for the next run. Counted in requests, not timed (the seconds are a diagnostic).
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -68,7 +68,9 @@ describe('a dead image host (circuit breaker)', () => {
     }
     const started = Date.now();
     const idle = await runMirror({ loaded, store, http, log: silentLogger, push: false });
-    t.diagnostic(`nothing-new run with ${DEAD_IMAGES} dead images: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    t.diagnostic(
+      `nothing-new run with ${DEAD_IMAGES} dead images: ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
     assert.equal(idle.new, 0);
     assert.equal(idle.images.mirrored, 0);
     const { hostFailureLimit, perHostConcurrency } = loaded.config.fetch;

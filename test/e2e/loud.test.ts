@@ -1,5 +1,5 @@
 // Every breakage loud, as an operator meets it through the built CLI: a wrong selector or a feed URL that is an
-// HTML page fails its channel (exit 1, named, with a hint) and keeps no validators, so the fixed config mirrors
+// HTML page fails its channel (exit 3, named, with a hint) and keeps no validators, so the fixed config mirrors
 // on the very next run; a deleted mirror folder with a populated store asks for `newsmirror rebuild`.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -53,20 +53,25 @@ describe('breakages are loud (built CLI, demo site)', () => {
     await site?.server.close();
   });
 
-  test('a wrong selector and a feed that is an HTML page fail their channels, named, with exit 1', async () => {
+  test('a wrong selector and a feed that is an HTML page fail their channels, named, with exit 3', async () => {
     const broken = goodConfig
-      .replace(`links: "${selector}" }\n      - id: ncid1146487`, `links: ".no-such-list a" }\n      - id: ncid1146487`)
+      .replace(
+        `links: "${selector}" }\n      - id: ncid1146487`,
+        `links: ".no-such-list a" }\n      - id: ncid1146487`,
+      )
       .replace(`${site.server.origin}/gb/rss/news.xml`, `${site.server.origin}/gb/ncid1146487.htm`);
     assert.notEqual(broken, goodConfig);
     writeFileSync(file, broken);
     const result = await newsmirror(['run', '-c', file, '--no-push']);
-    assert.equal(result.code, 1, result.stderr);
+    assert.equal(result.code, 3, result.stderr);
     assert.match(
       result.stderr,
       /channel failed: epochtimes\/ncid1078159: listing \S+ncid1078159\.htm: the selector "\.no-such-list a" matched 0 link\(s\), and no article: check the selector/,
     );
     // One line, not an XML parser's error.
-    const feedLine = result.stderr.split('\n').find((line) => line.startsWith('channel failed: epochtimes/news:'));
+    const feedLine = result.stderr
+      .split('\n')
+      .find((line) => line.startsWith('channel failed: epochtimes/news:'));
     assert.match(feedLine ?? '', /feed \S+ncid1146487\.htm is an HTML page, not RSS or Atom: /);
     assert.match(result.stdout, /, channels failed 2 /);
     // The empty listing's validators were not kept: the site would otherwise answer 304 after the fix.
@@ -88,7 +93,10 @@ describe('breakages are loud (built CLI, demo site)', () => {
     const store = await openSqliteStore(join(work, 'store.sqlite'));
     try {
       const entries = await store.channels.entries('ncid1078159', {});
-      assert.deepEqual(new Set(entries.map((entry) => entry.id)), new Set(listed.map((article) => article.id)));
+      assert.deepEqual(
+        new Set(entries.map((entry) => entry.id)),
+        new Set(listed.map((article) => article.id)),
+      );
       for (const entry of entries) assert.ok(existsSync(join(mirrorDir, entry.path)), entry.path);
     } finally {
       await store.close();
@@ -98,8 +106,11 @@ describe('breakages are loud (built CLI, demo site)', () => {
   test('a deleted mirror folder with a populated store says to run rebuild; rebuild brings it back', async () => {
     rmSync(mirrorDir, { recursive: true, force: true });
     const refused = await newsmirror(['run', '-c', file, '--no-push']);
-    assert.equal(refused.code, 1);
-    assert.match(refused.stderr, /the mirror \S+ is missing .* the store holds \d+ article\(s\): run `newsmirror rebuild -c /);
+    assert.equal(refused.code, 3);
+    assert.match(
+      refused.stderr,
+      /the mirror \S+ is missing .* the store holds \d+ article\(s\): run `newsmirror rebuild -c /,
+    );
     assert.equal(existsSync(mirrorDir), false, 'nothing was created in its place');
     const rebuilt = await newsmirror(['rebuild', '-c', file]);
     assert.equal(rebuilt.code, 0, rebuilt.stderr);

@@ -102,7 +102,9 @@ export async function startTestSocksProxy(
       const rest = buffered.subarray(4 + hostLength + 2);
       stage = 'open';
       log.push({ method: 'SOCKS5 CONNECT', target: `${host}:${port}`, headers: {} });
-      const [realHost, realPort] = (options.hosts?.[`${host}:${port}`] ?? `${host}:${port}`).split(/:(?=\d+$)/);
+      const [realHost, realPort] = (options.hosts?.[`${host}:${port}`] ?? `${host}:${port}`).split(
+        /:(?=\d+$)/,
+      );
       const upstream = connect(Number(realPort), realHost, () => {
         client.write(Buffer.from([5, 0, 0, 1, 0, 0, 0, 0, 0, 0]));
         if (rest.length > 0) upstream.write(rest);

@@ -151,6 +151,31 @@ describe('postgres store', () => {
     assert.deepEqual(await store.fetchCache.get('https://a.example/'), { etag: '"1"' });
   });
 
+  test('calls through tx in parallel run one at a time on its connection, and commit together', async () => {
+    const store = await open(await server.createDatabase());
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on('warning', onWarning);
+    try {
+      await store.transaction(async (tx) => {
+        await Promise.all(Array.from({ length: 20 }, (_, i) => tx.articles.save(article(`n${i}`))));
+        await Promise.all([
+          tx.views.add([{ path: 'README.md', day: '2026-01-01', count: 1 }]),
+          tx.runs.start(SEEN),
+        ]);
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    assert.equal(await store.articles.count(), 20);
+    assert.deepEqual(
+      warnings.filter((message) => /client\.query/.test(message)),
+      [],
+      'no query sent while another runs',
+    );
+  });
+
   test('a row lock held too long elsewhere fails a write as store_busy, retryable', async () => {
     const url = await server.createDatabase();
     const store = await open(url, { lockTimeoutMs: 200 });

@@ -10,8 +10,8 @@ import { FetchError } from '../../internal/errors.ts';
 import { sameSite } from '../../internal/url.ts';
 import type { CacheValidators, FetchedPage } from '../types.ts';
 import { ACCEPT_ENCODING, BodyTooLarge, readBody, UnsupportedEncoding } from './body.ts';
-import { decodeBody } from './charset.ts';
 import { createHostBreaker } from './breaker.ts';
+import { decodeBody } from './charset.ts';
 import { createDispatchers } from './dispatchers.ts';
 import { isPrivateAddress, PrivateAddressRefused, resolveHost } from './private-address.ts';
 import { backoffDelay, isRetryableStatus, parseRetryAfter } from './retry.ts';
@@ -75,7 +75,8 @@ export type SiteFetchSettings = Pick<SiteConfig, 'base' | 'userAgent'> &
   Partial<Pick<SiteConfig, 'headers' | 'cookies'>>;
 
 /** Why a private target is refused, and how to allow it, in every such message. */
-const PRIVATE_REFUSAL = 'a private or loopback address (refused for URLs found in content; fetch.allowPrivateAddresses: true allows it)';
+const PRIVATE_REFUSAL =
+  'a private or loopback address (refused for URLs found in content; fetch.allowPrivateAddresses: true allows it)';
 
 type Attempt =
   | { kind: 'page'; page: Omit<FetchedPage, 'requestedUrl'> }
@@ -137,8 +138,7 @@ export function createHttpClient(config: FetchConfig, options: HttpClientOptions
     try {
       if (guarded) {
         const refused = (await resolveHost(target.hostname)).find(isRefused);
-        if (refused)
-          return fail('private_address', `resolves to ${refused}, ${PRIVATE_REFUSAL}`, false);
+        if (refused) return fail('private_address', `resolves to ${refused}, ${PRIVATE_REFUSAL}`, false);
       }
       const response = await request(target.href, {
         method: 'GET',
@@ -347,8 +347,7 @@ function classifyFailure(
   const chain = causeChain(error);
   const find = <T>(test: (link: unknown) => link is T): T | undefined => chain.find(test);
   const refused = find((link): link is PrivateAddressRefused => link instanceof PrivateAddressRefused);
-  if (refused)
-    return fail('private_address', `resolves to ${refused.address}, ${PRIVATE_REFUSAL}`, false);
+  if (refused) return fail('private_address', `resolves to ${refused.address}, ${PRIVATE_REFUSAL}`, false);
   if (find((link): link is BodyTooLarge => link instanceof BodyTooLarge)) {
     return fail('too_large', `sent more than the ${maxBytes}-byte cap`, false);
   }

@@ -97,11 +97,7 @@ export async function writeBundle(options: WriteBundleOptions): Promise<BundleSu
   }
   const period = periodOf(picked);
   const bundle: Bundle = {
-    title: [
-      config.mirror.title,
-      options.channel ? channelTitleOf(config, options.channel) : '',
-      period.label,
-    ]
+    title: [config.mirror.title, options.channel ? channelTitleOf(config, options.channel) : '', period.label]
       .filter(Boolean)
       .join(' · '),
     creator: config.mirror.title,

@@ -207,17 +207,18 @@ class PostgresStore implements Store {
     let client: pg.PoolClient | undefined;
     let broken: Error | undefined;
     try {
-      const connected = await this.#settle('beginning a transaction', () => this.#pool.connect());
-      client = connected;
-      claim.queries = pgQueriesOf(clientSession(connected));
+      client = await this.#settle('beginning a transaction', () => this.#pool.connect());
+      // BEGIN, COMMIT and ROLLBACK go through the session's queue too, after any call `fn` left running.
+      const session = clientSession(client);
+      claim.queries = pgQueriesOf(session);
       claim.ports = pgPortsOf((what, work) => this.#callIn(claim, what, work));
-      await this.#settle('beginning a transaction', () => connected.query('BEGIN'));
+      await this.#settle('beginning a transaction', () => session.query('BEGIN'));
       try {
         const result = await this.#context.run(claim, fn, claim.ports);
-        await this.#settle('committing a transaction', () => connected.query('COMMIT'));
+        await this.#settle('committing a transaction', () => session.query('COMMIT'));
         return result;
       } catch (error) {
-        await connected.query('ROLLBACK').catch((rollbackError: Error) => {
+        await session.query('ROLLBACK').catch((rollbackError: Error) => {
           broken = rollbackError;
         });
         throw error;

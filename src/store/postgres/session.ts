@@ -49,11 +49,20 @@ export function poolSession(pool: pg.Pool): Session {
   };
 }
 
+/**
+ * The session of one transaction's connection. Its statements are queued here, one at a time in call order: calls
+ * through `tx` may run in parallel (`Promise.all`), and node-postgres deprecates a query sent while another runs.
+ */
 export function clientSession(client: pg.PoolClient): Session {
-  return {
-    query: (text, values) => client.query(text, values),
-    atomic: (fn) => fn(client),
+  let tail: Promise<unknown> = Promise.resolve();
+  const conn: Conn = {
+    query(text, values) {
+      const result = tail.then(() => client.query(text, values));
+      tail = result.catch(() => {});
+      return result;
+    },
   };
+  return { query: conn.query, atomic: (fn) => fn(conn) };
 }
 
 /** Errors after which a connection is not worth keeping: the socket or the server went, not a statement. */

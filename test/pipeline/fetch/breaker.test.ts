@@ -1,12 +1,12 @@
 // The per-host circuit breaker: a host that times out `hostFailureLimit` times in a row is skipped for the rest of
 // the run (fail fast, retryable, naming the breaker); answers of any status close it; it probes after the cooldown.
 import assert from 'node:assert/strict';
-import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { type FixtureServer, startFixtureServer } from '../../../harness/fixture-server.ts';
 import { type FetchConfig, fetchSchema } from '../../../src/config/options.ts';
-import { FetchError } from '../../../src/internal/errors.ts';
+import type { FetchError } from '../../../src/internal/errors.ts';
 import { createHttpClient, type HttpClientOptions } from '../../../src/pipeline/fetch/client.ts';
 
 function config(overrides: Partial<FetchConfig> = {}): FetchConfig {
@@ -54,7 +54,12 @@ async function outcomes(fetchConfig: FetchConfig, urls: string[], options: HttpC
       urls.map((url) =>
         client.fetch(url).then(
           (page) => ({ ok: true as const, status: page.status }),
-          (error: FetchError) => ({ ok: false as const, code: error.code, message: error.message, retryable: error.retryable }),
+          (error: FetchError) => ({
+            ok: false as const,
+            code: error.code,
+            message: error.message,
+            retryable: error.retryable,
+          }),
         ),
       ),
     );
@@ -101,7 +106,10 @@ describe('per-host circuit breaker', () => {
   });
 
   test('HTTP errors never open it; 0 turns it off; after the cooldown one request probes again', async () => {
-    const statuses = await outcomes(config({ retries: 0 }), Array.from({ length: 10 }, () => `${live.origin}/500`));
+    const statuses = await outcomes(
+      config({ retries: 0 }),
+      Array.from({ length: 10 }, () => `${live.origin}/500`),
+    );
     assert.ok(statuses.every((result) => !result.ok && result.code === 'http_500'));
 
     const before = dead.requests();
@@ -111,7 +119,9 @@ describe('per-host circuit breaker', () => {
     assert.equal(dead.requests() - before, 6);
 
     // A cooldown of 0: every request after the breaker opened is a probe, so each is tried.
-    const probing = await outcomes(config({ retries: 0, perHostConcurrency: 1 }), urls, { hostCooldownMs: 0 });
+    const probing = await outcomes(config({ retries: 0, perHostConcurrency: 1 }), urls, {
+      hostCooldownMs: 0,
+    });
     assert.ok(probing.every((result) => !result.ok && result.code === 'timeout'));
   });
 });

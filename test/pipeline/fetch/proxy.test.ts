@@ -11,10 +11,21 @@ import { createHttpClient, type HttpClientOptions } from '../../../src/pipeline/
 import { startTestProxy, startTestSocksProxy, type TestProxy } from '../../helpers/proxy.ts';
 
 function config(overrides: Partial<FetchConfig> = {}): FetchConfig {
-  return fetchSchema.parse({ connectTimeoutMs: 1000, headersTimeoutMs: 1500, bodyTimeoutMs: 1500, retries: 0, ...overrides });
+  return fetchSchema.parse({
+    connectTimeoutMs: 1000,
+    headersTimeoutMs: 1500,
+    bodyTimeoutMs: 1500,
+    retries: 0,
+    ...overrides,
+  });
 }
 
-async function fetchText(fetchConfig: FetchConfig, url: string, options: HttpClientOptions = {}, fromContent = false) {
+async function fetchText(
+  fetchConfig: FetchConfig,
+  url: string,
+  options: HttpClientOptions = {},
+  fromContent = false,
+) {
   const client = createHttpClient(fetchConfig, { backoffBaseMs: 1, ...options });
   try {
     return (await client.fetch(url, { fromContent })).text;
@@ -95,8 +106,14 @@ describe('fetching through a proxy', () => {
   test('a socks5:// fetch.proxy carries requests too', async () => {
     const socks = await startTestSocksProxy({ hosts: { 'news.example:80': `127.0.0.1:${server.port}` } });
     try {
-      assert.equal(await fetchText(config({ proxy: socks.url }), 'http://news.example/page'), '<p>through</p>');
-      assert.deepEqual(socks.log.map((entry) => `${entry.method} ${entry.target}`), ['SOCKS5 CONNECT news.example:80']);
+      assert.equal(
+        await fetchText(config({ proxy: socks.url }), 'http://news.example/page'),
+        '<p>through</p>',
+      );
+      assert.deepEqual(
+        socks.log.map((entry) => `${entry.method} ${entry.target}`),
+        ['SOCKS5 CONNECT news.example:80'],
+      );
     } finally {
       await socks.close();
     }
@@ -106,11 +123,14 @@ describe('fetching through a proxy', () => {
     await withEnv({ HTTP_PROXY: proxy.url }, async () => {
       assert.equal(await fetchText(config(), 'http://news.example/page'), '<p>through</p>');
     });
-    await withEnv({ HTTPS_PROXY: proxy.url, http_proxy: proxy.url, NO_PROXY: '127.0.0.1,localhost' }, async () => {
-      const before = proxy.log.length;
-      assert.equal(await fetchText(config(), `${server.origin}/page`), '<p>through</p>');
-      assert.equal(proxy.log.length, before, 'a NO_PROXY host did not go through the proxy');
-    });
+    await withEnv(
+      { HTTPS_PROXY: proxy.url, http_proxy: proxy.url, NO_PROXY: '127.0.0.1,localhost' },
+      async () => {
+        const before = proxy.log.length;
+        assert.equal(await fetchText(config(), `${server.origin}/page`), '<p>through</p>');
+        assert.equal(proxy.log.length, before, 'a NO_PROXY host did not go through the proxy');
+      },
+    );
     // No proxy anywhere: the name only the proxy knows does not resolve.
     await withEnv({}, async () => {
       const error = await rejection(fetchText(config(), 'http://news.example/page'));
@@ -122,7 +142,10 @@ describe('fetching through a proxy', () => {
     const before = proxy.log.length;
     const error = await rejection(fetchText(config({ proxy: proxy.url }), `${server.origin}/page`, {}, true));
     assert.equal(error.code, 'private_address');
-    assert.match(error.message, /127\.0\.0\.1, a private or loopback address .*fetch\.allowPrivateAddresses: true/);
+    assert.match(
+      error.message,
+      /127\.0\.0\.1, a private or loopback address .*fetch\.allowPrivateAddresses: true/,
+    );
     assert.equal(proxy.log.length, before, 'the refused request never reached the proxy');
     // The proxy itself may be on a private address; a redirect hop to a private one is refused too.
     const guard: HttpClientOptions = { isPrivateAddress: (address) => address === '127.0.0.1' };
@@ -151,6 +174,9 @@ describe('fetching through a proxy', () => {
     assert.equal(seen.referer, `${server.origin}/`);
     assert.equal(seen['accept-language'], 'zh-CN');
     assert.equal(seen.cookie, 'consent=yes; region=tw');
-    assert.equal(await fetchText(config({ proxy: proxy.url }), `${otherOrigin}/x`, { sites }), 'other no cookie');
+    assert.equal(
+      await fetchText(config({ proxy: proxy.url }), `${otherOrigin}/x`, { sites }),
+      'other no cookie',
+    );
   });
 });

@@ -158,14 +158,14 @@ describe('channel index paging', () => {
 });
 
 describe('CSV', () => {
-  test('id,title rows oldest first, quoted as RFC 4180 says', () => {
+  test('id,title rows oldest first, quoted as RFC 4180 says; a title stays on one line', () => {
     const list: IndexEntry[] = [
       { id: 'n3', title: 'has "quotes"', path: '', channelId: 'c' },
       { id: 'n2', title: 'a, b', path: '', channelId: 'c' },
       { id: 'n1', title: 'plain 标题', path: '', channelId: 'c' },
       { id: 'n0', title: 'line\nbreak', path: '', channelId: 'c' },
     ];
-    assert.equal(renderChannelCsv(list), 'n0,"line\nbreak"\nn1,plain 标题\nn2,"a, b"\nn3,"has ""quotes"""\n');
+    assert.equal(renderChannelCsv(list), 'n0,line break\nn1,plain 标题\nn2,"a, b"\nn3,"has ""quotes"""\n');
   });
 });
 

@@ -1,6 +1,6 @@
 // Pages that hold several posts of the same shape (a blog's archive page, a forum thread): the article is one post.
 // Each post is a block with the same tag and class as its siblings, long enough to be an article and carrying its
-// own date. The first one is taken: a thread's opening post (the rest reply to it), a blog page's newest entry.
+// own date in its header or footer. The first one is taken: a thread's opening post (the rest reply to it), a blog page's newest entry.
 import { type Element, isTag } from 'domhandler';
 import { textContent } from 'domutils';
 import { containsDate } from './metadata.ts';
@@ -56,10 +56,23 @@ function firstOfRun(parent: Element, stats: Map<Element, TextStats>, like?: Elem
     if (group.length < MIN_POSTS) continue;
     const weight = group.reduce((sum, post) => sum + textWeight(stats.get(post) as TextStats), 0);
     if (weight < MIN_POSTS_SHARE * total) continue;
-    const dated = group.filter((post) => containsDate(textContent(post)));
+    const dated = group.filter(datedAtEdge);
     if (dated.length >= MIN_POSTS) return dated[0];
   }
   return undefined;
+}
+
+/**
+ * Characters at each end of a post's text searched for its date. A post's date sits in its header or footer
+ * (byline, "posted at"); a date deep inside a block is content: the example output in one section of a manual,
+ * an event in a history, and sections of one long document are not posts.
+ */
+const DATE_EDGE_CHARS = 300;
+
+function datedAtEdge(post: Element): boolean {
+  const text = textContent(post).replace(/\s+/g, ' ').trim();
+  if (text.length <= 2 * DATE_EDGE_CHARS) return containsDate(text);
+  return containsDate(text.slice(0, DATE_EDGE_CHARS)) || containsDate(text.slice(-DATE_EDGE_CHARS));
 }
 
 /** Tag and class: posts are rendered by one template. */

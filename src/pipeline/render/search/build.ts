@@ -41,9 +41,9 @@ export function renderSearchIndex(docs: SearchDocument[]): {
   let total = 0;
   docs.forEach((doc, n) => {
     for (const token of searchTokens(doc.text, variants)) {
-      let list = postings.get(token);
-      if (!list) postings.set(token, (list = []));
-      list.push(n);
+      const list = postings.get(token);
+      if (list) list.push(n);
+      else postings.set(token, [n]);
       total++;
     }
   });

@@ -162,6 +162,17 @@ describe('extractGeneric', () => {
     assert.match(result.html, /2021-01-05[\s\S]*2023-03-07/);
   });
 
+  test('sections of one document stay together when dates sit inside them, not at their edges', () => {
+    // A manual's sections: each has a heading, prose and an example whose output carries a date mid-section.
+    const section = (name: string) =>
+      `<section id="${name}"><h2>${name}</h2>${prose(name, 3)}<div class="highlight"><pre>2005-03-19 15:10:26 INFO ${name} started</pre></div>${prose(`${name} again`, 3)}</section>`;
+    const result = extract(
+      `<html><body><div class="body"><section id="howto"><h1>Logging</h1>${section('basics')}${section('advanced')}${section('levels')}</section></div></body></html>`,
+    );
+    assert.ok(result);
+    assert.match(result.html, /about basics[\s\S]*about advanced[\s\S]*about levels again/);
+  });
+
   test('authors: labelled and closing credits count, labels, outlets and sentence fragments do not', () => {
     assert.equal(
       extract(`<html><body><div class="content"><p>作者：转载文章</p>${zhProse(4)}</div></body></html>`)
