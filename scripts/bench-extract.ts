@@ -32,6 +32,8 @@ const { values: options } = parseArgs({
     worst: { type: 'string', default: '0' },
     /** wcxb-dev pages to score (an evenly spaced sample); all 1,497 by default. */
     'wcxb-pages': { type: 'string' },
+    /** Outputs of another extractor on wcxb-dev (JSON, {id: text}) to score beside ours: a scorer check. */
+    'wcxb-predictions': { type: 'string', multiple: true },
   },
 });
 
@@ -369,5 +371,6 @@ if (dataset === 'all' || dataset === 'wcxb-dev') {
     onlyOurs: options['only-ours'],
     worst: Number(options.worst),
     dump: options.dump,
+    predictions: options['wcxb-predictions'],
   });
 }

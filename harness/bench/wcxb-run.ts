@@ -1,7 +1,7 @@
 // The wcxb-dev part of the extraction bench: our CLI, our extract stage in process, @mozilla/readability and
 // defuddle on the same pages in the same run, scored with WCXB's metric (./wcxb.ts), one table row each.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { type Run, runCli } from './cli-run.ts';
 import { defuddle, type Output, PEER_UNAVAILABLE, readability } from './peers.ts';
 import { scoreWcxb, type WcxbPage, type WcxbSummary, wcxbHeader, wcxbRow } from './wcxb.ts';
@@ -12,6 +12,18 @@ export interface WcxbOptions {
   onlyOurs: boolean;
   worst: number;
   dump?: string;
+  /** JSON files of other extractors' outputs, `{id: text}` or `{id: {articleBody}}`, scored as extra rows. */
+  predictions?: string[];
+}
+
+function readPredictions(file: string): Map<string, string> {
+  const json = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string | { articleBody?: string }>;
+  return new Map(
+    Object.entries(json).map(([id, value]) => [
+      id,
+      typeof value === 'string' ? value : (value?.articleBody ?? ''),
+    ]),
+  );
 }
 
 function timed(pages: readonly WcxbPage[], run: (page: WcxbPage) => Output): Run {
@@ -79,6 +91,15 @@ export async function benchWcxb(pages: readonly WcxbPage[], options: WcxbOptions
     rows.push(wcxbRow('@mozilla/readability (content as text)', score(pages, readable, 'blockText')));
     const defuddled = await timedAsync(pages, defuddle);
     rows.push(wcxbRow('defuddle', score(pages, defuddled), pages.length / defuddled.seconds));
+  }
+  for (const file of options.predictions ?? []) {
+    const predicted = readPredictions(file);
+    rows.push(
+      wcxbRow(
+        `predictions: ${basename(file)}`,
+        scoreWcxb(pages, (id) => predicted.get(id) ?? ''),
+      ),
+    );
   }
   for (const row of rows) console.log(row);
   console.log(

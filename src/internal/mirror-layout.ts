@@ -13,6 +13,8 @@ export const MIRROR_LAYOUT = {
   feed: 'feed.xml',
   /** Every public copy of this mirror, so readers can move to another when one is blocked. */
   mirrors: 'mirrors.md',
+  /** How to search the mirror with the git host's own search (the static site has a search page instead). */
+  searchGuide: 'search.md',
   /** Article pages, one folder per channel (ids.ts owns the name: it is where page paths are made safe). */
   pagesFolder: PAGES_FOLDER,
   /** Channel indexes, their archive pages and CSVs, and the popular index. */

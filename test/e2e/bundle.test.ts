@@ -14,6 +14,7 @@ import sharp from 'sharp';
 import { bundleCommand } from '../../src/cli/bundle.ts';
 import { main } from '../../src/cli/main.ts';
 import { writeBundle } from '../../src/pipeline/steps/write-bundle.ts';
+import { openMemoryStore } from '../../src/store/index.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { closeSharedDemoMirror, type DemoMirror, sharedDemoMirror } from '../helpers/mirror-build.ts';
 import { readZip } from '../helpers/zip.ts';
@@ -94,6 +95,84 @@ describe('newsmirror bundle', () => {
       const meta = await sharp(entry.data).metadata();
       assert.equal(meta.format, 'jpeg', entry.name);
       assert.ok((meta.width ?? 0) <= 1000 && (meta.height ?? 0) <= 1400, `${entry.name} fits an e-reader`);
+    }
+  });
+
+  test('a body whose markup breaks the content rules of XHTML still makes a valid book', async () => {
+    const store = await openMemoryStore();
+    const el = (tagName: string, properties: Record<string, unknown>, ...children: unknown[]) => ({
+      type: 'element',
+      tagName,
+      properties,
+      children: children.map((child) => (typeof child === 'string' ? { type: 'text', value: child } : child)),
+    });
+    // What an extractor's lenient parser and a publisher's markup can leave after sanitising.
+    const body = {
+      type: 'root',
+      children: [
+        el('p', { id: 'user-content-x' }, '段落里的块：', el('div', {}, '块')),
+        el('span', {}, el('p', { id: 'user-content-x' }, '行内元素里的段落')),
+        el('div', {}, el('li', {}, '列表外的项目'), el('td', {}, '表格外的单元格'), el('dd', {}, '定义')),
+        el('ul', {}, '列表里的文字', el('p', {}, '列表里的段落'), el('li', {}, '项目')),
+        el(
+          'a',
+          { href: 'https://example.org/a' },
+          '链接',
+          el('a', { href: 'https://example.org/b' }, '里的链接'),
+        ),
+        el(
+          'p',
+          {},
+          el('a', { href: '#missing' }, '断开的锚点'),
+          el('a', { href: '#x' }, '锚点'),
+          '控制\u0001字符',
+        ),
+        el(
+          'p',
+          {},
+          el('img', { src: '../../assets/00/gone.jpg', alt: '丢失的图片' }),
+          el('input', { type: 'checkbox' }),
+        ),
+        el('figcaption', {}, '图外的图注'),
+        el('table', {}, el('tr', {}, el('td', { colSpan: 2, align: 'center' }, '单元格'))),
+      ],
+    };
+    const at = '2023-10-17T08:00:00.000Z';
+    await store.articles.save({
+      siteId: 'epochtimes',
+      id: 'messy',
+      url: 'https://example.org/messy.htm',
+      homeChannel: CHANNEL,
+      pagePath: `pages/${CHANNEL}/messy.md`,
+      title: '标签错乱的文章',
+      lang: 'zh-Hans',
+      contentHash: 'messy',
+      extracted: JSON.stringify({ title: '标签错乱的文章', body, method: 'rules', ruleMisses: [] }),
+      firstSeen: at,
+      updatedAt: at,
+    });
+    await store.channels.addMembership('epochtimes', 'messy', CHANNEL, at);
+    const file = join(out, 'messy.epub');
+    try {
+      await writeBundle({ loaded: mirror.loaded, store, format: 'epub', channel: CHANNEL, out: file });
+    } finally {
+      await store.close();
+    }
+    const check = await epubcheck(file);
+    assert.equal(check.errors, 0, check.output);
+    const page = readZip(readFileSync(file))
+      .find((entry) => entry.name === 'EPUB/text/a1.xhtml')
+      ?.data.toString();
+    for (const text of [
+      '段落里的块',
+      '行内元素里的段落',
+      '列表外的项目',
+      '表格外的单元格',
+      '里的链接',
+      '丢失的图片',
+      '控制字符',
+    ]) {
+      assert.ok(page?.includes(text), text);
     }
   });
 
@@ -191,6 +270,12 @@ describe('browser: single-file HTML bundles from file://', () => {
         file,
       );
       drawn += images.length;
+      // The inline style runs under the policy (allowed by its hash): the column has its width.
+      assert.equal(
+        await page.evaluate("getComputedStyle(document.querySelector('main')).maxWidth"),
+        '672px',
+        file,
+      );
       assert.deepEqual(seen, [], `${file}: requests`);
       await page.close();
     }

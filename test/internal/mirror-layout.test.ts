@@ -21,6 +21,7 @@ const TABLE_FILES: Record<string, string> = {
   home: MIRROR_LAYOUT.home,
   feed: MIRROR_LAYOUT.feed,
   mirrors: MIRROR_LAYOUT.mirrors,
+  searchGuide: MIRROR_LAYOUT.searchGuide,
   popularIndex: MIRROR_LAYOUT.popularIndex,
   channelIndex: MIRROR_LAYOUT.channelIndex('world'),
   channelArchive: MIRROR_LAYOUT.channelArchive('world', 2),

@@ -27,6 +27,8 @@ export interface SiteWriteOptions {
   isPage: (mirrorPath: string) => boolean;
   /** The HTML of one page. */
   renderPage: (mirrorPath: string, markdown: string) => string;
+  /** Mirror files the site leaves out (their place is taken by a file of the site's own). */
+  skip?: (mirrorPath: string) => boolean;
   /** Files of the site that have no source in the mirror (the stylesheet). Always checked, cheap. */
   extraFiles: OutputFile[];
   /** Changes whenever every page must be rendered again (renderer version, options that show in every page). */
@@ -93,6 +95,7 @@ export async function writeSite(options: SiteWriteOptions): Promise<SiteBuildSum
   };
 
   for (const source of sources) {
+    if (options.skip?.(source)) continue;
     const page = options.isPage(source);
     const target = options.targetOf(source);
     if (owners.has(target)) {

@@ -9,10 +9,11 @@ import { relativeLink, withQuery } from './paths.ts';
 import { inScript } from './script.ts';
 
 const HOME_PATH = MIRROR_LAYOUT.home;
-/** "Newest articles", "all copies of this mirror", "Atom feed", "updated". */
+/** "Newest articles", "all copies of this mirror", "Atom feed", "search", "updated". */
 const NEWEST_HEADING = '最新文章';
 const MIRRORS_LABEL = '所有镜像';
 const FEED_LABEL = 'Atom 订阅';
+const SEARCH_LABEL = '搜索';
 const UPDATED_LABEL = '更新于';
 
 export function renderHome(
@@ -41,6 +42,7 @@ export function renderHome(
   const footer: PhrasingContent[] = separated([
     link(label(MIRRORS_LABEL), withQuery(relativeLink(HOME_PATH, MIRROR_LAYOUT.mirrors), buster)),
     link(label(FEED_LABEL), relativeLink(HOME_PATH, MIRROR_LAYOUT.feed)),
+    link(label(SEARCH_LABEL), withQuery(relativeLink(HOME_PATH, MIRROR_LAYOUT.searchGuide), buster)),
   ]);
   lines.push(
     '---',

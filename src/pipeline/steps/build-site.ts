@@ -45,6 +45,8 @@ export async function buildSite(options: BuildSiteOptions): Promise<SiteBuildSum
     outDir: options.out ? resolve(options.out) : defaultSiteDir(mirrorDir),
     targetOf: sitePathOf,
     isPage: isMarkdownPath,
+    // The site's own search page (steps/build-search.ts) replaces the guide to the git host's search.
+    skip: (mirrorPath) => mirrorPath === MIRROR_LAYOUT.searchGuide,
     renderPage: (sourcePath, markdown) =>
       renderSitePage(markdown, {
         sourcePath,

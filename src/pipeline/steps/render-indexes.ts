@@ -12,6 +12,7 @@ import {
   renderMirrorsList,
 } from '../render/index.ts';
 import { renderPopularIndex } from '../render/popular.ts';
+import { renderSearchGuide } from '../render/search-guide.ts';
 import type { OutputFile } from '../types.ts';
 import { channelTitleOf } from './page-input.ts';
 
@@ -66,6 +67,7 @@ export async function renderIndexesAndHome(
     content: renderFeed(mirror, await store.articles.listNewest(FEED_SIZE), now),
   });
   files.push({ path: MIRROR_LAYOUT.mirrors, content: renderMirrorsList(mirror) });
+  files.push({ path: MIRROR_LAYOUT.searchGuide, content: renderSearchGuide(mirror, channels) });
   // The most read articles of the past week, from `serve`'s counter, when there are any counts.
   const since = new Date(now.getTime() - POPULAR_DAYS * 86_400_000).toISOString().slice(0, 10);
   const popular = (await store.views.top({ sinceDay: since, limit: POPULAR_SIZE })).filter(

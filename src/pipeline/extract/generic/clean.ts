@@ -1,5 +1,5 @@
 // First pass over the whole page: remove what can never be article text, before anything is scored.
-import { type ChildNode, type Document, type Element, isComment, isTag } from 'domhandler';
+import { type ChildNode, type Document, type Element, isComment, isTag, isText } from 'domhandler';
 import { removeElement, textContent } from 'domutils';
 import { BOILERPLATE_ATTR, KEEP_ATTR } from './patterns.ts';
 import { adjustAncestors, computeStats, type TextStats, textWeight } from './text-stats.ts';
@@ -54,8 +54,24 @@ export interface CleanedPage {
   stats: Map<Element, TextStats>;
 }
 
+/**
+ * A hidden block holding more than this share of the page's text is kept: pages that script reveals (streamed
+ * server rendering parks the content in a `hidden` div and moves it into place; anti-flicker wrappers hide the
+ * body until a script runs) would otherwise be empty. Hidden menus and pop-ups hold a small share.
+ */
+const MAX_HIDDEN_SHARE = 0.5;
+
 export function removeJunk(document: Document): CleanedPage {
   let pageTitle: string | undefined;
+  const pageChars = Math.max(1, visibleChars(document));
+  const hiddenKept = new Set<Element>();
+  const isJunk = (node: Element): boolean => {
+    if (JUNK_TAGS.has(node.name)) return true;
+    if (!isHidden(node) || hiddenKept.has(node)) return false;
+    if (visibleChars(node) <= MAX_HIDDEN_SHARE * pageChars) return true;
+    hiddenKept.add(node);
+    return false;
+  };
   const visit = (parent: Document | Element): void => {
     let removed = false;
     for (const node of parent.children) {
@@ -66,7 +82,7 @@ export function removeJunk(document: Document): CleanedPage {
       if (!isTag(node)) continue;
       if (node.name === 'title' && pageTitle === undefined) pageTitle = textContent(node).trim();
       if (node.name === 'head' && pageTitle === undefined) pageTitle = titleIn(node);
-      if (JUNK_TAGS.has(node.name) || isHidden(node)) {
+      if (isJunk(node)) {
         removed = true;
         continue;
       }
@@ -78,7 +94,7 @@ export function removeJunk(document: Document): CleanedPage {
     if (removed)
       keepChildren(
         parent,
-        (node) => !isComment(node) && !(isTag(node) && (JUNK_TAGS.has(node.name) || isHidden(node))),
+        (node) => !isComment(node) && !(isTag(node) && isJunk(node)),
       );
   };
   visit(document);
@@ -166,6 +182,16 @@ function keepChildren(parent: Document | Element, keep: (node: ChildNode) => boo
     kept[i].next = kept[i + 1] ?? null;
   }
   parent.children = kept;
+}
+
+/** Characters of text outside never-content elements (scripts, styles ...): what a reader could see. */
+function visibleChars(node: Document | Element): number {
+  let chars = 0;
+  for (const child of node.children) {
+    if (isText(child)) chars += child.data.trim().length;
+    else if (isTag(child) && !JUNK_TAGS.has(child.name)) chars += visibleChars(child);
+  }
+  return chars;
 }
 
 function isHidden(node: Element): boolean {

@@ -107,13 +107,8 @@ export function selectContent(
   let { best } = ranking;
   if (!best) return null;
 
-  const dbg = (tag: string, n: Element) => { if (process.env.GDEBUG) { const st = stats.get(n)!; console.error(tag, n.name, n.attribs.class ?? '', n.attribs.id ?? '', 'score', (scores.get(n) ?? 0).toFixed(1), 'w', textWeight(st), 'ld', linkDensity(st).toFixed(2), 'pr', (st.punctuation / Math.max(1, textWeight(st))).toFixed(3)); } };
-  dbg('best', best);
   best = widen(best, bestScore, scores);
-  dbg('widened', best);
-  if (process.env.GDEBUG) for (let p = best.parent as Element | null; p && isTag(p); p = p.parent as Element) { dbg(' anc', p); if (p.name==='body') break; for (const c of p.children) if (isTag(c) && c !== best) dbg('   sib', c); }
   best = climb(best, stats);
-  dbg('climbed', best);
   let nodes: Element[];
   const post = firstPost(best, stats);
   if (post) {
@@ -177,8 +172,7 @@ function creditParagraph(run: InlineRun): void {
   // Code is not prose: its commas and dots would let one long listing outscore the text that explains it.
   const punctuation = run.node.name === 'pre' ? 0 : inline.punctuation;
   const score =
-    (1 + punctuation + Math.min(weight / LENGTH_BONUS_UNIT, LENGTH_BONUS_CAP)) *
-    (1 - linkDensity(inline));
+    (1 + punctuation + Math.min(weight / LENGTH_BONUS_UNIT, LENGTH_BONUS_CAP)) * (1 - linkDensity(inline));
   if (score <= 0) return;
   let target: Element | null = PARAGRAPH_TAGS.has(run.node.name) ? parentElement(run.node) : run.node;
   for (let level = 0; target && level < MAX_ANCESTOR_LEVELS; level++) {

@@ -26,11 +26,46 @@ const KEPT = new Set(
 /** Elements dropped with what they hold (nothing a reader reads). */
 const DROPPED = new Set(['input', 'button', 'select', 'textarea', 'form', 'svg', 'math', 'video', 'audio']);
 
+/** Elements that hold blocks: a `<p>` holding one becomes a `<div>`, a phrasing element holding one is unwrapped. */
+const FLOW = new Set(
+  'address article aside blockquote details div dl figcaption figure footer h1 h2 h3 h4 h5 h6 header hr main nav ol p pre section table ul'.split(
+    ' ',
+  ),
+);
+const PHRASING_ONLY = new Set(
+  'h1 h2 h3 h4 h5 h6 pre span em strong b i u s small sub sup code kbd samp var mark abbr cite dfn q bdi bdo dt summary caption'.split(
+    ' ',
+  ),
+);
+/** Elements valid only inside one of these parents: elsewhere they become a `<div>` (or are unwrapped). */
+const PARENTS: Record<string, { parents: string[]; otherwise: 'div' | 'unwrap' }> = {
+  li: { parents: ['ol', 'ul'], otherwise: 'div' },
+  dt: { parents: ['dl'], otherwise: 'div' },
+  dd: { parents: ['dl'], otherwise: 'div' },
+  figcaption: { parents: ['figure'], otherwise: 'div' },
+  summary: { parents: ['details'], otherwise: 'div' },
+  caption: { parents: ['table'], otherwise: 'unwrap' },
+  thead: { parents: ['table'], otherwise: 'unwrap' },
+  tbody: { parents: ['table'], otherwise: 'unwrap' },
+  tfoot: { parents: ['table'], otherwise: 'unwrap' },
+  tr: { parents: ['table', 'thead', 'tbody', 'tfoot'], otherwise: 'unwrap' },
+  td: { parents: ['tr'], otherwise: 'unwrap' },
+  th: { parents: ['tr'], otherwise: 'unwrap' },
+  rt: { parents: ['ruby'], otherwise: 'unwrap' },
+  rp: { parents: ['ruby'], otherwise: 'unwrap' },
+};
+
+interface Context {
+  parent: string;
+  inLink: boolean;
+}
+
 export function bundleBody(tree: Root, options: BundleBodyOptions): Root {
   const ids = new Map<string, string>();
   const used = new Set<string>();
   collectIds(tree, options.idPrefix, ids, used);
-  return { type: 'root', children: cleanChildren(tree.children, options, ids, new Set()) as RootContent[] };
+  const children = cleanChildren(tree.children, options, ids, new Set(), { parent: 'body', inLink: false });
+  return { type: 'root', children: children as RootContent[] };
 }
 
 /** First occurrence wins: later duplicates lose their id (an EPUB with two equal ids is invalid). */
@@ -54,13 +89,35 @@ function cleanChildren(
   options: BundleBodyOptions,
   ids: Map<string, string>,
   given: Set<string>,
+  context: Context,
 ): ElementContent[] {
   const out: ElementContent[] = [];
   for (const child of children) {
     if (child.type === 'text') out.push({ type: 'text', value: child.value });
-    else if (child.type === 'element') out.push(...cleanElement(child, options, ids, given));
+    else if (child.type === 'element') out.push(...cleanElement(child, options, ids, given, context));
   }
   return out;
+}
+
+/** What is left of an element once its children are clean, so that the result is valid XHTML where it stands. */
+function placed(tag: string, children: ElementContent[], context: Context): { tag: string } | 'unwrap' {
+  const rule = PARENTS[tag];
+  if (rule && !rule.parents.includes(context.parent))
+    return rule.otherwise === 'div' ? { tag: 'div' } : 'unwrap';
+  if (tag === 'a' && context.inLink) return 'unwrap';
+  const holdsBlock = children.some((child) => child.type === 'element' && FLOW.has(child.tagName));
+  if (holdsBlock && tag === 'p') return { tag: 'div' };
+  if (holdsBlock && PHRASING_ONLY.has(tag)) return 'unwrap';
+  return { tag };
+}
+
+/** A list holds list items only: anything else in it is wrapped in one. */
+function listItems(children: ElementContent[]): ElementContent[] {
+  return children.flatMap((child): ElementContent[] => {
+    if (child.type === 'element' && child.tagName === 'li') return [child];
+    if (child.type === 'text' && !child.value.trim()) return [child];
+    return [{ type: 'element', tagName: 'li', properties: {}, children: [child] }];
+  });
 }
 
 function cleanElement(
@@ -68,11 +125,17 @@ function cleanElement(
   options: BundleBodyOptions,
   ids: Map<string, string>,
   given: Set<string>,
+  context: Context,
 ): ElementContent[] {
-  const tag = element.tagName;
-  if (DROPPED.has(tag)) return [];
-  const children = cleanChildren(element.children, options, ids, given);
-  if (!KEPT.has(tag)) return children;
+  const original = element.tagName;
+  if (DROPPED.has(original)) return [];
+  const inner: Context = { parent: original, inLink: context.inLink || original === 'a' };
+  let children = cleanChildren(element.children, options, ids, given, KEPT.has(original) ? inner : context);
+  if (!KEPT.has(original)) return children;
+  const place = placed(original, children, context);
+  if (place === 'unwrap') return children;
+  const tag = place.tag;
+  if (tag === 'ol' || tag === 'ul') children = listItems(children);
   const props = element.properties;
   const kept: Element['properties'] = {};
   const id = typeof props.id === 'string' ? ids.get(props.id) : undefined;

@@ -173,6 +173,18 @@ describe('extractGeneric', () => {
     assert.match(result.html, /about basics[\s\S]*about advanced[\s\S]*about levels again/);
   });
 
+  test('a long code listing does not outscore the prose that explains it', () => {
+    const code = Array.from(
+      { length: 60 },
+      (_, i) => `rows.append(zip(a, b, c), key=f.${i}, default=(1, 2, 3));  # x.y, z.w`,
+    ).join('\n');
+    const result = extract(
+      `<html><body><div class="document"><section id="module"><h1>Module</h1><section id="functions"><h2>Functions</h2>${prose('functions', 5)}</section><section id="recipes"><h2>Recipes</h2><div class="highlight"><pre>${code}</pre></div></section></section></div></body></html>`,
+    );
+    assert.ok(result);
+    assert.match(result.html, /Paragraph 1 about functions[\s\S]*rows\.append/);
+  });
+
   test('authors: labelled and closing credits count, labels, outlets and sentence fragments do not', () => {
     assert.equal(
       extract(`<html><body><div class="content"><p>作者：转载文章</p>${zhProse(4)}</div></body></html>`)
