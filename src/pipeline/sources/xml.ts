@@ -95,7 +95,12 @@ const CDATA_END = ']]>';
  * to the end of the text, which a hostile feed of 100,000 of them turns into hours.
  */
 export function prepareXml(text: string): string {
-  const body = removeDoctype(text.replace(/^\uFEFF/, '').replace(NOT_XML_CHARACTERS, '').trimStart());
+  const body = removeDoctype(
+    text
+      .replace(/^\uFEFF/, '')
+      .replace(NOT_XML_CHARACTERS, '')
+      .trimStart(),
+  );
   let result = '';
   let last = 0;
   for (;;) {

@@ -91,11 +91,7 @@ export function removeJunk(document: Document): CleanedPage {
       visit(node);
     }
     // One rebuild per parent: removing children one by one is quadratic on pages with thousands of comments.
-    if (removed)
-      keepChildren(
-        parent,
-        (node) => !isComment(node) && !(isTag(node) && isJunk(node)),
-      );
+    if (removed) keepChildren(parent, (node) => !isComment(node) && !(isTag(node) && isJunk(node)));
   };
   visit(document);
 

@@ -185,6 +185,16 @@ describe('extractGeneric', () => {
     assert.match(result.html, /Paragraph 1 about functions[\s\S]*rows\.append/);
   });
 
+  test('content parked in a hidden block for a script to reveal is kept; a hidden menu is not', () => {
+    // Streamed server rendering: a visible placeholder, the real content in a hidden div moved in by a script.
+    const result = extract(
+      `<html><body><div id="app"><p>Loading…</p></div><div hidden id="menu">${linkList(4)}</div><div hidden id="S:0"><article><h1>Ferry returns</h1>${prose('the ferry', 6)}</article></div></body></html>`,
+    );
+    assert.ok(result);
+    assert.match(result.html, /Paragraph 6 about the ferry/);
+    assert.doesNotMatch(result.html, /Teaser headline/);
+  });
+
   test('authors: labelled and closing credits count, labels, outlets and sentence fragments do not', () => {
     assert.equal(
       extract(`<html><body><div class="content"><p>作者：转载文章</p>${zhProse(4)}</div></body></html>`)
