@@ -1,21 +1,11 @@
-// The `newsmirror` command line: one file per command; this file only parses arguments and maps errors to exit codes
+// The `newsmirror` command line: one file per command, each loaded only when it runs (so `--help` or `extract` does
+// not load the store, git, sharp and the server); this file only parses arguments and maps errors to exit codes
 // (0 done, 1 some articles failed, 2 bad config or usage; `run` adds 3, a channel, a push or the run failed: run.ts).
 import { existsSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { ConfigError, errorMessage } from '../internal/errors.ts';
-import { bundleCommand } from './bundle.ts';
-import { checkCommand } from './check.ts';
-import { extractCommand } from './extract.ts';
-import { initCommand } from './init.ts';
-import { GITHUB_ACTIONS_WORKFLOW_PATH, writeGithubActionsWorkflow } from './init-github-actions.ts';
-import { rebuildCommand } from './rebuild.ts';
-import { runCommand } from './run.ts';
-import { serveCommand } from './serve.ts';
-import { siteCommand } from './site.ts';
-import { sizeCommand } from './size.ts';
-import { statsCommand } from './stats.ts';
-import { watchCommand } from './watch.ts';
+import { GITHUB_ACTIONS_WORKFLOW_PATH } from './init-github-actions.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_SOME_FAILED = 1;
@@ -53,7 +43,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--log-json', 'log JSON lines on stderr')
     .option('-q, --quiet', 'only the summary line and errors')
     .action(async (options) => {
-      exitCode = await runCommand(options);
+      exitCode = await (await import('./run.ts')).runCommand(options);
     });
 
   program
@@ -63,7 +53,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--url <base>', 'the URL the file was saved from (resolves relative links)')
     .option('--format <format>', 'json | markdown | text', 'json')
     .action(async (inputs: string[], options) => {
-      exitCode = await extractCommand(inputs, options);
+      exitCode = await (await import('./extract.ts')).extractCommand(inputs, options);
     });
 
   program
@@ -72,7 +62,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-c, --config <file>', CONFIG_HELP)
     .option('--no-commit', 'write files but do not commit')
     .action(async (options) => {
-      exitCode = await rebuildCommand(options);
+      exitCode = await (await import('./rebuild.ts')).rebuildCommand(options);
     });
 
   program
@@ -84,7 +74,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--per-channel <n>', 'articles checked per channel', '3')
     .option('--site <id...>', 'only these sites')
     .action(async (options) => {
-      exitCode = await checkCommand(options);
+      exitCode = await (await import('./check.ts')).checkCommand(options);
     });
 
   program
@@ -96,7 +86,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--log-json', 'log JSON lines on stderr')
     .option('-q, --quiet', 'only summary lines and errors')
     .action(async (options) => {
-      exitCode = await watchCommand(options);
+      exitCode = await (await import('./watch.ts')).watchCommand(options);
     });
 
   program
@@ -106,7 +96,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--out <dir>', 'output folder (default: <mirror dir>-site)')
     .option('--force', 're-render every page, not only changed ones')
     .action(async (options) => {
-      exitCode = await siteCommand(options);
+      exitCode = await (await import('./site.ts')).siteCommand(options);
     });
 
   program
@@ -122,7 +112,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--since <day>', 'first day, YYYY-MM-DD (UTC)')
     .option('--until <day>', 'last day, YYYY-MM-DD (UTC)')
     .action(async (options) => {
-      exitCode = await bundleCommand(options);
+      exitCode = await (await import('./bundle.ts')).bundleCommand(options);
     });
 
   program
@@ -132,7 +122,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--port <n>', 'port', '8080')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .action(async (options) => {
-      exitCode = await serveCommand(options);
+      exitCode = await (await import('./serve.ts')).serveCommand(options);
     });
 
   program
@@ -141,7 +131,10 @@ export async function main(argv: string[]): Promise<number> {
     .option('-c, --config <file>', CONFIG_HELP)
     .option('--days <n>', 'over the last N days', '7')
     .action(async (options) => {
-      exitCode = await statsCommand({ config: options.config, days: Number(options.days) });
+      exitCode = await (await import('./stats.ts')).statsCommand({
+        config: options.config,
+        days: Number(options.days),
+      });
     });
 
   program
@@ -149,7 +142,7 @@ export async function main(argv: string[]): Promise<number> {
     .description("report the mirror's size: files and bytes per folder, articles, git history")
     .option('-c, --config <file>', CONFIG_HELP)
     .action(async (options) => {
-      exitCode = await sizeCommand(options);
+      exitCode = await (await import('./size.ts')).sizeCommand(options);
     });
 
   program
@@ -162,11 +155,18 @@ export async function main(argv: string[]): Promise<number> {
     .option('--ref <commit>', "with --github-actions: the commit to pin (default: this clone's HEAD)")
     .action(async (options) => {
       exitCode = options.githubActions
-        ? await writeGithubActionsWorkflow(options.output ?? GITHUB_ACTIONS_WORKFLOW_PATH, options.force, {
-            repo: options.repo,
-            ref: options.ref,
-          })
-        : await initCommand({ output: options.output ?? 'newsmirror.yaml', force: options.force });
+        ? await (await import('./init-github-actions.ts')).writeGithubActionsWorkflow(
+            options.output ?? GITHUB_ACTIONS_WORKFLOW_PATH,
+            options.force,
+            {
+              repo: options.repo,
+              ref: options.ref,
+            },
+          )
+        : await (await import('./init.ts')).initCommand({
+            output: options.output ?? 'newsmirror.yaml',
+            force: options.force,
+          });
     });
 
   try {

@@ -120,7 +120,7 @@ describe('hostile XML (feeds and sitemaps)', () => {
     assert.equal(toSourceItems(result, site, site.channels[0]).length, 50);
   });
 
-  test('a sitemap index of 10,000 children, or listing itself: at most a few child fetches, no recursion', async () => {
+  test('a sitemap index of 10,000 children, or listing itself: at most 3 child fetches, no recursion; an HTML feed', async () => {
     const server = await startFaultyServer({ host: '127.0.0.1' });
     const http = createHttpClient(fetchSchema.parse({ allowPrivateAddresses: true, retries: 0 }));
     try {
@@ -141,13 +141,21 @@ describe('hostile XML (feeds and sitemaps)', () => {
         server.requests.length = 0;
         const site = siteOf({ base: `${origin}/`, sitemap: `${origin}${path}` });
         const found = await discoverChannel(site, site.channels[0], http, undefined);
-        assert.ok(server.requests.length <= 5, `${path}: ${server.requests.length} requests`);
+        assert.ok(server.requests.length <= 4, `${path}: ${server.requests.length} requests`);
         assert.ok(
           server.hits('/self.xml') <= (path === '/self.xml' ? 2 : 0),
           'the self-listing is not recursed',
         );
         assert.ok(found.items.length > 0);
       }
+      // An HTML page where the feed should be: a channel error, not an attempt to read it as XML.
+      server.route('/feed.xml', serveBytes('<!doctype html><html><body><p>moved</body></html>', 'text/html'));
+      const site = siteOf({ base: `${origin}/`, feed: `${origin}/feed.xml` });
+      await assert.rejects(discoverChannel(site, site.channels[0], http, undefined), (error: unknown) => {
+        return (
+          error instanceof SourceError && error.code === 'not_xml' && error.message.includes('/feed.xml')
+        );
+      });
     } finally {
       await http.close();
       await server.close();
@@ -224,10 +232,10 @@ describe('hostile listings', () => {
   });
 });
 
-function siteOf(options: { base?: string; limit?: number; sitemap?: string }): SiteConfig {
+function siteOf(options: { base?: string; limit?: number; sitemap?: string; feed?: string }): SiteConfig {
   const channel = options.sitemap
     ? { id: 'c', title: 'c', sitemap: options.sitemap, limit: options.limit }
-    : { id: 'c', title: 'c', feed: FEED_URL, limit: options.limit };
+    : { id: 'c', title: 'c', feed: options.feed ?? FEED_URL, limit: options.limit };
   return siteSchema.parse({
     id: 's',
     name: 's',
