@@ -2,7 +2,7 @@
 import { SingleBar } from 'cli-progress';
 import { loadConfig } from '../config/load.ts';
 import { ConfigError, errorMessage, PublishError } from '../internal/errors.ts';
-import { createLogger } from '../internal/log.ts';
+import { createLogger, inert } from '../internal/log.ts';
 import { createHttpClient } from '../pipeline/fetch/client.ts';
 import { type RunSummary, runMirror } from '../pipeline/run.ts';
 import { openStore } from '../store/index.ts';
@@ -64,11 +64,14 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     bar?.stop();
     for (const failure of summary.failures) {
       process.stderr.write(
-        `failed: ${failure.url}: ${failure.message}${failure.retryable ? ' (retried next run)' : ''}\n`,
+        // Messages and URLs can carry page text: written inert, no terminal escape reaches the operator's screen.
+        `failed: ${inert(failure.url)}: ${inert(failure.message)}${failure.retryable ? ' (retried next run)' : ''}\n`,
       );
     }
     for (const failure of summary.channelFailures) {
-      process.stderr.write(`channel failed: ${failure.siteId}/${failure.channelId}: ${failure.message}\n`);
+      process.stderr.write(
+        `channel failed: ${failure.siteId}/${failure.channelId}: ${inert(failure.message)}\n`,
+      );
     }
     process.stdout.write(`${formatSummary(summary, loaded.mirrorDir)}\n`);
     if (summary.channelFailures.length > 0 || summary.pushes.some((push) => !push.ok)) return EXIT_RUN_FAILED;
@@ -76,7 +79,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   } catch (error) {
     const locked = error instanceof PublishError && error.code === 'locked';
     if (error instanceof ConfigError || locked) throw error;
-    process.stderr.write(`newsmirror: ${errorMessage(error)}\n`);
+    process.stderr.write(`newsmirror: ${inert(errorMessage(error))}\n`);
     return EXIT_RUN_FAILED;
   } finally {
     process.off('SIGTERM', stop);

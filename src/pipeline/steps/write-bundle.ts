@@ -21,6 +21,7 @@ import {
   renderEpub,
   renderHtmlBundle,
 } from '../render/bundle/index.ts';
+import { titleText } from '../render/escape.ts';
 import { transformStoredArticle } from '../threads/article-page.ts';
 import type { OutputFile } from '../types.ts';
 import { articlePageInput, channelTitleOf } from './page-input.ts';
@@ -72,7 +73,7 @@ export async function writeBundle(options: WriteBundleOptions): Promise<BundleSu
       const article: BundleArticle = {
         key: `${stored.siteId}-${stored.id}`,
         pagePath: stored.pagePath,
-        title: transformed.title,
+        title: titleText(transformed.title),
         author: extracted.author,
         published: extracted.published,
         lang: stored.lang ? withScript(stored.lang, config) : undefined,

@@ -70,6 +70,10 @@ export function removeJunk(document: Document): CleanedPage {
     if (!isHidden(node) || hiddenKept.has(node)) return false;
     if (visibleChars(node) <= MAX_HIDDEN_SHARE * pageChars) return true;
     hiddenKept.add(node);
+    // Content now, so no longer hidden: a mirrored page (and the transform stage) would hide it again.
+    delete node.attribs.hidden;
+    delete node.attribs['aria-hidden'];
+    if (node.attribs.style && HIDDEN_STYLE.test(node.attribs.style)) delete node.attribs.style;
     return false;
   };
   const visit = (parent: Document | Element): void => {

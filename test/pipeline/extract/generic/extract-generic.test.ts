@@ -193,6 +193,7 @@ describe('extractGeneric', () => {
     assert.ok(result);
     assert.match(result.html, /Paragraph 6 about the ferry/);
     assert.doesNotMatch(result.html, /Teaser headline/);
+    assert.doesNotMatch(result.html, /hidden/, 'the kept block is content now, shown to readers');
   });
 
   test('authors: labelled and closing credits count, labels, outlets and sentence fragments do not', () => {
