@@ -7,7 +7,8 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError, toStoreError } from './errors.ts';
 import { applyMigrations, schemaVersionOf } from './migrations.ts';
-import { portsOf, type Queries, queriesOf } from './sqlite-ports.ts';
+import { portsOf, type QuerySet } from './ports.ts';
+import { type Queries, queriesOf } from './sqlite-ports.ts';
 import type {
   ArticlesPort,
   ChannelsPort,
@@ -99,7 +100,10 @@ class SqliteStore implements Store {
     this.#db = db;
     this.#path = path;
     this.#queries = queriesOf(db);
-    const ports = portsOf((what, work) => this.#call(what, work));
+    // SQLite's queries answer at once, so the value `work` gives is the call's answer.
+    const ports = portsOf(
+      <T>(what: string, work: (q: QuerySet) => T | Promise<T>) => this.#call(what, work) as Promise<T>,
+    );
     this.articles = ports.articles;
     this.channels = ports.channels;
     this.pageRefs = ports.pageRefs;
@@ -177,7 +181,10 @@ class SqliteStore implements Store {
     let finished!: () => void;
     const transaction: ActiveTransaction = {
       done: new Promise((resolve) => (finished = resolve)),
-      ports: portsOf((what, work) => this.#callIn(transaction, what, work)),
+      ports: portsOf(
+        <T>(what: string, work: (q: QuerySet) => T | Promise<T>) =>
+          this.#callIn(transaction, what, work) as Promise<T>,
+      ),
     };
     this.#active = transaction;
     try {

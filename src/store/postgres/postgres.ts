@@ -4,6 +4,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import { StoreError } from '../errors.ts';
+import { portsOf, type QuerySet } from '../ports.ts';
 import type {
   ArticlesPort,
   ChannelsPort,
@@ -20,7 +21,7 @@ import type {
 } from '../store.ts';
 import { classifyPgError, describeUrl, toPgStoreError } from './errors.ts';
 import { applyPgMigrations } from './migrations.ts';
-import { type PgQueries, pgPortsOf, pgQueriesOf } from './ports.ts';
+import { type PgQueries, pgQueriesOf } from './ports.ts';
 import { clientSession, isConnectionError, poolSession } from './session.ts';
 
 export interface PostgresStoreOptions {
@@ -124,7 +125,10 @@ class PostgresStore implements Store {
     this.#pool = pool;
     this.#where = where;
     this.#poolQueries = pgQueriesOf(poolSession(pool));
-    const ports = pgPortsOf((what, work) => this.#call(what, work));
+    // Every PostgreSQL query answers with a Promise: the one table of ports (../ports.ts) runs on them unchanged.
+    const ports = portsOf(<T>(what: string, work: (q: QuerySet) => T | Promise<T>) =>
+      this.#call(what, work as (q: PgQueries) => Promise<T>),
+    );
     this.articles = ports.articles;
     this.channels = ports.channels;
     this.pageRefs = ports.pageRefs;
@@ -211,7 +215,9 @@ class PostgresStore implements Store {
       // BEGIN, COMMIT and ROLLBACK go through the session's queue too, after any call `fn` left running.
       const session = clientSession(client);
       claim.queries = pgQueriesOf(session);
-      claim.ports = pgPortsOf((what, work) => this.#callIn(claim, what, work));
+      claim.ports = portsOf(<T>(what: string, work: (q: QuerySet) => T | Promise<T>) =>
+        this.#callIn(claim, what, work as (q: PgQueries) => Promise<T>),
+      );
       await this.#settle('beginning a transaction', () => session.query('BEGIN'));
       try {
         const result = await this.#context.run(claim, fn, claim.ports);
