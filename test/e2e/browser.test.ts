@@ -19,6 +19,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { type FixtureServer, startFixtureServer } from '../../harness/fixture-server.ts';
 import { buildSite, siteCommand } from '../../src/cli/site.ts';
+import { MIRROR_LAYOUT } from '../../src/internal/mirror-layout.ts';
 import { defaultSiteDir } from '../../src/pipeline/publish/site.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { closeSharedDemoMirror, type DemoMirror, sharedDemoMirror } from '../helpers/mirror-build.ts';
@@ -166,7 +167,9 @@ describe('browser: the static site on a phone', () => {
 
   test('no page of the site carries a script, and each one forbids scripts by its policy', () => {
     const pages = filesUnder(siteDir, '.html');
-    assert.equal(pages.length, filesUnder(mirror.mirrorDir, '.md').length, 'one HTML page per Markdown file');
+    // Every Markdown file but the guide to the git host's search, whose place the site's own search page takes.
+    const markdown = filesUnder(mirror.mirrorDir, '.md').filter((path) => path !== MIRROR_LAYOUT.searchGuide);
+    assert.equal(pages.length, markdown.length, 'one HTML page per Markdown file');
     for (const path of pages) {
       const html = readFileSync(join(siteDir, path), 'utf8');
       assert.doesNotMatch(html, /<script|\son[a-z]+\s*=|javascript:/i, path);
@@ -191,7 +194,8 @@ describe('newsmirror site', () => {
 
   test('writes every page as HTML at the same place, links pointing at HTML pages, assets and QR codes copied', async () => {
     const summary = await buildSite({ loaded: mirror.loaded, out, store: mirror.store });
-    const markdown = filesUnder(mirror.mirrorDir, '.md');
+    const markdown = filesUnder(mirror.mirrorDir, '.md').filter((path) => path !== MIRROR_LAYOUT.searchGuide);
+    assert.ok(existsSync(join(mirror.mirrorDir, MIRROR_LAYOUT.searchGuide)));
     assert.equal(summary.pages, markdown.length);
     assert.equal(summary.rendered, markdown.length);
     assert.deepEqual(summary.conflicts, []);
