@@ -23,3 +23,9 @@ export function inScript(text: string, policy: ScriptPolicy): string {
   converters.set(policy, convert);
   return convert(text);
 }
+
+/** The language tag of text converted to the mirror's script: readers pick the wrong glyphs without zh-Hant/zh-Hans. */
+export function langInScript(lang: string, policy: ScriptPolicy): string {
+  if (policy === 'original' || !/^zh\b/i.test(lang)) return lang;
+  return policy === 'traditional' ? 'zh-Hant' : 'zh-Hans';
+}

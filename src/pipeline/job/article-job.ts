@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { ExtractError } from '../../internal/errors.ts';
 import { collectLinkUrls } from '../../internal/hast.ts';
 import { articleIdFromUrl } from '../../internal/ids.ts';
+import { uniqueValues } from '../../internal/unique.ts';
 import { normalizeArticleUrl, sameSite } from '../../internal/url.ts';
 import type { ArticleRefs } from '../../store/index.ts';
 import type { ExtractOptions } from '../extract/index.ts';
@@ -57,7 +58,7 @@ async function fetchAndExtract(input: ArticleJobInput, ports: ArticleJobPorts): 
     });
   }
   // The same article reached through another URL (redirect, canonical link) is one article.
-  const aliases = unique(
+  const aliases = uniqueValues(
     [page.url, extracted.canonicalUrl]
       .map((candidate) => (candidate ? normalizeArticleUrl(candidate) : null))
       .filter(
@@ -65,7 +66,7 @@ async function fetchAndExtract(input: ArticleJobInput, ports: ArticleJobPorts): 
           candidate !== null && candidate !== url && sameSite(candidate, site.base),
       ),
   );
-  const idCandidates = unique(
+  const idCandidates = uniqueValues(
     [url, ...aliases].map((candidate) => articleIdFromUrl(candidate, site.articleId) ?? undefined),
   );
   const refs = pageRefsOf(extracted);
@@ -98,8 +99,4 @@ export function pageRefsOf(extracted: ExtractedArticle): ArticleRefs {
 function hashExtracted(extracted: ExtractedArticle): string {
   const { ruleMisses: _misses, method: _method, ...content } = extracted;
   return createHash('sha256').update(JSON.stringify(content)).digest('hex');
-}
-
-function unique(values: Array<string | undefined>): string[] {
-  return [...new Set(values.filter((value): value is string => Boolean(value)))];
 }

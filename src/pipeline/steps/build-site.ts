@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import type { LoadedConfig } from '../../config/load.ts';
 import type { Config } from '../../config/options.ts';
 import { MIRROR_LAYOUT } from '../../internal/mirror-layout.ts';
+import { langInScript } from '../../internal/script.ts';
 import type { ArticlesPort } from '../../store/index.ts';
 import { defaultSiteDir, type SiteBuildSummary, writeSite } from '../publish/site.ts';
 import {
@@ -72,7 +73,7 @@ async function articleLanguages(
   const langs = new Map<string, string>();
   if (!store) return langs;
   for await (const article of store.articles.all()) {
-    if (article.lang) langs.set(article.pagePath, withScript(article.lang, config));
+    if (article.lang) langs.set(article.pagePath, langInScript(article.lang, config.mirror.script));
   }
   return langs;
 }
@@ -80,14 +81,7 @@ async function articleLanguages(
 /** The language of pages no article names (home, indexes): the sites' own, when they agree on one. */
 function mirrorLanguage(config: Config): string | undefined {
   const langs = [...new Set(config.sites.map((site) => site.lang).filter((lang): lang is string => !!lang))];
-  return langs.length === 1 ? withScript(langs[0], config) : undefined;
-}
-
-/** Text converted to traditional (or simplified) characters is tagged so, or browsers pick the wrong glyphs. */
-function withScript(lang: string, config: Config): string {
-  const script = config.mirror.script;
-  if (script === 'original' || !/^zh\b/i.test(lang)) return lang;
-  return script === 'traditional' ? 'zh-Hant' : 'zh-Hans';
+  return langs.length === 1 ? langInScript(langs[0], config.mirror.script) : undefined;
 }
 
 function counterOriginOf(counter: string): string | undefined {

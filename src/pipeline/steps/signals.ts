@@ -1,6 +1,7 @@
 // A changed title or date in a listing is the signal that an article was edited; only then is it fetched again.
 // Several channels may list one article under different titles, and a channel answering 304 lists nothing, so the
 // signal is the set of titles (and dates) seen, and only a value never seen before counts as a change.
+import { uniqueValues } from '../../internal/unique.ts';
 import type { SourceSignal } from '../../store/index.ts';
 import type { SourceItem } from '../types.ts';
 
@@ -9,8 +10,8 @@ const SIGNAL_SEPARATOR = '\n';
 const MAX_SIGNAL_VALUES = 8;
 
 export function signalOf(items: SourceItem[]): SourceSignal {
-  const titles = unique(items.map((item) => item.title && normalizeSpace(item.title)));
-  const dates = unique(items.map((item) => item.published));
+  const titles = uniqueValues(items.map((item) => item.title && normalizeSpace(item.title)));
+  const dates = uniqueValues(items.map((item) => item.published));
   return {
     title: titles.length > 0 ? titles.join(SIGNAL_SEPARATOR) : undefined,
     published: dates.length > 0 ? dates.join(SIGNAL_SEPARATOR) : undefined,
@@ -27,7 +28,7 @@ export function signalChanged(remembered: SourceSignal, current: SourceSignal): 
 
 export function mergeSignals(remembered: SourceSignal, current: SourceSignal): SourceSignal {
   const merge = (now?: string, before?: string) => {
-    const values = unique([
+    const values = uniqueValues([
       ...(now?.split(SIGNAL_SEPARATOR) ?? []),
       ...(before?.split(SIGNAL_SEPARATOR) ?? []),
     ]);
@@ -37,10 +38,6 @@ export function mergeSignals(remembered: SourceSignal, current: SourceSignal): S
     title: merge(current.title, remembered.title),
     published: merge(current.published, remembered.published),
   };
-}
-
-function unique(values: Array<string | undefined>): string[] {
-  return [...new Set(values.filter((value): value is string => Boolean(value)))];
 }
 
 function normalizeSpace(text: string): string {

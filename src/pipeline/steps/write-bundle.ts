@@ -9,6 +9,7 @@ import type { LoadedConfig } from '../../config/load.ts';
 import type { Config } from '../../config/options.ts';
 import { ConfigError } from '../../internal/errors.ts';
 import { MIRROR_LAYOUT } from '../../internal/mirror-layout.ts';
+import { langInScript } from '../../internal/script.ts';
 import type { ChannelEntry, StorePorts } from '../../store/index.ts';
 import { safeTarget, writeFilesAtomic } from '../publish/write-files.ts';
 import {
@@ -76,7 +77,7 @@ export async function writeBundle(options: WriteBundleOptions): Promise<BundleSu
         title: titleText(transformed.title),
         author: extracted.author,
         published: extracted.published,
-        lang: stored.lang ? withScript(stored.lang, config) : undefined,
+        lang: stored.lang ? langInScript(stored.lang, config.mirror.script) : undefined,
         url: stored.url,
         leadImage: transformed.leadImage,
         caption: transformed.caption,
@@ -251,11 +252,4 @@ async function zip(bundle: Bundle): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
   for await (const chunk of file.outputStream) chunks.push(chunk as Buffer);
   return new Uint8Array(Buffer.concat(chunks));
-}
-
-/** Text converted to traditional (or simplified) characters is tagged so, or readers pick the wrong glyphs. */
-function withScript(lang: string, config: Config): string {
-  const script = config.mirror.script;
-  if (script === 'original' || !/^zh\b/i.test(lang)) return lang;
-  return script === 'traditional' ? 'zh-Hant' : 'zh-Hans';
 }
