@@ -12,6 +12,7 @@ import { domToHast, parseHtml } from './dom.ts';
 import { extractGeneric, type GenericExtraction } from './generic/index.ts';
 import { resolveLazyImages } from './lazy-images.ts';
 import { collapseWhitespace, guessLang, httpUrl, readMetadata } from './metadata.ts';
+import { revealNoscriptCopy } from './noscript.ts';
 import { applyRemoveRules, type RuleValues, readRuleValues, safeSelectAll, selectRuleBody } from './rules.ts';
 
 export interface ExtractOptions {
@@ -117,6 +118,7 @@ export function extractArticle(html: string, options: ExtractOptions): Extracted
   if (useRules) {
     body = domToHast(ruleBody);
   } else {
+    revealNoscriptCopy(document);
     // Listing and section pages are full of short teasers a generic extractor can mistake for a story.
     if (!hasArticleParagraph(document)) return null;
     generic = extractGeneric(document, baseUrl);

@@ -120,6 +120,25 @@ describe('extractArticle with site rules', () => {
 });
 
 describe('extractArticle without rules', () => {
+  test("a script app's no-script copy is the article when the page holds nothing else", () => {
+    const page = `<html><head><title>Thread</title></head><body><div id="app"><p>Loading…</p></div>
+      <noscript><p>Please enable JavaScript.</p></noscript>
+      <noscript data-path="/t/1"><h1>Bridge reopens</h1><p>${PROSE_EN}</p><p>${PROSE_EN}</p></noscript></body></html>`;
+    const article = extractArticle(page, { url: URL_ });
+    assert.ok(article, 'the copy inside <noscript> is read');
+    assert.match(text(article.body), /bridge opened to traffic/);
+    assert.doesNotMatch(text(article.body), /enable JavaScript/);
+    const shell = '<html><body><article><p>' + PROSE_EN.repeat(3) + '</p></article>';
+    const withFallback = `${shell}<noscript><p>${PROSE_EN}</p></noscript></body></html>`;
+    assert.equal(
+      text(extractArticle(withFallback, { url: URL_ })?.body ?? { type: 'root', children: [] }).split(
+        'bridge opened',
+      ).length,
+      4,
+      'a noscript smaller than the page stays out',
+    );
+  });
+
   test('uses the generic extractor and page metadata, with no rule misses', () => {
     const html = `<html lang="en"><head><meta property="og:title" content="Bridge reopens"><meta property="article:published_time" content="2023-10-18T06:00:00-04:00"><link rel="canonical" href="/news/bridge"></head>
       <body><h1>Bridge reopens</h1><p>By Maria Okafor</p><div class="story"><p>${PROSE_EN}</p><p>${PROSE_EN}</p></div></body></html>`;

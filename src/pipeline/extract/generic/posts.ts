@@ -1,8 +1,10 @@
-// Pages that hold several posts of the same shape (a blog's archive page, a forum thread): the article is one post.
+// Pages that hold several posts of the same shape: a blog's archive page, or a forum or Q&A thread.
 // Each post is a block with the same tag and class as its siblings, long enough to be an article and carrying its
-// own date in its header or footer. The first one is taken: a thread's opening post (the rest reply to it), a blog page's newest entry.
+// own date in its header or footer. Entries that each carry a heading linking to their own page are separate
+// articles: the first (the blog page's newest entry) is the article. Posts without such headings reply to one
+// another: the thread is the content, every post of that shape in page order, short replies included.
 import { type Element, isTag } from 'domhandler';
-import { textContent } from 'domutils';
+import { findOne, textContent } from 'domutils';
 import { containsDate } from './metadata.ts';
 import { emptyStats, type TextStats, textWeight } from './text-stats.ts';
 
@@ -17,13 +19,16 @@ const MAX_POST_LEVELS = 8;
 /** Below the container, follow a child only while it holds this share of its parent's text. */
 const DESCEND_SHARE = 0.5;
 
-/** The first post when `best` holds or sits inside a run of similar dated posts; otherwise undefined. */
-export function firstPost(best: Element, stats: Map<Element, TextStats>): Element | undefined {
+/** What a run of similar dated posts is: one entry of several, or a thread whose posts all belong together. */
+export type Posts = { entry: Element } | { thread: Element[] };
+
+/** The posts `best` holds or sits inside, when it is in a run of similar dated posts; otherwise undefined. */
+export function findPosts(best: Element, stats: Map<Element, TextStats>): Posts | undefined {
   // The container holds the posts (we picked the thread).
   let node: Element | undefined = best;
   for (let level = 0; node && level < MAX_POST_LEVELS; level++) {
-    const post = firstOfRun(node, stats);
-    if (post) return post;
+    const posts = runOfPosts(node, stats);
+    if (posts) return posts;
     node = heaviestChild(node, stats);
   }
   // The container is one post or part of one (we picked the longest post, not the first).
@@ -31,15 +36,15 @@ export function firstPost(best: Element, stats: Map<Element, TextStats>): Elemen
   for (let level = 0; level < MAX_POST_LEVELS; level++) {
     const parent = current.parent;
     if (!parent || !isTag(parent) || parent.name === 'body' || parent.name === 'html') return undefined;
-    const post = firstOfRun(parent, stats, current);
-    if (post) return post;
+    const posts = runOfPosts(parent, stats, current);
+    if (posts) return posts;
     current = parent;
   }
   return undefined;
 }
 
-/** The first qualifying post among `parent`'s children with the same shape as `like` (any shape if absent). */
-function firstOfRun(parent: Element, stats: Map<Element, TextStats>, like?: Element): Element | undefined {
+/** The qualifying run among `parent`'s children with the same shape as `like` (any shape if absent). */
+function runOfPosts(parent: Element, stats: Map<Element, TextStats>, like?: Element): Posts | undefined {
   const groups = new Map<string, Element[]>();
   for (const child of parent.children) {
     if (!isTag(child)) continue;
@@ -57,9 +62,40 @@ function firstOfRun(parent: Element, stats: Map<Element, TextStats>, like?: Elem
     const weight = group.reduce((sum, post) => sum + textWeight(stats.get(post) as TextStats), 0);
     if (weight < MIN_POSTS_SHARE * total) continue;
     const dated = group.filter(datedAtEdge);
-    if (dated.length >= MIN_POSTS) return dated[0];
+    if (dated.length < MIN_POSTS) continue;
+    if (!isDiscussion(parent) || dated.filter(hasOwnHeadingLink).length * 2 >= dated.length) {
+      return { entry: dated[0] };
+    }
+    const key = shape(group[0]);
+    return {
+      thread: parent.children.filter((child): child is Element => isTag(child) && shape(child) === key),
+    };
   }
   return undefined;
+}
+
+/** schema.org types of the posts of a discussion (Discourse, Stack Exchange, many forum engines mark them up). */
+const DISCUSSION_TYPE =
+  /schema\.org\/(?:Comment|Answer|Question|DiscussionForumPosting|SocialMediaPosting)\b/i;
+
+/**
+ * Only posts marked up as a discussion make a thread: a blog page of full entries looks the same (a dated post
+ * each, same template) and there the first entry is the article.
+ */
+function isDiscussion(container: Element): boolean {
+  const marked = (node: Element) => DISCUSSION_TYPE.test(node.attribs.itemtype ?? '');
+  return marked(container) || Boolean(findOne(marked, container.children, true));
+}
+
+/** Headings that title a post (a thread's replies have none, or one for the whole page). */
+const POST_HEADING = new Set(['h1', 'h2', 'h3', 'h4']);
+
+/** An entry of a blog or news page has a heading that links to the entry's own page. */
+function hasOwnHeadingLink(post: Element): boolean {
+  const heading = findOne((node) => POST_HEADING.has(node.name), post.children, true);
+  return Boolean(
+    heading && findOne((node) => node.name === 'a' && Boolean(node.attribs.href), heading.children, true),
+  );
 }
 
 /**

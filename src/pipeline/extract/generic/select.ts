@@ -4,7 +4,7 @@ import { type AnyNode, type Document, type Element, isTag, isText } from 'domhan
 import { BLOCK_ELEMENTS } from '../../../internal/block-elements.ts';
 import { classAndId } from './clean.ts';
 import { NEGATIVE_ATTR, POSITIVE_ATTR } from './patterns.ts';
-import { firstPost } from './posts.ts';
+import { findPosts } from './posts.ts';
 import { addTextStats, emptyStats, linkDensity, type TextStats, textWeight } from './text-stats.ts';
 
 /** Elements that start a new block; everything else is inline and belongs to the enclosing block's paragraph. */
@@ -110,11 +110,13 @@ export function selectContent(
   best = widen(best, bestScore, scores);
   best = climb(best, stats);
   let nodes: Element[];
-  const post = firstPost(best, stats);
-  if (post) {
-    // One post of several: choose again inside it, never leaving it.
-    const inner = climb(bestInside(post, scores), stats, post);
-    nodes = inner === post ? [post] : withSiblings(inner, scores, stats);
+  const posts = findPosts(best, stats);
+  if (posts && 'thread' in posts) {
+    nodes = posts.thread;
+  } else if (posts) {
+    // One entry of several: choose again inside it, never leaving it.
+    const inner = climb(bestInside(posts.entry, scores), stats, posts.entry);
+    nodes = inner === posts.entry ? [posts.entry] : withSiblings(inner, scores, stats);
   } else {
     nodes = withSiblings(best, scores, stats);
   }

@@ -149,6 +149,41 @@ describe('extractGeneric', () => {
     assert.doesNotMatch(result.html, /about 2024-03-17|about 2024-03-02/);
   });
 
+  test('a thread marked up as a discussion keeps every post in order, short replies too', () => {
+    const reply = (id: number, date: string, body: string) =>
+      `<div class="topic-post" id="post_${id}" itemscope itemtype="http://schema.org/Comment"><div class="meta"><span itemprop="author">user${id}</span> <time>${date}</time></div><div itemprop="text">${body}</div></div>`;
+    const result = extract(`<html><body><h1>Which ferry pass?</h1><div class="posts">
+      ${reply(1, '2024-03-02', prose('the opening question', 3))}
+      ${reply(2, '2024-03-03', prose('the first answer', 4))}
+      <div class="topic-post" id="post_3" itemscope itemtype="http://schema.org/Comment"><div class="meta">user3 <time>2024-03-04</time></div><div itemprop="text"><p>Thanks, that worked.</p></div></div>
+      ${reply(4, '2024-03-05', prose('a later answer', 3))}
+    </div><div class="footer-links">${linkList(5)}</div></body></html>`);
+    assert.ok(result);
+    const order = ['the opening question', 'the first answer', 'Thanks, that worked', 'a later answer'].map(
+      (text) => result.html.indexOf(text),
+    );
+    assert.ok(
+      order.every((at) => at >= 0),
+      `every post kept: ${order}`,
+    );
+    assert.deepEqual(
+      [...order].sort((a, b) => a - b),
+      order,
+    );
+    assert.doesNotMatch(result.html, /Teaser headline/);
+  });
+
+  test('marked-up entries that each link their own page give the first entry only', () => {
+    const entry = (slug: string, date: string) =>
+      `<div class="entry" itemscope itemtype="http://schema.org/SocialMediaPosting"><h2><a href="/${slug}">Entry ${slug}</a></h2><time>${date}</time>${prose(slug, 3)}</div>`;
+    const result = extract(
+      `<html><body><div class="entries">${entry('first', '2024-03-24')}${entry('second', '2024-03-17')}${entry('third', '2024-03-02')}</div></body></html>`,
+    );
+    assert.ok(result);
+    assert.match(result.html, /about first/);
+    assert.doesNotMatch(result.html, /about second|about third/);
+  });
+
   test('a timeline of dated paragraphs stays one article', () => {
     const result = extract(
       `<html><body><article>${['2021-01-05', '2022-02-06', '2023-03-07']
