@@ -149,8 +149,8 @@ function genericOne(page: Page): Output {
 }
 
 /** The whole extract stage in process (parse, page metadata, generic extractor): what the speed figure times. */
-function pipelineOne(page: Page): Output {
-  const article = extractArticle(page.html, { url: page.url });
+function pipelineOne(page: Page, pages: 'articles' | 'any' = 'articles'): Output {
+  const article = extractArticle(page.html, { url: page.url, pages });
   return {
     text: article ? hastToText(article.body) : '',
     title: article?.title,

@@ -2,6 +2,10 @@
 // readability + turndown baseline in the same run; extraction alone; optionally the 100,000-article scale test.
 //   npm run bench -- [--articles N] [--repeat N] [--extract-pages N] [--scale] [--scale-only]
 //                    [--scale-articles N] [--cases hotlink,mirror,baseline,extract] [--workers N] [--json FILE]
+//   npm run bench -- --e2e [--e2e-articles 240,2000] [--e2e-pages portal,small] [--repeat N]
+//                    [--e2e-cases hotlink,seed,readability] [--startup-repeat N] [--json FILE]
+// --e2e (issue 16) times whole processes instead (`newsmirror run` of the built CLI, the seed-style Python script,
+// the Readability baseline, start-up): harness/bench/e2e.ts. It runs `npm run build` first.
 // Each case runs in a fresh child process, so its CPU time and peak RSS are its own; the site is served from
 // this process. With --repeat, every figure is the median of the repeats.
 import { spawn } from 'node:child_process';
@@ -10,9 +14,12 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CaseInput, CaseResult } from '../harness/bench/case.ts';
+import type { E2eCase } from '../harness/bench/e2e.ts';
+import { runE2eBench } from '../harness/bench/e2e-report.ts';
 import { runScaleBench, type ScaleResult } from '../harness/bench/scale.ts';
 import { DEFAULT_ARTICLES, startBenchSite } from '../harness/bench/site-generator.ts';
-import { buildBundle, PACKAGE_ROOT } from './build.js';
+import type { PageSize } from '../harness/bench/site-pages.ts';
+import { buildBundle, buildDist, PACKAGE_ROOT } from './build.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -26,6 +33,11 @@ const { values: args } = parseArgs({
     /** Extraction worker threads for newsmirror's cases (default: the config's default). */
     workers: { type: 'string' },
     json: { type: 'string' },
+    e2e: { type: 'boolean', default: false },
+    'e2e-articles': { type: 'string', default: '240,2000' },
+    'e2e-pages': { type: 'string', default: 'portal,small' },
+    'e2e-cases': { type: 'string', default: 'hotlink,seed,readability' },
+    'startup-repeat': { type: 'string', default: '7' },
   },
 });
 
@@ -172,7 +184,20 @@ async function main(): Promise<void> {
   const verdicts: string[] = [];
   const verdict = (met: boolean, text: string) => verdicts.push(`${met ? 'MET ' : 'MISS'} ${text}`);
 
-  if (!args['scale-only']) {
+  if (args.e2e) {
+    // The measured CLI is the built one, as users run it: built from this tree now.
+    await buildDist();
+    const e2e = await runE2eBench({
+      articles: args['e2e-articles'].split(',').map(Number),
+      pages: args['e2e-pages'].split(',') as PageSize[],
+      cases: args['e2e-cases'].split(',') as E2eCase[],
+      repeat,
+      startupRepeat: Number(args['startup-repeat']),
+      log: console.log,
+    });
+    report.e2e = e2e;
+    verdicts.push(...e2e.verdicts);
+  } else if (!args['scale-only']) {
     const site = await startBenchSite({ articles });
     console.log(`generated site: ${articles} articles at ${site.origin}`);
     try {

@@ -29,22 +29,32 @@ export function readabilityExtract(html: string, url: string): { title: string; 
   return article?.content ? { title: article.title ?? '', content: article.content } : null;
 }
 
-export async function runBaseline(options: { origin: string; outDir: string }): Promise<BaselineOutcome> {
+export interface BaselineOptions {
+  origin: string;
+  outDir: string;
+  /** Listing channels read (default: all of LISTING_CHANNELS) and whether the feed is read too (default yes). */
+  channels?: readonly string[];
+  feed?: boolean;
+}
+
+export async function runBaseline(options: BaselineOptions): Promise<BaselineOutcome> {
   const turndown = new TurndownService({ headingStyle: 'atx', codeBlockStyle: 'fenced' });
   turndown.use(gfm);
   turndown.remove(['script', 'style', 'noscript']);
 
   const urls = new Set<string>();
-  for (const channel of LISTING_CHANNELS) {
+  for (const channel of options.channels ?? LISTING_CHANNELS) {
     const html = await (await fetch(`${options.origin}/news/${channel}.html`)).text();
     const { document } = parseHTML(html);
     for (const anchor of [...document.querySelectorAll('.post-list .title a')].slice(0, CHANNEL_LIMIT)) {
       urls.add(new URL(anchor.getAttribute('href') ?? '', options.origin).href);
     }
   }
-  const feed = await (await fetch(`${options.origin}/rss/${FEED_CHANNEL}.xml`)).text();
-  for (const match of feed.matchAll(/<link>([^<]+)<\/link>/g)) {
-    if (match[1].includes('/a/')) urls.add(match[1]);
+  if (options.feed !== false) {
+    const feed = await (await fetch(`${options.origin}/rss/${FEED_CHANNEL}.xml`)).text();
+    for (const match of feed.matchAll(/<link>([^<]+)<\/link>/g)) {
+      if (match[1].includes('/a/')) urls.add(match[1]);
+    }
   }
 
   const queue = [...urls];

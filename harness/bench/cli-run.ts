@@ -14,7 +14,7 @@ export interface Run {
  * `newsmirror extract FILE... --format json` in one process per dataset, as a user would run it: raw bytes in
  * (the CLI detects the charset), text out. The quality figures.
  */
-export function runCli(pages: readonly { id: string; bytes: Uint8Array }[]): Run {
+export function runCli(pages: readonly { id: string; bytes: Uint8Array }[], extraArgs: string[] = []): Run {
   const scratch = mkdtempSync(join(tmpdir(), 'bench-extract-'));
   try {
     const byFile = new Map<string, string>();
@@ -26,7 +26,7 @@ export function runCli(pages: readonly { id: string; bytes: Uint8Array }[]): Run
     const start = performance.now();
     const run = spawnSync(
       process.execPath,
-      ['bin/newsmirror.js', 'extract', ...byFile.keys(), '--format', 'json'],
+      ['bin/newsmirror.js', 'extract', ...byFile.keys(), '--format', 'json', ...extraArgs],
       {
         encoding: 'utf8',
         maxBuffer: 1 << 30,

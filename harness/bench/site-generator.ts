@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import {
   articleInfo,
   DEFAULT_ARTICLES,
+  DEFAULT_SHAPE,
   FEED_CHANNEL,
   imageNumberOf,
   LISTING_CHANNELS,
@@ -13,10 +14,11 @@ import {
   renderArticlePage,
   renderFeed,
   renderListing,
+  type SiteShape,
 } from './site-pages.ts';
 
 // What the bench's cases and tests read of the pages, so they need one import.
-export { articleInfo, DEFAULT_ARTICLES, FEED_CHANNEL, LISTING_CHANNELS, renderArticlePage };
+export { articleInfo, DEFAULT_ARTICLES, FEED_CHANNEL, LISTING_CHANNELS, renderArticlePage, type SiteShape };
 
 export interface BenchSite {
   /** e.g. http://127.0.0.1:41234 */
@@ -45,11 +47,15 @@ export interface BenchSiteOptions {
   listingSize?: number;
   /** The newest this many articles are not listed until publishAll() (the scale test's "50 new articles"). */
   unpublished?: number;
+  /** Page size and listing channels (default: large pages, every channel of LISTING_CHANNELS). */
+  shape?: SiteShape;
 }
 
 export async function startBenchSite(options: BenchSiteOptions = {}): Promise<BenchSite> {
   const articles = options.articles ?? DEFAULT_ARTICLES;
   const listingSize = options.listingSize ?? articles;
+  const shape = options.shape ?? DEFAULT_SHAPE;
+  const listed: readonly string[] = LISTING_CHANNELS.slice(0, shape.channels);
   let first = options.unpublished ?? 0;
   // Listing and feed ETag: changes only when articles are published, so an idle run gets 304s.
   let listingEtag = `"bench-${first}"`;
@@ -76,7 +82,7 @@ export async function startBenchSite(options: BenchSiteOptions = {}): Promise<Be
       served.pages++;
       let page = pageCache.get(index);
       if (!page) {
-        page = Buffer.from(renderArticlePage(index, origin));
+        page = Buffer.from(renderArticlePage(index, origin, shape));
         if (articles <= PAGE_CACHE_LIMIT) pageCache.set(index, page);
       }
       return send(res, 'text/html; charset=utf-8', page);
@@ -87,7 +93,7 @@ export async function startBenchSite(options: BenchSiteOptions = {}): Promise<Be
     }
     const listing = /^\/news\/([a-z]+)\.html$/.exec(path);
     const isFeed = path === `/rss/${FEED_CHANNEL}.xml`;
-    if ((listing && (LISTING_CHANNELS as readonly string[]).includes(listing[1])) || isFeed) {
+    if ((listing && listed.includes(listing[1])) || isFeed) {
       if (req.headers['if-none-match'] === listingEtag) {
         served.notModified++;
         res.writeHead(304, { ETag: listingEtag });
@@ -99,7 +105,7 @@ export async function startBenchSite(options: BenchSiteOptions = {}): Promise<Be
         : send(
             res,
             'text/html; charset=utf-8',
-            renderListing(listing![1], first, articles, listingSize),
+            renderListing(listing![1], first, articles, listingSize, shape.channels),
             listingEtag,
           );
     }
@@ -110,7 +116,7 @@ export async function startBenchSite(options: BenchSiteOptions = {}): Promise<Be
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   if (articles <= PAGE_CACHE_LIMIT) {
-    for (let i = 0; i < articles; i++) pageCache.set(i, Buffer.from(renderArticlePage(i, origin)));
+    for (let i = 0; i < articles; i++) pageCache.set(i, Buffer.from(renderArticlePage(i, origin, shape)));
   }
   return {
     publishAll() {
@@ -144,6 +150,9 @@ export interface BenchConfigOptions {
   indexPageSize?: number;
   /** Extraction worker threads (default: the config's default). */
   workers?: number;
+  /** Listing channels (the first this many of LISTING_CHANNELS; default all) and whether the feed is one too. */
+  channels?: number;
+  feed?: boolean;
 }
 
 /** Links read per channel: the config's maximum, so runs find every article of sites up to 40,000 articles. */
@@ -151,13 +160,15 @@ export const CHANNEL_LIMIT = 10_000;
 
 /** newsmirror.yaml for the generated site: no site rules, so the generic extractor reads every page. */
 export function benchConfigYaml(options: BenchConfigOptions): string {
-  const channels = LISTING_CHANNELS.map(
+  const channels = LISTING_CHANNELS.slice(0, options.channels).map(
     (channel) =>
       `      - { id: ${channel}, title: ${channel}, listing: { url: "${options.origin}/news/${channel}.html", links: ".post-list .title a" }, limit: ${CHANNEL_LIMIT} }`,
   );
-  channels.push(
-    `      - { id: ${FEED_CHANNEL}, title: 最新, feed: "${options.origin}/rss/${FEED_CHANNEL}.xml" }`,
-  );
+  if (options.feed !== false) {
+    channels.push(
+      `      - { id: ${FEED_CHANNEL}, title: 最新, feed: "${options.origin}/rss/${FEED_CHANNEL}.xml" }`,
+    );
+  }
   return [
     'mirror:',
     `  dir: ${JSON.stringify(options.mirrorDir)}`,

@@ -17,8 +17,23 @@ const FEED_ITEMS = 60;
 const DISTINCT_IMAGES = 8;
 /** Variants per clutter kind: enough that pages differ, few enough to build at start-up in milliseconds. */
 const CLUTTER_VARIANTS = 12;
-const MIN_PAGE_BYTES = 150 * 1024;
-const MAX_PAGE_BYTES = 250 * 1024;
+/**
+ * Page sizes: `large`, the in-process bench's pages (150-250 KB); `portal`, about 170 KB, the size of the portal
+ * pages we mirror (issue 16); `small`, the story with one nav bar and footer, no comments, sidebars, scripts or
+ * styles (9-17 KB, about the size of the demo site's pages).
+ */
+export type PageSize = 'large' | 'portal' | 'small';
+const PAGE_BYTES: Record<Exclude<PageSize, 'small'>, [number, number]> = {
+  large: [150 * 1024, 250 * 1024],
+  portal: [140 * 1024, 200 * 1024],
+};
+
+/** What the site looks like: the page size and how many of LISTING_CHANNELS it lists (articles go round them). */
+export interface SiteShape {
+  pages: PageSize;
+  channels: number;
+}
+export const DEFAULT_SHAPE: SiteShape = { pages: 'large', channels: LISTING_CHANNELS.length };
 const MIN_WORDS = 600;
 const MAX_WORDS = 1500;
 /** Minutes between two articles' publication times. */
@@ -87,11 +102,11 @@ export interface ArticleInfo {
   images: string[];
 }
 
-/** Article 0 is the newest. Pure function of the index. */
-export function articleInfo(index: number): ArticleInfo {
+/** Article 0 is the newest. Pure function of the index (and of the number of channels articles go round). */
+export function articleInfo(index: number, channels: number = LISTING_CHANNELS.length): ArticleInfo {
   const random = seededRandom(index * 7919 + 17);
   const lang = index % 2 === 0 ? 'zh' : 'en';
-  const channel = LISTING_CHANNELS[index % LISTING_CHANNELS.length];
+  const channel = LISTING_CHANNELS[index % channels];
   const titles = lang === 'zh' ? ZH_TITLES : EN_TITLES;
   const title = `${pick(random, titles)} ${lang === 'zh' ? '（第' : '#'}${index + 1}${lang === 'zh' ? '号）' : ''}`;
   const imageCount = between(random, 1, 3);
@@ -240,12 +255,13 @@ function storyParagraphs(info: ArticleInfo, random: () => number): string[] {
 }
 
 /** The whole HTML page of article `index`; `origin` makes the absolute URLs portals put in meta tags. */
-export function renderArticlePage(index: number, origin: string): string {
+export function renderArticlePage(index: number, origin: string, shape: SiteShape = DEFAULT_SHAPE): string {
   pools ??= buildClutterPools();
   const p = pools;
-  const info = articleInfo(index);
+  const info = articleInfo(index, shape.channels);
   const random = seededRandom(index * 104729 + 3);
-  const target = between(random, MIN_PAGE_BYTES, MAX_PAGE_BYTES);
+  const small = shape.pages === 'small';
+  const target = shape.pages === 'small' ? 0 : between(random, ...PAGE_BYTES[shape.pages]);
   const v = () => Math.floor(random() * CLUTTER_VARIANTS);
   const paragraphs = storyParagraphs(info, random);
   const caption = info.lang === 'zh' ? '图为资料照片。（网络图片）' : 'A file photo. (Agency)';
@@ -254,18 +270,18 @@ export function renderArticlePage(index: number, origin: string): string {
   const body: string[] = [figure(info.images[0], 0)];
   paragraphs.forEach((paragraph, n) => {
     body.push(paragraph);
-    if (n === 3) body.push(p.ads[v()]);
+    if (n === 3 && !small) body.push(p.ads[v()]);
     const image = info.images[Math.floor((n + 1) / 4)];
     if (n > 0 && (n + 1) % 4 === 0 && image && Math.floor((n + 1) / 4) < info.images.length)
       body.push(figure(image, n));
-    if (n === 6) body.push(`<div class="inline-related">${p.related[v()]}</div>`);
+    if (n === 6 && !small) body.push(`<div class="inline-related">${p.related[v()]}</div>`);
   });
   const head =
     `<!DOCTYPE html><html lang="${info.lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8">` +
     `<title>${info.title} - Example Daily</title><meta name="viewport" content="width=device-width">` +
     `<meta property="og:title" content="${info.title}"><meta property="og:image" content="${origin}${info.images[0]}">` +
     `<meta property="article:published_time" content="${info.published}"><link rel="canonical" href="${origin}${info.path}">` +
-    `${p.styles[v()]}${p.scripts[v()]}</head>`;
+    `${small ? '' : `${p.styles[v()]}${p.scripts[v()]}`}</head>`;
   const article =
     `<main class="content"><div class="breadcrumb"><a href="/">首页</a> &gt; <a href="/news/${info.channel}.html">${info.channel}</a></div>` +
     `<article class="post"><h1 class="headline">${info.title}</h1><div class="byline"><span class="author">${info.lang === 'zh' ? '记者 王明' : 'By Jane Roe'}</span> ` +
@@ -273,6 +289,10 @@ export function renderArticlePage(index: number, origin: string): string {
     `<div class="share-bar"><a href="https://twitter.com/share">Twitter</a> <a href="https://facebook.com/share">Facebook</a> <a href="#">微信</a></div>` +
     `<div class="article-body" id="article-body">${body.join('\n')}</div>` +
     `<div class="tags">${Array.from({ length: 6 }, () => `<a href="/tag/${v()}">${pick(random, MENU_WORDS)}</a>`).join(' ')}</div></article>`;
+  if (small) {
+    const bar = `<header class="site-header"><a href="/">首页 Home</a> | <a href="/news/${info.channel}.html">${info.channel}</a></header>`;
+    return `${head}<body>${bar}${article}</main>${p.footers[v()]}</body></html>`;
+  }
   const parts = [
     head,
     '<body>',
@@ -299,9 +319,13 @@ export function renderArticlePage(index: number, origin: string): string {
 }
 
 /** Newest first: article indexes of a listing channel. */
-export function channelArticles(channel: string, articles: number): number[] {
+export function channelArticles(
+  channel: string,
+  articles: number,
+  channels: number = LISTING_CHANNELS.length,
+): number[] {
   const found: number[] = [];
-  const step = LISTING_CHANNELS.length;
+  const step = channels;
   for (
     let i = LISTING_CHANNELS.indexOf(channel as (typeof LISTING_CHANNELS)[number]);
     i < articles;
@@ -312,13 +336,19 @@ export function channelArticles(channel: string, articles: number): number[] {
   return found;
 }
 
-export function renderListing(channel: string, first: number, articles: number, listingSize: number): string {
+export function renderListing(
+  channel: string,
+  first: number,
+  articles: number,
+  listingSize: number,
+  channels: number = LISTING_CHANNELS.length,
+): string {
   pools ??= buildClutterPools();
-  const items = channelArticles(channel, articles)
+  const items = channelArticles(channel, articles, channels)
     .filter((i) => i >= first)
     .slice(0, listingSize)
     .map((i) => {
-      const info = articleInfo(i);
+      const info = articleInfo(i, channels);
       return `<li class="item"><div class="title"><a href="${info.path}">${info.title}</a></div><span class="date">${info.published.slice(0, 10)}</span></li>`;
     })
     .join('\n');

@@ -1,15 +1,15 @@
 // `newsmirror extract FILE|URL...`: extraction alone. Raw bytes in, charset detected; one JSON object a line.
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
-import { fetchSchema } from '../config/options.ts';
 import { errorMessage } from '../internal/errors.ts';
-import { createHttpClient } from '../pipeline/fetch/client.ts';
-import { extractPage, type PageInput, pageInputOf } from '../pipeline/job/extract-page.ts';
+import type { HttpClient } from '../pipeline/fetch/client.ts';
+import { extractPageContent, type PageInput, pageInputOf } from '../pipeline/job/extract-page.ts';
 import { previewArticle } from '../pipeline/steps/preview-article.ts';
 
 export interface ExtractCommandOptions {
   url?: string;
   format: string;
+  pages?: string;
 }
 
 export interface ExtractResult {
@@ -25,10 +25,15 @@ export interface ExtractResult {
   markdown: string;
   /** 'rules' | 'generic'; null when the page is not an article. */
   method: string | null;
+  /** The classifier's guess, when the generic extractor ran: `{ type, probability }`. */
+  page?: { type: string; probability: number };
+  /** Why there is no article (method null). */
+  reason?: string;
   error?: string;
 }
 
 const FORMATS = new Set(['json', 'markdown', 'text']);
+const PAGES = new Set(['articles', 'any']);
 
 export async function extractCommand(inputs: string[], options: ExtractCommandOptions): Promise<number> {
   if (!FORMATS.has(options.format)) {
@@ -37,11 +42,16 @@ export async function extractCommand(inputs: string[], options: ExtractCommandOp
     );
     return 2;
   }
+  const pages = options.pages ?? 'articles';
+  if (!PAGES.has(pages)) {
+    process.stderr.write(`newsmirror extract: --pages must be articles or any (got "${pages}")\n`);
+    return 2;
+  }
   let failed = 0;
-  const http = inputs.some(isUrl) ? createHttpClient(fetchSchema.parse({})) : undefined;
+  const http = inputs.some(isUrl) ? await httpClient() : undefined;
   try {
     for (const input of inputs) {
-      const result = await extractOne(input, options.url, http);
+      const result = await extractOne(input, options.url, http, pages as 'articles' | 'any');
       if (result.error) failed++;
       process.stdout.write(formatResult(result, options.format, inputs.length > 1));
     }
@@ -54,7 +64,8 @@ export async function extractCommand(inputs: string[], options: ExtractCommandOp
 export async function extractOne(
   input: string,
   baseUrl: string | undefined,
-  http?: ReturnType<typeof createHttpClient>,
+  http?: HttpClient,
+  pages: 'articles' | 'any' = 'articles',
 ): Promise<ExtractResult> {
   const empty: ExtractResult = {
     file: input,
@@ -81,8 +92,13 @@ export async function extractOne(
   } catch (error) {
     return { ...empty, error: errorMessage(error) };
   }
-  const extracted = extractPage(page, { url: empty.url });
-  if (!extracted) return empty;
+  const extraction = extractPageContent(page, { url: empty.url, pages });
+  const guess = extraction.page && {
+    type: extraction.page.type,
+    probability: Math.round(extraction.page.probability * 100) / 100,
+  };
+  if (!extraction.article) return { ...empty, ...(guess && { page: guess }), reason: extraction.reason };
+  const extracted = extraction.article;
   const preview = previewArticle(extracted);
   return {
     ...empty,
@@ -95,6 +111,7 @@ export async function extractOne(
     text: preview.text,
     markdown: preview.markdown,
     method: extracted.method,
+    ...(guess && { page: guess }),
   };
 }
 
@@ -114,6 +131,15 @@ function markdownDocument(result: ExtractResult): string {
     '',
     result.markdown,
   ].join('\n');
+}
+
+/** Loaded only for URL inputs: the HTTP client (undici) and the config schema (zod) are most of start-up. */
+async function httpClient(): Promise<HttpClient> {
+  const [{ fetchSchema }, { createHttpClient }] = await Promise.all([
+    import('../config/options.ts'),
+    import('../pipeline/fetch/client.ts'),
+  ]);
+  return createHttpClient(fetchSchema.parse({}));
 }
 
 function isUrl(input: string): boolean {

@@ -31,6 +31,10 @@ sites:
       - { id: world, title: World, feed: https://news.example.org/world/rss.xml }
       # - { id: china, title: China, listing: { url: https://news.example.org/china/, links: '.list h3 a, .old-list a' } }
       # - { id: all, title: All, sitemap: https://news.example.org/news-sitemap.xml }
+# bundles:                      # a day's news as one file in bundles/, linked from the home page (docs/readers.md)
+#   - { format: epub, every: day, keep: 7 }           # epub | html; day | week; combined: true for one file
+# revisit:                      # articles younger than 3 days are checked again every 6 h (edits, retractions)
+#   { days: 3, every: 6h, retracted: mark }         # mark: keep the text under a notice | remove | keep
 `;
 
 export async function initCommand(options: { output: string; force?: boolean }): Promise<number> {

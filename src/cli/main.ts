@@ -1,6 +1,6 @@
 // The `newsmirror` command line: one file per command, each loaded only when it runs (so `--help` or `extract` does
 // not load the store, git, sharp and the server); this file only parses arguments and maps errors to exit codes
-// (0 done, 1 some articles failed, 2 bad config or usage; `run` adds 3, a channel, a push or the run failed: run.ts).
+// (0 done, 1 some articles failed, 2 bad config or usage; `run` and `status` add 3, a channel, a push or the run failed: run.ts).
 import { existsSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
@@ -47,11 +47,27 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   program
+    .command('worker')
+    .description("run the article jobs of the config's queue (Redis) until SIGTERM; `run` stays the writer")
+    .option('-c, --config <file>', CONFIG_HELP)
+    .option('--concurrency <n>', 'jobs at once (default fetch.concurrency)')
+    .option('--log-json', 'log JSON lines on stderr')
+    .option('-q, --quiet', 'only errors')
+    .action(async (options) => {
+      exitCode = await (await import('./worker.ts')).workerCommand(options);
+    });
+
+  program
     .command('extract')
     .description('extract articles from saved pages or URLs (raw bytes in, charset detected)')
     .argument('<inputs...>', 'files or http(s) URLs')
     .option('--url <base>', 'the URL the file was saved from (resolves relative links)')
     .option('--format <format>', 'json | markdown | text', 'json')
+    .option(
+      '--pages <pages>',
+      'articles (listings and collections give no article, with the reason) | any (main content of any page)',
+      'articles',
+    )
     .action(async (inputs: string[], options) => {
       exitCode = await (await import('./extract.ts')).extractCommand(inputs, options);
     });
@@ -87,6 +103,15 @@ export async function main(argv: string[]): Promise<number> {
     .option('-q, --quiet', 'only summary lines and errors')
     .action(async (options) => {
       exitCode = await (await import('./watch.ts')).watchCommand(options);
+    });
+
+  program
+    .command('status')
+    .description('is the mirror healthy: last run, each channel, failures, newest article (exit 0, 1 or 3)')
+    .option('-c, --config <file>', CONFIG_HELP)
+    .option('--json', 'the same as JSON')
+    .action(async (options) => {
+      exitCode = await (await import('./status.ts')).statusCommand(options);
     });
 
   program

@@ -6,6 +6,7 @@ import { createLogger, inert } from '../internal/log.ts';
 import { createHttpClient } from '../pipeline/fetch/client.ts';
 import { type RunSummary, runMirror } from '../pipeline/run.ts';
 import { openStore } from '../store/index.ts';
+import { handleStopSignals } from './stop.ts';
 
 export interface RunCommandOptions {
   config: string;
@@ -27,7 +28,12 @@ export const EXIT_RUN_FAILED = 3;
 export async function runCommand(options: RunCommandOptions): Promise<number> {
   const loaded = loadConfig(options.config);
   const log = createLogger({ level: options.quiet ? 'error' : 'info', json: options.logJson });
-  const store = await openStore(loaded);
+  // A store that cannot be opened (damaged, unreadable) fails the run as any other run failure: exit 3, not 1.
+  const store = await openStore(loaded).catch((error: unknown) => {
+    process.stderr.write(`newsmirror: ${inert(errorMessage(error))}\n`);
+    return null;
+  });
+  if (store === null) return EXIT_RUN_FAILED;
   const http = createHttpClient(loaded.config.fetch, { sites: loaded.config.sites });
   const bar =
     process.stderr.isTTY && !options.quiet && !options.logJson
@@ -37,13 +43,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
           clearOnComplete: true,
         })
       : undefined;
-  const controller = new AbortController();
-  const stop = () => {
-    log.warn('stopping: finishing the articles in flight, then committing');
-    controller.abort();
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  const stop = handleStopSignals(log, 'run');
   try {
     const summary = await runMirror({
       loaded,
@@ -52,7 +52,8 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       log,
       push: options.push,
       waitForLock: options.wait,
-      signal: controller.signal,
+      signal: stop.stop,
+      abandon: stop.abandon,
       onProgress: bar
         ? (done, total) => {
             if (done === 0) bar.start(total, 0);
@@ -73,6 +74,11 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
         `channel failed: ${failure.siteId}/${failure.channelId}: ${inert(failure.message)}\n`,
       );
     }
+    for (const warning of summary.channelWarnings) {
+      process.stderr.write(
+        `channel warning: ${warning.siteId}/${warning.channelId}: ${inert(warning.message)}\n`,
+      );
+    }
     process.stdout.write(`${formatSummary(summary, loaded.mirrorDir)}\n`);
     if (summary.channelFailures.length > 0 || summary.pushes.some((push) => !push.ok)) return EXIT_RUN_FAILED;
     return summary.failed > 0 ? EXIT_ARTICLES_FAILED : 0;
@@ -82,8 +88,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     process.stderr.write(`newsmirror: ${inert(errorMessage(error))}\n`);
     return EXIT_RUN_FAILED;
   } finally {
-    process.off('SIGTERM', stop);
-    process.off('SIGINT', stop);
+    stop.dispose();
     await http.close();
     await store.close();
   }
@@ -95,8 +100,13 @@ export function formatSummary(summary: RunSummary, mirrorDir: string): string {
   return [
     `new ${summary.new}, updated ${summary.updated}, failed ${summary.failed}, skipped ${summary.skipped},`,
     `channels failed ${summary.channelFailures.length}`,
+    summary.channelWarnings.length > 0
+      ? `(${summary.channelWarnings.length} with far fewer links than usual)`
+      : '',
     `in ${summary.seconds.toFixed(1)} s`,
-    `(unchanged ${summary.unchanged}; images ${summary.images.mirrored} new, ${summary.images.failed} failed;`,
+    `(unchanged ${summary.unchanged};`,
+    summary.revisited > 0 ? `revisited ${summary.revisited}, retracted ${summary.retracted};` : '',
+    `images ${summary.images.mirrored} new, ${summary.images.failed} failed;`,
     `written pages ${kb(summary.bytesWritten.pages)}, images ${kb(summary.bytesWritten.images)};`,
     `${summary.fallbacks.length > 0 ? `${summary.fallbacks.length} fell back to the generic extractor; ` : ''}`,
     `commit ${summary.commit ? summary.commit.slice(0, 10) : 'none'}${pushes ? `; push ${pushes}` : ''}) -> ${mirrorDir}`,

@@ -35,7 +35,8 @@ export async function siteCommand(options: {
     );
     if (search) {
       process.stdout.write(
-        `site: search over ${search.documents} articles (${search.shards} index shards, ` +
+        `site: search over ${search.documents} articles (${search.reindexed} indexed this time, ` +
+          `${search.shards} index shards, ${search.shardsWritten} rewritten, ` +
           `${(search.indexBytes / 1024).toFixed(1)} KB) -> ${where}/search.html\n`,
       );
     } else {

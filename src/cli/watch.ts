@@ -1,5 +1,5 @@
 // `newsmirror watch -c FILE --every 1h [--jitter 5m]`: `run` on a schedule in one long-lived process, with
-// per-site backoff; SIGTERM or SIGINT lets the run in flight finish its articles, commit and push, then exits 0.
+// per-site backoff; SIGTERM or SIGINT stops the run in flight as stop.ts says (commit and push), then exits 0.
 import { loadConfig } from '../config/load.ts';
 import { ConfigError } from '../internal/errors.ts';
 import { createLogger } from '../internal/log.ts';
@@ -8,6 +8,7 @@ import { runMirror } from '../pipeline/run.ts';
 import { observeSites, parseDuration, watchLoop } from '../pipeline/watch.ts';
 import { openStore } from '../store/index.ts';
 import { formatSummary } from './run.ts';
+import { handleStopSignals } from './stop.ts';
 
 export interface WatchCommandOptions {
   config: string;
@@ -42,15 +43,7 @@ export async function watchCommand(options: WatchCommandOptions): Promise<number
   const log = createLogger({ level: options.quiet ? 'warn' : 'info', json: options.logJson });
   const store = await openStore(loaded);
   const http = createHttpClient(loaded.config.fetch, { sites: loaded.config.sites });
-  const controller = new AbortController();
-  const stop = (signal: NodeJS.Signals) => {
-    log.warn(
-      `watch: ${signal}: finishing the run in flight (commit and push), then exiting; send again to force`,
-    );
-    controller.abort();
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  const stop = handleStopSignals(log, 'watch');
   log.info(
     `watch: every ${options.every}${jitterMs ? ` (+ up to ${options.jitter} jitter)` : ''} -> ${loaded.mirrorDir}`,
   );
@@ -59,11 +52,18 @@ export async function watchCommand(options: WatchCommandOptions): Promise<number
       everyMs,
       jitterMs,
       sites: loaded.config.sites.map((site) => site.id),
-      signal: controller.signal,
+      signal: stop.stop,
       log,
       async runOnce(skip, signal) {
         const observed = observeSites(http, loaded.config, skip);
-        const summary = await runMirror({ loaded, store, http: observed, log, signal });
+        const summary = await runMirror({
+          loaded,
+          store,
+          http: observed,
+          log,
+          signal,
+          abandon: stop.abandon,
+        });
         for (const failure of summary.failures) {
           log.warn(
             `failed: ${failure.url}: ${failure.message}${failure.retryable ? ' (retried next run)' : ''}`,
@@ -76,8 +76,7 @@ export async function watchCommand(options: WatchCommandOptions): Promise<number
     log.info('watch: stopped');
     return 0;
   } finally {
-    process.off('SIGTERM', stop);
-    process.off('SIGINT', stop);
+    stop.dispose();
     await http.close();
     await store.close();
   }

@@ -1,11 +1,12 @@
 // Reads newsmirror.yaml: YAML syntax errors and schema errors both name the file, line and field at fault.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../internal/errors.ts';
 import { configJsonSchema } from './json-schema.ts';
 import { type Config, configSchema, DEFAULT_STORE_PATH } from './options.ts';
+import { checkPlacement } from './placement.ts';
 
 /** A validated config plus where it came from; relative paths in it are resolved against `baseDir`. */
 export interface LoadedConfig {
@@ -17,11 +18,25 @@ export interface LoadedConfig {
   storePath: string;
 }
 
+/** Far above any real config (a thousand sites fit in 1 MB); a bigger file is a mistake, not one to read whole. */
+export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+
+/** Aliases expanded at most: YAML anchors let a small file expand exponentially (a "billion laughs"). */
+const MAX_ALIAS_COUNT = 100;
+
 export function loadConfig(file: string): LoadedConfig {
   let text: string;
   try {
+    const size = statSync(file).size;
+    if (size > MAX_CONFIG_BYTES) {
+      throw new ConfigError(
+        `config: ${file} is ${size} bytes, more than the ${MAX_CONFIG_BYTES} a config may be: is it the right file?`,
+        { code: 'config_too_large', where: file, retryable: false },
+      );
+    }
     text = readFileSync(file, 'utf8');
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     throw new ConfigError(`config: cannot read ${file}: ${(error as Error).message}`, {
       code: 'config_unreadable',
       where: file,
@@ -33,6 +48,7 @@ export function loadConfig(file: string): LoadedConfig {
 
 /** Parse config text; `file` is only used in messages, `baseDir` resolves relative paths. */
 export function parseConfigText(text: string, file: string, baseDir: string): LoadedConfig {
+  refuseNonText(text, file);
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (document.errors.length > 0) {
@@ -44,7 +60,8 @@ export function parseConfigText(text: string, file: string, baseDir: string): Lo
       retryable: false,
     });
   }
-  const result = configSchema.safeParse(document.toJS());
+  const data = configData(document, file);
+  const result = configSchema.safeParse(data);
   if (!result.success) {
     const lines = result.error.issues.map((issue) => describeIssue(issue, document, lineCounter, file));
     throw new ConfigError(`invalid config:\n${lines.join('\n')}`, {
@@ -63,7 +80,52 @@ export function parseConfigText(text: string, file: string, baseDir: string): Lo
   config.mirror.remotes = config.mirror.remotes.map((remote) =>
     typeof remote === 'object' ? { ...remote, url: besideConfig(remote.url) } : besideConfig(remote),
   );
-  return { config, file, baseDir, mirrorDir, storePath };
+  const archive = config.mirror.archive;
+  if (archive) {
+    archive.dir = resolvePath(baseDir, archive.dir);
+    archive.remotes = archive.remotes.map((remote) =>
+      typeof remote === 'object' ? { ...remote, url: besideConfig(remote.url) } : besideConfig(remote),
+    );
+  }
+  const loaded = { config, file, baseDir, mirrorDir, storePath };
+  checkPlacement(loaded);
+  return loaded;
+}
+
+function refusal(file: string, why: string, code = 'config_not_yaml'): ConfigError {
+  return new ConfigError(`config: ${file} ${why}`, { code, where: file, retryable: false });
+}
+
+/** Text that is no YAML file at all (binary, huge) is refused before the parser spends time on it. */
+function refuseNonText(text: string, file: string): void {
+  if (text.length > MAX_CONFIG_BYTES) {
+    throw refusal(file, `is more than ${MAX_CONFIG_BYTES} bytes`, 'config_too_large');
+  }
+  // NUL never occurs in YAML text, U+FFFD is what invalid UTF-8 decodes to: an image, an archive, a store.
+  if (text.includes('\0') || text.includes('\uFFFD')) {
+    throw refusal(file, 'is not a text file (it holds NUL bytes or invalid UTF-8): is it the right file?');
+  }
+}
+
+/** The document as plain data, refusing what is not a config at all with what it is instead. */
+function configData(document: ReturnType<typeof parseDocument>, file: string): unknown {
+  const refuse = (why: string, code?: string) => refusal(file, why, code);
+  let data: unknown;
+  try {
+    data = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    throw refuse(
+      `cannot be read: ${(error as Error).message} (YAML aliases expand to too much)`,
+      'config_syntax',
+    );
+  }
+  if (data === null || data === undefined)
+    throw refuse('is empty: a config needs at least mirror: and sites:');
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    const what = Array.isArray(data) ? 'a list' : `a single ${typeof data}`;
+    throw refuse(`holds ${what}, not a config: the top level needs fields such as mirror: and sites:`);
+  }
+  return data;
 }
 
 function resolvePath(baseDir: string, path: string): string {

@@ -1,5 +1,13 @@
 // The whole newsmirror.yaml as one typed table: each key with its type, default and the reason for it.
 import { z } from 'zod';
+import { bundleIssues, bundlesSchema } from './options-bundles.ts';
+import { labelsSchema } from './options-labels.ts';
+import { notifySchema } from './options-notify.ts';
+import { queueSchema } from './options-queue.ts';
+import { archiveSchema, channelKeepSchema, keepSchema, retentionIssues } from './options-retention.ts';
+import { revisitSchema } from './options-revisit.ts';
+import { siteFetchSchema } from './options-site-fetch.ts';
+import { refuseCatastrophicRegExp } from './regex-safety.ts';
 
 const selectorList = z.string().min(1);
 
@@ -23,6 +31,7 @@ export const DEFAULT_STORE_PATH = '.newsmirror/store.sqlite';
 export const COMPUTED_DEFAULTS: Record<string, string> = {
   'fetch.userAgent': '`newsmirror/<version> (+https://github.com/newsmirror/newsmirror)`',
   'store.path': `\`${DEFAULT_STORE_PATH}\` beside the config`,
+  'mirror.lang': 'the `lang` most sites give, else `zh-Hans`',
   workers: 'one per spare core, at most 2 (1 on a 2-core machine, 0 on one core)',
 };
 
@@ -74,6 +83,7 @@ export const channelSchema = z
       .describe(
         'newest items taken per run: keeps a first run over a long feed bounded; raise it once to backfill',
       ),
+    keep: channelKeepSchema,
   })
   .strict()
   .refine((c) => [c.listing, c.feed, c.sitemap].filter(Boolean).length === 1, {
@@ -89,11 +99,12 @@ export const siteSchema = z
       .describe("the publisher's base URL; only links on this host (or its subdomains) are articles"),
     articleId: z
       .string()
-      .refine(isValidRegExp, 'not a valid regular expression')
+      .refine(isValidRegExp, { message: 'not a valid regular expression', abort: true })
+      .superRefine(refuseCatastrophicRegExp)
       .optional()
       .describe(
         'regular expression over the URL; group 1 is the article id (made safe as a file name). ' +
-          'Without it, the last path segment',
+          'Without it, the last path segment. A pattern that can backtrack catastrophically is refused',
       ),
     rules: rulesSchema
       .optional()
@@ -102,6 +113,13 @@ export const siteSchema = z
           'matching, the generic extractor runs and the run summary says so; `newsmirror check` reports broken rules',
       ),
     lang: z.string().optional().describe('language tag used when a page does not declare one'),
+    pages: z
+      .enum(['articles', 'any'])
+      .default('articles')
+      .describe(
+        '`articles`: listings, collections and pages without article prose are not mirrored (the failure says ' +
+          'why); `any`: the main content of every linked page (forum threads, product pages, listings)',
+      ),
     userAgent: z
       .string()
       .min(1)
@@ -121,6 +139,8 @@ export const siteSchema = z
         "cookies sent as one `Cookie` header to this site's hosts only (never to image CDNs or other hosts), " +
           'e.g. a consent cookie: `{ gdpr: accepted }`',
       ),
+    fetch: siteFetchSchema.optional().describe("`fetch` settings overridden for this site's hosts"),
+    labels: labelsSchema.describe("labels of this site's pages, over `mirror.labels`"),
     channels: z
       .array(channelSchema)
       .min(1)
@@ -198,6 +218,15 @@ export const mirrorSchema = z
       .default([])
       .describe('push targets: a remote name already configured in the mirror, or `{ name, url }`'),
     branch: z.string().min(1).default('main').describe('branch committed and pushed'),
+    pushTimeoutMs: z
+      .number()
+      .int()
+      .min(1000)
+      .default(10 * 60_000)
+      .describe(
+        'per push (or fetch before a merge) to one remote, in ms; a remote that stops answering fails the push ' +
+          'then (retried next run) instead of holding the run. The default leaves a first push of a big mirror time',
+      ),
     indexPageSize: z
       .number()
       .int()
@@ -221,6 +250,13 @@ export const mirrorSchema = z
       .boolean()
       .default(false)
       .describe('pages under `pages/<channel>/<yyyy-mm>/<id>.md`, for very large mirrors'),
+    lang: z
+      .string()
+      .optional()
+      .describe("language of the home page's and indexes' labels (pages follow their article's language)"),
+    labels: labelsSchema,
+    keep: keepSchema,
+    archive: archiveSchema,
   })
   .strict();
 
@@ -254,7 +290,7 @@ export const fetchSchema = z
       .default(30_000)
       .describe(
         'between body chunks, in ms; the sum of the three timeouts is also the deadline of one attempt, ' +
-          'which ends slow-drip bodies',
+          'which ends slow-drip bodies, and of all the attempts at one image together',
       ),
     retries: z
       .number()
@@ -304,7 +340,11 @@ export const fetchSchema = z
     allowPrivateAddresses: z
       .boolean()
       .default(false)
-      .describe('let URLs found in content reach private or loopback addresses (tests and demos only)'),
+      .describe(
+        "let URLs found in content, and redirects off a configured URL's host, reach private or loopback " +
+          'addresses (tests and demos only); any spelling of an address is refused, checked where the ' +
+          'connection is made',
+      ),
   })
   .strict();
 
@@ -339,7 +379,15 @@ export const configSchema = z
       })
       .default({})
       .describe('what runs remember from one to the next'),
+    queue: queueSchema
+      .optional()
+      .describe('run the article jobs on worker processes through Redis (docs/scale.md)'),
     sites: z.array(siteSchema).min(1).describe('the publishers mirrored, each with its channels'),
+    notify: notifySchema.default(() => notifySchema.parse({})).describe('where breakages are reported'),
+    revisit: revisitSchema
+      .default(() => revisitSchema.parse({}))
+      .describe('young articles checked again at their source, so edits and retractions reach the mirror'),
+    bundles: bundlesSchema,
     workers: z
       .number()
       .int()
@@ -368,6 +416,8 @@ export const configSchema = z
         seen.add(channel.id);
       });
     });
+    for (const issue of bundleIssues(config.bundles, seen)) ctx.addIssue({ code: 'custom', ...issue });
+    for (const issue of retentionIssues(config)) ctx.addIssue({ code: 'custom', ...issue });
   });
 
 export type Config = z.infer<typeof configSchema>;

@@ -5,49 +5,16 @@
 // HTML split over several Markdown blocks nests as a browser would nest it, and the GitHub schema runs last.
 import type { Root } from 'hast';
 import { fromHtml } from 'hast-util-from-html';
-import { defaultSchema, type Schema, sanitize } from 'hast-util-sanitize';
+import { type Schema, sanitize } from 'hast-util-sanitize';
 import type { Nodes as MdastNodes, Root as MdastRoot } from 'mdast';
 import rehypeStringify from 'rehype-stringify';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
+import { GITHUB_SCHEMA } from './github-schema.ts';
 
-/** Elements removed together with everything inside them (others GitHub lacks, like <math>, keep their text). */
-const STRIPPED_WITH_CONTENT = [
-  'script',
-  'style',
-  'noscript',
-  'template',
-  'iframe',
-  'object',
-  'embed',
-  'svg',
-  'textarea',
-  'select',
-  'button',
-  'title',
-];
-
-/** Default-schema tags an article must not bring: inputs exist only for GitHub's own task lists. */
-const REMOVED_TAGS = new Set(['input']);
-
-/**
- * What may reach a reader: GitHub's sanitisation (hast-util-sanitize's default schema follows it), with the contents
- * of non-text elements stripped whole (the default keeps the text of <style>) and no form inputs. Frozen, so no
- * caller can widen it by accident.
- */
-export const GITHUB_SCHEMA: Readonly<Schema> = deepFreeze({
-  ...structuredClone(defaultSchema),
-  tagNames: (defaultSchema.tagNames ?? []).filter((tagName) => !REMOVED_TAGS.has(tagName)),
-  attributes: Object.fromEntries(
-    Object.entries(structuredClone(defaultSchema.attributes ?? {})).filter(
-      ([tagName]) => !REMOVED_TAGS.has(tagName),
-    ),
-  ),
-  required: {},
-  strip: [...new Set([...(defaultSchema.strip ?? []), ...STRIPPED_WITH_CONTENT])],
-});
+export { GITHUB_SCHEMA };
 
 /** GFM's tagfilter: these tags are escaped in raw HTML so they show as text rather than act. */
 const TAGFILTER = /<(?=\/?(?:title|textarea|style|xmp|iframe|noembed|noframes|script|plaintext)[\s/>])/gi;
@@ -71,12 +38,4 @@ function escapeFilteredTags(tree: MdastRoot): void {
     if ('children' in node) for (const child of node.children) visit(child);
   };
   visit(tree);
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !(value instanceof RegExp)) {
-    for (const inner of Object.values(value)) deepFreeze(inner);
-    Object.freeze(value);
-  }
-  return value;
 }

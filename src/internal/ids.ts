@@ -24,16 +24,23 @@ const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])$/i;
 const patternCache = new Map<string, RegExp>();
 
 /**
+ * Longest URL a site's pattern is run over (the length listings keep, MAX_ARTICLE_URL_LENGTH): the config refuses
+ * patterns worse than quadratic (config/regex-safety.ts), so one URL costs at most a few million steps.
+ */
+export const MAX_PATTERN_INPUT = 2048;
+
+/**
  * The article id of a URL. With the site's `pattern`, group 1 of its first match (the whole match when the
- * pattern has no group); null when it does not match, meaning "not an article URL". A URL the pattern misses
- * is tried once more without its query, so `$`-anchored patterns such as '/(n\d+)\.htm$' still know share
- * variants like 'n1.htm?from=timeline' (whose query is kept: it is not safe to drop). Without a pattern, the
- * last non-empty path segment without its extension (plus a short hash of the query when there is one, so
- * `article.php?id=1` and `?id=2` differ), or a short hash of the URL when the path is empty.
+ * pattern has no group); null when it does not match or the URL is longer than MAX_PATTERN_INPUT, meaning "not an
+ * article URL". A URL the pattern misses is tried once more without its query, so `$`-anchored patterns such as
+ * '/(n\d+)\.htm$' still know share variants like 'n1.htm?from=timeline' (whose query is kept: it is not safe to
+ * drop). Without a pattern, the last non-empty path segment without its extension (plus a short hash of the query
+ * when there is one, so `article.php?id=1` and `?id=2` differ), or a short hash of the URL when the path is empty.
  * Percent escapes are decoded, and the result is always passed through `safeId`.
  */
 export function articleIdFromUrl(url: string, pattern?: string): string | null {
   if (pattern !== undefined) {
+    if (url.length > MAX_PATTERN_INPUT) return null;
     const compiled = compiledPattern(pattern);
     const match = compiled.exec(url) ?? compiled.exec(withoutQuery(url));
     if (match === null) return null;

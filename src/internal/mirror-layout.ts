@@ -5,6 +5,7 @@ import { PAGES_FOLDER, type PagePathOptions, pagePath } from './ids.ts';
 
 const INDEXES_FOLDER = 'indexes';
 const ASSETS_FOLDER = 'assets';
+const BUNDLES_FOLDER = 'bundles';
 
 export const MIRROR_LAYOUT = {
   /** The home page: README.md, as a git host shows a folder's README as its page (so do the site and preview). */
@@ -21,6 +22,14 @@ export const MIRROR_LAYOUT = {
   indexesFolder: INDEXES_FOLDER,
   /** Mirrored images: binary only, so scans for pages skip it. */
   assetsFolder: ASSETS_FOLDER,
+  /** Bundles `run` writes (config `bundles`): a period's news in one file, for readers who pass news on by file. */
+  bundlesFolder: BUNDLES_FOLDER,
+  /** A channel's news of one period (`yyyy-mm-dd`, or `yyyy-Www` for a week) as an EPUB book or an HTML file. */
+  channelBundle: (channelId: string, period: string, format: 'epub' | 'html'): string =>
+    `${BUNDLES_FOLDER}/${channelId}/${period}.${format}`,
+  /** Every bundled channel's news of one period in one file (channel ids have no dot: no clash with folders). */
+  combinedBundle: (period: string, format: 'epub' | 'html'): string =>
+    `${BUNDLES_FOLDER}/${period}.${format}`,
   /** The most read pages, from the server's view counts. Shares the folder with channel indexes. */
   popularIndex: `${INDEXES_FOLDER}/popular.md`,
   /** Newest titles of a channel (channel ids are checked by the config schema: safe as file names). */

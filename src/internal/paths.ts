@@ -1,8 +1,12 @@
 // Links inside the mirror are relative to the file being written, so forks and copies work unchanged.
 import { posix } from 'node:path';
 
-/** Link from the file `fromFile` to `toPath`, both relative to the mirror root with '/' separators. */
+/**
+ * Link from the file `fromFile` to `toPath`, both relative to the mirror root with '/' separators. An absolute URL
+ * (a page moved to the archive repository) is returned as it is.
+ */
 export function relativeLink(fromFile: string, toPath: string): string {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(toPath)) return toPath;
   const relative = posix.relative(posix.dirname(posix.normalize(fromFile)), posix.normalize(toPath));
   if (relative === '') return toPath.endsWith('/') || toPath === '.' ? '.' : posix.basename(toPath);
   return relative;

@@ -5,12 +5,21 @@
 import type { LoadedConfig } from '../config/load.ts';
 import type { Logger } from '../internal/log.ts';
 import type { Store } from '../store/index.ts';
+import { abandonable } from './fetch/abandon.ts';
 import type { HttpClient } from './fetch/client.ts';
-import { createMemoryBlobStore } from './job/blobs.ts';
 import { createMirrorWriter } from './steps/apply-result.ts';
+import { moveToArchive, pushArchives, type Retained } from './steps/archive.ts';
 import { noChanges } from './steps/changes.ts';
+import { recordChannelHealth } from './steps/channel-health.ts';
 import { discoverChannels } from './steps/discover.ts';
-import { addUnrendered, jobPortsOf, mirrorArticles, retryFailedImages } from './steps/mirror-articles.ts';
+import {
+  addUnrendered,
+  jobPortsOf,
+  mirrorArticles,
+  openJobs,
+  retryFailedImages,
+} from './steps/mirror-articles.ts';
+import { eventsOf, notifyWebhook } from './steps/notify.ts';
 import { openMirror, requireMirrorPresent, startRunRecord } from './steps/open-mirror.ts';
 import { withPageWorkers } from './steps/page-workers.ts';
 import { planArticles } from './steps/plan.ts';
@@ -39,13 +48,16 @@ export interface RunOptions {
   onProgress?: (done: number, total: number) => void;
   /** Stop taking new articles (SIGTERM): finish the ones in flight, then render, commit and push. */
   signal?: AbortSignal;
+  /** Give up the fetches in flight (a stop's grace is over): their articles are left to the next run. */
+  abandon?: AbortSignal;
   /** Rendered files written per batch (default WRITE_BATCH_FILES; tests make it small to cross batch boundaries). */
   writeBatchFiles?: number;
 }
 
 export async function runMirror(options: RunOptions): Promise<RunSummary> {
-  const { loaded, store, http, log } = options;
+  const { loaded, store, log } = options;
   const { config, mirrorDir } = loaded;
+  const http = options.abandon ? abandonable(options.http, options.abandon) : options.http;
   const now = options.now ?? (() => new Date());
   const startedAt = now();
   const startedMs = Date.now();
@@ -59,34 +71,44 @@ export async function runMirror(options: RunOptions): Promise<RunSummary> {
     // 1. sources: what each channel lists now.
     const discovery = await discoverChannels(config, http, store, log);
     summary.channelFailures = discovery.channelFailures;
+    await recordChannelHealth(config, discovery, store.channelHealth, summary, startedAt, log);
 
     // 2. plan: what is new, signalled as changed, or failed before.
-    const plan = await planArticles(config, store, discovery, log);
+    const plan = await planArticles(config, store, discovery, log, startedAt);
     summary.unchanged += plan.unchanged;
     summary.skipped += plan.skipped;
 
     const changes = noChanges();
     const output = renderedFilesWriter(mirrorDir, summary);
+    let retained: Retained | undefined;
     const rendered = await withPageWorkers(config, log, async (workers) => {
       // 3. fetch + extract + images: one job per article; the writer stores each result as it arrives.
-      const blobs = createMemoryBlobStore();
-      const writer = createMirrorWriter({ config, mirrorDir, store, blobs, summary, changes, log, now });
-      const jobs = {
-        config,
-        store,
-        ports: jobPortsOf(http, workers, store, blobs),
-        writer,
-        signal: options.signal,
-        onProgress: options.onProgress,
-      };
-      await retryFailedImages(jobs, changes);
-      await mirrorArticles(plan, jobs);
+      //    With `queue:` the jobs run on worker processes, their images come through a shared folder.
+      const { blobs, queue } = openJobs(loaded, log);
+      try {
+        const writer = createMirrorWriter({ config, mirrorDir, store, blobs, summary, changes, log, now });
+        const jobs = {
+          config,
+          store,
+          ports: jobPortsOf(http, workers, store, blobs),
+          writer,
+          signal: options.signal,
+          onProgress: options.onProgress,
+          queue: queue && { jobs: queue, runId },
+        };
+        await retryFailedImages(jobs, changes);
+        await mirrorArticles(plan, jobs);
+      } finally {
+        await queue?.close();
+      }
       await addUnrendered(store, changes);
 
       // 4-5. transform + render what changed, written in batches as it is ready.
       const batchFiles = options.writeBatchFiles ?? WRITE_BATCH_FILES;
       const render = { config, mirrorDir, store, workers, log, batchFiles };
-      return renderChanges(render, changes, now(), output);
+      // With `mirror.keep`, pages beyond it go to the archive (committed there) before the main mirror renders.
+      retained = await moveToArchive(render, changes, now(), output);
+      return renderChanges({ ...render, placement: retained?.placement }, changes, now(), output);
     });
 
     // 6. publish: one commit, then what may be recorded only once committed, then every remote.
@@ -98,6 +120,7 @@ export async function runMirror(options: RunOptions): Promise<RunSummary> {
     await confirmCommitted(store, changes, options.signal?.aborted ? undefined : discovery.validators);
     if (options.push !== false) {
       summary.pushes = await pushToRemotes(mirror.git, config, store.remotes, log, now);
+      await pushArchives(retained, log);
     }
 
     summary.seconds = (Date.now() - startedMs) / 1000;
@@ -110,10 +133,23 @@ export async function runMirror(options: RunOptions): Promise<RunSummary> {
       commit: summary.commit ?? undefined,
       bytes: summary.bytesWritten.pages + summary.bytesWritten.images + summary.bytesWritten.other,
     });
+    // 7. notify: a webhook hears of broken and recovered channels and failed pushes (a stopping run waits less).
+    await notifyWebhook(config, eventsOf(summary), summary, now(), log, stopping(options));
     return summary;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await notifyWebhook(config, [{ type: 'run_failed', message }], undefined, now(), log, stopping(options));
+    throw error;
   } finally {
     await mirror.release();
   }
+}
+
+/** A stopping run (SIGTERM) gives the webhook at most this long, to stay within its stop time. */
+const STOPPING_WEBHOOK_MS = 2000;
+
+function stopping(options: RunOptions): number | undefined {
+  return options.signal?.aborted ? STOPPING_WEBHOOK_MS : undefined;
 }
 
 export interface RebuildOptions {
@@ -135,13 +171,11 @@ export async function rebuildMirror(
   const mirror = await openMirror(loaded, store.runs, log, { sweepTempFiles: true });
   try {
     const output = renderedFilesWriter(mirrorDir);
-    const pages = await withPageWorkers(config, log, (workers) =>
-      renderEverything(
-        { config, mirrorDir, store, workers, log, batchFiles: WRITE_BATCH_FILES },
-        now,
-        output,
-      ),
-    );
+    const pages = await withPageWorkers(config, log, async (workers) => {
+      const render = { config, mirrorDir, store, workers, log, batchFiles: WRITE_BATCH_FILES };
+      const retained = await moveToArchive(render, 'everything', now, output);
+      return renderEverything({ ...render, placement: retained?.placement }, now, output);
+    });
     const commit = options.commit === false ? null : await mirror.git.commitAll(`重建于: ${formatTime(now)}`);
     log.info(`rebuilt ${pages} pages; ${output.written} files changed`, { commit: commit ?? undefined });
     return { pages, files: output.written, commit };

@@ -6,6 +6,7 @@ import type { Logger } from '../internal/log.ts';
 import type { Store } from '../store/index.ts';
 import { MAX_URL_LENGTH, rawPathOf } from './counter-endpoint.ts';
 import { PAGE_SECURITY_POLICY } from './html.ts';
+import { createMetrics } from './metrics.ts';
 import type { PageIndex } from './mirror-paths.ts';
 import { type PreviewContext, previewResponse } from './preview.ts';
 import { type StatsSnapshot, statsSnapshot } from './stats.ts';
@@ -104,6 +105,15 @@ export function createApp(options: AppOptions): Hono<Env> {
       { 'Cache-Control': 'no-cache' },
     );
   });
+
+  // Prometheus: totals of runs, articles, failures, channels and views, never a page path (metrics.ts says why).
+  const metrics = createMetrics({
+    store: options.store,
+    counterTotals: counter && (() => counter.views.totals),
+  });
+  app.get('/metrics', async (c) =>
+    c.body(await metrics.render(), 200, { 'Content-Type': metrics.contentType, 'Cache-Control': 'no-store' }),
+  );
 
   if (options.exposeMemory) {
     app.get('/-/memory', (c) =>

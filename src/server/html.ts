@@ -31,6 +31,10 @@ main{max-width:980px;margin:0 auto;padding:24px 32px}
 .chart .axis{stroke:#8c959f;stroke-width:1}
 .chart .grid{stroke:#d1d9e0;stroke-width:1}
 .chart text{font-size:11px;fill:#59636e}
+.chart{display:block;width:100%;max-width:760px;height:auto}
+figure{margin:16px 0}
+.top td{overflow-wrap:anywhere}
+@media (max-width:600px){main{padding:16px}.chart text{font-size:22px}}
 .top{border-collapse:collapse;margin:8px 0 24px}
 .top td,.top th{border:1px solid #d1d9e0;padding:4px 10px;text-align:left}
 .top td.views{text-align:right;font-variant-numeric:tabular-nums}

@@ -5,8 +5,11 @@ import type { StatsSnapshot, TopWindow } from './stats.ts';
 
 const CHART_WIDTH = 760;
 const CHART_HEIGHT = 240;
-/** Room for the y-axis labels on the left and the day labels below. */
-const MARGIN = { top: 12, right: 12, bottom: 28, left: 48 };
+/**
+ * Room for the y-axis labels on the left and the day labels below. The chart scales down to the screen (CSS in
+ * html.ts); on a phone its labels are drawn twice as large in chart units, so they stay legible, and need the room.
+ */
+const MARGIN = { top: 12, right: 12, bottom: 32, left: 72 };
 /** Day labels every few bars, so they never overlap at 30-90 bars. */
 const MAX_DAY_LABELS = 10;
 
@@ -44,7 +47,9 @@ export function renderViewsChart(perDay: StatsSnapshot['perDay']): string {
     parts.push(
       `<rect class="bar" data-day="${row.day}" data-views="${row.views}" x="${x.toFixed(1)}" y="${y(row.views).toFixed(1)}" width="${barWidth.toFixed(1)}" height="${height.toFixed(1)}"><title>${row.day}: ${formatNumber(row.views)}</title></rect>`,
     );
-    if (index % labelEvery === 0 || index === perDay.length - 1) {
+    // The last day is always labelled; a regular label too close before it would overlap it.
+    const last = perDay.length - 1;
+    if ((index % labelEvery === 0 && last - index >= labelEvery * 0.75) || index === last) {
       parts.push(
         `<text x="${(x + barWidth / 2).toFixed(1)}" y="${CHART_HEIGHT - 8}" text-anchor="middle">${row.day.slice(5)}</text>`,
       );

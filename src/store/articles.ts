@@ -3,7 +3,14 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { StoreError } from './errors.ts';
 import { orNull, withoutNulls } from './rows.ts';
-import type { ArticleKey, ArticleRecord, ChannelEntry, ListArticlesOptions, SaveResult } from './store.ts';
+import type {
+  ArticleKey,
+  ArticleRecord,
+  ChannelEntry,
+  ListArticlesOptions,
+  RevisitQuery,
+  SaveResult,
+} from './store.ts';
 
 // Rows read per step of `allArticles`: large enough that stepping costs little, small enough that a batch of
 // articles with their extracted JSON (a few tens of KB each) stays a few MB.
@@ -52,6 +59,10 @@ export const articleSql = {
   unrendered: `SELECT site_id AS siteId, id FROM articles INDEXED BY articles_unrendered WHERE needs_render = 1
     ORDER BY key`,
   count: `SELECT n FROM counts WHERE scope = ?`,
+  // A range of articles_newest: only the young articles are read.
+  toRevisit: `SELECT ${ARTICLE_COLUMNS} FROM articles a
+    WHERE a.sort_ms >= ? AND COALESCE(a.checked_at, a.updated_at) <= ? ORDER BY a.sort_ms DESC, a.key DESC LIMIT ?`,
+  markChecked: `UPDATE articles SET checked_at = ? WHERE site_id = ? AND id = ?`,
   allAfter: `SELECT a.key AS key, ${ARTICLE_COLUMNS} FROM articles a WHERE a.key > ? ORDER BY a.key LIMIT ?`,
 } as const;
 
@@ -69,6 +80,18 @@ export function sortTime(published: string | undefined, firstSeen: string): numb
   }
   const publishedMs = published === undefined ? Number.NaN : Date.parse(published);
   return Number.isFinite(publishedMs) && publishedMs <= seenMs ? publishedMs : seenMs;
+}
+
+/** The sort time (ms) from which articles are revisited. */
+export function revisitSince(options: RevisitQuery): number {
+  const since = Date.parse(options.since);
+  if (!Number.isFinite(since)) {
+    throw new StoreError(`store: revisit since "${options.since}" is not an ISO 8601 time`, {
+      code: 'bad_time',
+      retryable: false,
+    });
+  }
+  return since;
 }
 
 interface ArticleState {
@@ -198,6 +221,13 @@ export function articleQueries(db: Database) {
 
     markRendered: (keys: ArticleKey[]) => markAllRendered(keys),
     listUnrendered: () => statement.unrendered.all() as ArticleKey[],
+    listToRevisit: (options: RevisitQuery) =>
+      statement.toRevisit
+        .all(revisitSince(options), options.checkedBefore, options.limit)
+        .map((row) => asRecord(row)!),
+    markChecked(siteId: string, id: string, at: string): void {
+      statement.markChecked.run(at, siteId, id);
+    },
 
     countArticles: (channelId?: string) =>
       (statement.count.pluck().get(channelId ?? '') as number | undefined) ?? 0,

@@ -59,8 +59,24 @@ export function toStoreError(error: unknown, what: string, where: string): Store
   const { code, retryable } = classifyStoreError(backendCode);
   const reason = error instanceof Error ? error.message : String(error);
   const detail = backendCode === undefined ? '' : ` (${backendCode})`;
+  const advice =
+    code === 'store_corrupt' && backendCode?.startsWith('SQLITE_') ? damagedFileAdvice(where) : '';
   return new StoreError(
-    `store: ${what} failed on ${where}: ${reason}${detail}${retryable ? '; retry may help' : ''}`,
+    `store: ${what} failed on ${where}: ${reason}${detail}${retryable ? '; retry may help' : ''}${advice}`,
     { code, where, retryable, cause: error },
+  );
+}
+
+/**
+ * What to do about a damaged SQLite file. Retrying cannot help, and the run stops before it commits anything, so
+ * the mirror keeps every page; the way back is a copy of the store, what SQLite can salvage, or a fresh one.
+ */
+function damagedFileAdvice(file: string): string {
+  return (
+    `. The store file is damaged (truncated or overwritten); the mirror's committed pages are untouched. Move it ` +
+    `aside with its -wal and -shm files (mv ${file} ${file}.damaged), then put back a copy (a backup, or the CI ` +
+    `cache), or salvage what SQLite can read (sqlite3 ${file}.damaged .recover | sqlite3 ${file}), or run again ` +
+    'with no store: a fresh one mirrors what the channels list now, and older pages stay in the mirror but leave ' +
+    'its indexes'
   );
 }

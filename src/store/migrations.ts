@@ -205,6 +205,30 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX article_refs_by_article ON article_refs (article_key);
     `,
   },
+  {
+    name: 'when each article was last checked at its source',
+    // The revisit window re-checks young articles (sort_ms within `revisit.days`) whose last check is older than
+    // `revisit.every`; NULL means "checked when last saved" (updated_at). Read through articles_newest's range on
+    // sort_ms, so the check walks only the young articles.
+    up: `
+      ALTER TABLE articles ADD COLUMN checked_at TEXT;
+    `,
+  },
+  {
+    name: 'the health of each channel',
+    // One row per channel, rewritten whole each run; recent_links is a JSON list of at most ten counts.
+    up: `
+      CREATE TABLE channel_health (
+        channel_id TEXT PRIMARY KEY,
+        site_id TEXT NOT NULL,
+        last_success_at TEXT,
+        last_failure_at TEXT,
+        last_error TEXT,
+        consecutive_failures INTEGER NOT NULL DEFAULT 0,
+        recent_links TEXT NOT NULL DEFAULT '[]'
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The schema version this code writes: the number of migrations it knows. */

@@ -41,6 +41,9 @@ export function portsOf(run: Runner): StorePorts {
       },
       markRendered: (keys) => run('marking pages rendered', (q) => q.markRendered(keys)),
       listUnrendered: () => run('listing pages to render', (q) => q.listUnrendered()),
+      listToRevisit: (options) => run('listing articles to revisit', (q) => q.listToRevisit(options)),
+      markChecked: (siteId, id, at) =>
+        run(`recording the check of ${siteId}/${id}`, (q) => q.markChecked(siteId, id, at)),
     },
     channels: {
       addMembership: (siteId, id, channelId, seenAt) =>
@@ -98,6 +101,11 @@ export function portsOf(run: Runner): StorePorts {
       add: (rows) => run('adding views', (q) => q.addViews(rows)),
       top: (options) => run('reading top pages', (q) => q.topPages(options)),
       perDay: (options) => run('reading views per day', (q) => q.viewsPerDay(options)),
+    },
+    channelHealth: {
+      save: (health) =>
+        run(`recording the health of channel ${health.channelId}`, (q) => q.saveChannelHealth(health)),
+      all: () => run('reading channel health', (q) => q.allChannelHealth()),
     },
   };
   // Frozen so that replacing a method (a test stubbing `views.add`) cannot change the store for every other holder.

@@ -2,6 +2,7 @@
 import type Database from 'better-sqlite3';
 import { articleRefQueries } from './article-refs.ts';
 import { articleQueries } from './articles.ts';
+import { channelHealthQueries } from './channel-health.ts';
 import { channelQueries } from './channels.ts';
 import { failureQueries } from './failures.ts';
 import { fetchCacheQueries } from './fetch-cache.ts';
@@ -23,6 +24,7 @@ export function queriesOf(db: Database.Database) {
     ...imageQueries(db),
     ...remoteQueries(db),
     ...viewQueries(db),
+    ...channelHealthQueries(db),
   };
 }
 

@@ -11,6 +11,7 @@ import { portsOf, type QuerySet } from './ports.ts';
 import { type Queries, queriesOf } from './sqlite-ports.ts';
 import type {
   ArticlesPort,
+  ChannelHealthPort,
   ChannelsPort,
   FailuresPort,
   FetchCachePort,
@@ -95,6 +96,7 @@ class SqliteStore implements Store {
   readonly images: ImagesPort;
   readonly remotes: RemotesPort;
   readonly views: ViewsPort;
+  readonly channelHealth: ChannelHealthPort;
 
   constructor(db: Database.Database, path: string) {
     this.#db = db;
@@ -114,6 +116,7 @@ class SqliteStore implements Store {
     this.images = ports.images;
     this.remotes = ports.remotes;
     this.views = ports.views;
+    this.channelHealth = ports.channelHealth;
   }
 
   /**

@@ -270,6 +270,21 @@ export interface ArticlesPort {
   markRendered(keys: ArticleKey[]): Promise<void>;
   /** Articles saved as new or updated whose pages were not yet marked rendered, in first-seen order. */
   listUnrendered(): Promise<ArticleKey[]>;
+  /**
+   * Young articles due for a check at their source, newest first: those sorting at or after `since` (the time
+   * `list` orders by) whose last check (`markChecked`, else their last save) is at or before `checkedBefore`.
+   */
+  listToRevisit(options: RevisitQuery): Promise<ArticleRecord[]>;
+  /** Records that the article was checked at its source at `at`, whatever the answer. */
+  markChecked(siteId: string, id: string, at: string): Promise<void>;
+}
+
+export interface RevisitQuery {
+  /** ISO 8601: the oldest sort time still revisited. */
+  since: string;
+  /** ISO 8601: articles checked after this are not due. */
+  checkedBefore: string;
+  limit: number;
 }
 
 /** Which channels list which articles. */
@@ -352,6 +367,28 @@ export interface RemotesPort {
   states(): Promise<PushState[]>;
 }
 
+/** How a channel's listing, feed or sitemap has answered, run after run (`newsmirror status`, warnings). */
+export interface ChannelHealth {
+  channelId: string;
+  siteId: string;
+  lastSuccessAt?: string;
+  lastFailureAt?: string;
+  /** The message of the last failure. */
+  lastError?: string;
+  /** Runs in a row in which the channel failed (0 after a success). */
+  consecutiveFailures: number;
+  /** Article links of the last full answers (not 304s), oldest first; the pipeline keeps the last ten. */
+  recentLinks: number[];
+}
+
+/** The health of each channel, as the last run left it. */
+export interface ChannelHealthPort {
+  /** Replaces what is remembered of the channel. */
+  save(health: ChannelHealth): Promise<void>;
+  /** Every channel ever recorded, by channel id. */
+  all(): Promise<ChannelHealth[]>;
+}
+
 /** Page views counted by `serve`. */
 export interface ViewsPort {
   /** Adds counts to (path, day); rows with the same path and day add up. Atomic. */
@@ -374,6 +411,7 @@ export interface StorePorts {
   readonly images: ImagesPort;
   readonly remotes: RemotesPort;
   readonly views: ViewsPort;
+  readonly channelHealth: ChannelHealthPort;
 }
 
 export interface Store extends StorePorts {

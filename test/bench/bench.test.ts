@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { runBaseline } from '../../harness/bench/baseline.ts';
 import { runCase } from '../../harness/bench/case.ts';
+import { runE2eCase, runE2eSite, runStartup } from '../../harness/bench/e2e.ts';
 import {
   articleInfo,
   type BenchSite,
@@ -35,6 +36,53 @@ describe('bench site generator', () => {
         assert.ok(page.includes(clutter), clutter);
     }
     assert.notEqual(renderArticlePage(0, 'http://a'), renderArticlePage(1, 'http://a'));
+  });
+
+  test('portal pages are 140-200 KB with the clutter, small ones under 20 KB with the same story', () => {
+    for (const index of [0, 1, 7]) {
+      const portal = renderArticlePage(index, 'http://a', { pages: 'portal', channels: 3 });
+      const small = renderArticlePage(index, 'http://a', { pages: 'small', channels: 3 });
+      const bytes = Buffer.byteLength(portal);
+      assert.ok(bytes >= 140 * 1024 && bytes <= 200 * 1024, `portal page ${index} is ${bytes} bytes`);
+      assert.ok(Buffer.byteLength(small) < 20 * 1024, `small page ${index}`);
+      for (const clutter of ['<aside', 'class="comments"', '<script>', '<style'])
+        assert.ok(portal.includes(clutter) && !small.includes(clutter), clutter);
+      assert.match(small, new RegExp(`<h1 class="headline">${articleInfo(index, 3).title}</h1>`));
+      assert.ok(small.includes('<div class="article-body" id="article-body">'));
+    }
+  });
+});
+
+describe('end-to-end bench (whole processes) on a few articles', () => {
+  test('newsmirror run, the seed-style Python script and the Readability baseline each write every article', async () => {
+    // No timing is asserted: the figures only have to be there. Needs the built CLI (npm run build).
+    // The mirrored case is left to the in-process smoke test below: here it would only add sharp's start-up.
+    const cases = ['hotlink', 'seed', 'readability'] as const;
+    const run = await runE2eSite('small', 6, cases, 1, () => {});
+    assert.deepEqual(
+      run.results.map((result) => [result.case, result.written]),
+      cases.map((kind) => [kind, 6]),
+    );
+    for (const result of run.results) assert.ok(result.seconds > 0 && result.peakRssMb > 0, result.label);
+    assert.ok(run.results[0].summarySeconds !== undefined);
+  });
+
+  test('a case that writes fewer articles than listed fails the bench', async () => {
+    const site = await startBenchSite({ articles: 6, shape: { pages: 'small', channels: 3 } });
+    try {
+      await assert.rejects(runE2eCase('seed', site.origin, 7), /written 6 of 7/);
+    } finally {
+      await site.close();
+    }
+  });
+
+  test('start-up: bare node, --version, --help and extract of one page, each measured', async () => {
+    const rows = await runStartup(1);
+    assert.deepEqual(
+      rows.map((row) => row.label.split(' (')[0]),
+      ['node -e 0', 'newsmirror --version', 'newsmirror --help', 'newsmirror extract'],
+    );
+    for (const row of rows) assert.ok(row.seconds > 0 && row.peakRssMb > 0, row.label);
   });
 });
 

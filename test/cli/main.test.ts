@@ -30,6 +30,9 @@ describe('newsmirror command line', () => {
     assert.equal(newsmirror(['frobnicate']).code, 2);
     assert.equal(newsmirror(['run']).code, 2);
     assert.equal(newsmirror(['extract', 'x.html', '--format', 'pdf']).code, 2);
+    const pages = newsmirror(['extract', 'x.html', '--pages', 'some']);
+    assert.equal(pages.code, 2);
+    assert.match(pages.stderr, /--pages must be articles or any/);
   });
 
   test('init writes a starter config that run accepts as valid, and refuses to overwrite it', () => {

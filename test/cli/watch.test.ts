@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
+import type { DemoSite } from '../../harness/demo-site.ts';
 import { serveDemoSite } from '../../harness/demo-site.ts';
 import { startFixtureServer } from '../../harness/fixture-server.ts';
 import { gitLog, makeBareRemote, readRemoteFile } from '../../harness/git.ts';
@@ -264,51 +265,20 @@ describe('newsmirror watch, a real process', () => {
           res.end(readFileSync(join(site.root, article.path)));
         });
       }
-      const configFile = join(work, 'newsmirror.yaml');
-      const configText = site.configText
-        .replace('dir: ./out/mirror', `dir: ${join(work, 'mirror')}`)
-        .replace('url: ./out/remote.git', `url: ${remote.url}`)
-        .replace('path: ./out/store.sqlite', `path: ${join(work, 'store.sqlite')}`)
-        // Four articles at a time: the stop leaves most of the 19 for the next run.
-        .replace(
-          'allowPrivateAddresses: true',
-          'allowPrivateAddresses: true\n  retries: 0\n  concurrency: 4',
-        );
-      writeFileSync(configFile, configText);
-
-      const child = spawn(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          '--input-type=module',
-          '-e',
-          `import { watchCommand } from ${JSON.stringify(resolve('src/cli/watch.ts'))};
-           process.exitCode = await watchCommand({ config: ${JSON.stringify(configFile)}, every: '1h', jitter: '5m' });`,
-        ],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-        stdout += chunk;
-      });
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-        stderr += chunk;
-      });
-      const exited = new Promise<number | null>((done) => child.once('close', (code) => done(code)));
+      // Four articles at a time: the stop leaves most of the 19 for the next run.
+      const { configFile, configText } = writeWatchConfig(site, work, remote.url);
+      const watch = spawnWatch(configFile);
       const articlePaths = new Set(site.manifest.articles.map((article) => article.path));
-      const until = async (condition: () => boolean, what: string) => {
-        while (!condition()) {
-          if (child.exitCode !== null) assert.fail(`watch exited before ${what}: ${stderr}`);
-          await new Promise((done) => setTimeout(done, 50));
-        }
-      };
-      await until(() => site.server.requests.some((request) => articlePaths.has(request.path)), 'fetching');
-      child.kill('SIGTERM');
-      await until(() => /finishing the run in flight/.test(stderr), 'acknowledging SIGTERM');
+      await watch.until(
+        () => site.server.requests.some((request) => articlePaths.has(request.path)),
+        'fetching',
+      );
+      watch.child.kill('SIGTERM');
+      await watch.until(() => /finishing the run in flight/.test(watch.stderr()), 'acknowledging SIGTERM');
       openGate();
-      assert.equal(await exited, 0, stderr);
+      assert.equal(await watch.exited, 0, watch.stderr());
+      const stdout = watch.stdout();
+      const stderr = watch.stderr();
 
       const summary = /new (\d+), updated \d+, failed (\d+)/.exec(stdout);
       assert.ok(summary, `one summary line: ${stdout}`);
@@ -345,4 +315,115 @@ describe('newsmirror watch, a real process', () => {
       rmSync(work, { recursive: true, force: true });
     }
   });
+
+  test('SIGTERM while a slow site never answers: in-flight articles are abandoned, the stop commits, the next run completes', async () => {
+    const site = await serveDemoSite({ copy: true });
+    const remote = await makeBareRemote();
+    const work = mkdtempSync(join(tmpdir(), 'newsmirror-watch-slow-'));
+    // Every other article hangs (no answer at all) until the test lets it through, so the run's slots fill up
+    // with requests that would outlast any stop timeout.
+    const slow = new Set(site.manifest.articles.filter((_, index) => index % 2 === 1).map((a) => a.path));
+    let hang = true;
+    try {
+      for (const article of site.manifest.articles) {
+        site.server.route(article.path, async (_req, res) => {
+          if (hang && slow.has(article.path)) await new Promise(() => {});
+          res.writeHead(200, { 'Content-Type': 'text/html' });
+          res.end(readFileSync(join(site.root, article.path)));
+        });
+      }
+      const { configFile, configText } = writeWatchConfig(site, work, remote.url);
+      const watch = spawnWatch(configFile);
+      await watch.until(
+        () => site.server.requests.filter((request) => slow.has(request.path)).length >= 4,
+        'four slow articles in flight',
+      );
+      const signalledAt = Date.now();
+      watch.child.kill('SIGTERM');
+      assert.equal(await watch.exited, 0, watch.stderr());
+      const seconds = (Date.now() - signalledAt) / 1000;
+      process.stdout.write(`# watch stopped ${seconds.toFixed(1)} s after SIGTERM\n`);
+      assert.match(watch.stderr(), /abandoning the articles still in flight/);
+      const summary = /new (\d+), updated \d+, failed (\d+)/.exec(watch.stdout());
+      assert.ok(summary, `one summary line: ${watch.stdout()}`);
+      const mirrored = Number(summary[1]);
+      assert.equal(Number(summary[2]), 0, 'an abandoned article is not a failure');
+      assert.equal((await gitLog(remote.path, 'main')).length, 1, 'the stopped run committed and pushed');
+
+      // Nothing of the abandoned articles was recorded: the next run (the site answering again) does them all.
+      hang = false;
+      const loaded = parseConfigText(configText, configFile, work);
+      const store = await openSqliteStore(loaded.storePath);
+      const http = createHttpClient(loaded.config.fetch);
+      try {
+        assert.deepEqual(await store.failures.list(), [], 'no failure recorded for the abandoned articles');
+        const next = await runMirror({ loaded, store, http, log: silentLogger });
+        assert.equal(next.new, site.manifest.articles.length - mirrored);
+        assert.equal(next.failed, 0);
+      } finally {
+        await http.close();
+        await store.close();
+      }
+      for (const article of site.manifest.articles) {
+        assert.ok(
+          await readRemoteFile(remote.path, `pages/${article.homeChannel}/${article.id}.md`),
+          article.id,
+        );
+      }
+    } finally {
+      hang = false;
+      await site.server.close();
+      await remote.cleanup();
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
 });
+
+/** The demo config with the mirror, store and remote in `work`; four articles at a time, no retries. */
+function writeWatchConfig(site: DemoSite, work: string, remoteUrl: string) {
+  const configFile = join(work, 'newsmirror.yaml');
+  const configText = site.configText
+    .replace('dir: ./out/mirror', `dir: ${join(work, 'mirror')}`)
+    .replace('url: ./out/remote.git', `url: ${remoteUrl}`)
+    .replace('path: ./out/store.sqlite', `path: ${join(work, 'store.sqlite')}`)
+    .replace('allowPrivateAddresses: true', 'allowPrivateAddresses: true\n  retries: 0\n  concurrency: 4');
+  writeFileSync(configFile, configText);
+  return { configFile, configText };
+}
+
+/** `newsmirror watch --every 1h` on `configFile` in a child process, its output collected. */
+function spawnWatch(configFile: string) {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--input-type=module',
+      '-e',
+      `import { watchCommand } from ${JSON.stringify(resolve('src/cli/watch.ts'))};
+       process.exitCode = await watchCommand({ config: ${JSON.stringify(configFile)}, every: '1h' });`,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<number | null>((done) => child.once('close', (code) => done(code)));
+  return {
+    child,
+    exited,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    async until(condition: () => boolean, what: string) {
+      while (!condition()) {
+        if (child.exitCode !== null) assert.fail(`watch exited before ${what}: ${stderr}`);
+        await new Promise((done) => setTimeout(done, 50));
+      }
+    },
+  };
+}

@@ -1,6 +1,7 @@
 // Hostile images (issue 17, class 5): decompression bombs, lying headers, truncated files, SVG with scripts and
 // external references, HTML served as an image, 10,000-frame GIFs and a host that trickles bytes. Each is an image
-// failure with a reason (or a safe raster copy), in bounded time and memory; the article is mirrored without it.
+// failure with a reason (or a safe raster copy), in bounded time and memory (a tarpit: one deadline across all
+// retries); the article is mirrored without it.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { crc32, deflateSync } from 'node:zlib';
@@ -251,6 +252,44 @@ describe('hostile images', () => {
     const { error, ms } = await mirror('/trickle.jpg');
     assert.equal(codeOf(error), 'timeout');
     assert.ok(ms < 15_000, `${ms} ms`);
+  });
+
+  test('a tarpit costs one deadline in all, across retries; a quick failure is still retried', async () => {
+    // fetch.retries: 2 would give a trickling host three full attempts; an image's attempts share one deadline.
+    const retrying = createHttpClient(
+      fetchSchema.parse({
+        allowPrivateAddresses: true,
+        retries: 2,
+        connectTimeoutMs: 1_000,
+        headersTimeoutMs: 1_000,
+        bodyTimeoutMs: 2_000,
+      }),
+      { backoffBaseMs: 1 },
+    );
+    site.route('/tarpit.jpg', (req, res) => {
+      res.setHeader('Content-Type', 'image/jpeg');
+      return slowDrip({ everyMs: 100, total: 1_000_000, chunk: 'x' })(req, res);
+    });
+    let answered = 0;
+    const gif = fixtures.get('/frames.gif')!.bytes;
+    site.route('/flaky.gif', (req, res) =>
+      answered++ === 0 ? void res.writeHead(503).end() : serveBytes(gif, 'image/gif')(req, res),
+    );
+    try {
+      const tarpit = await measured(() =>
+        mirrorImage(retrying, `${site.origin}/tarpit.jpg`, { maxBytes: MAX_BYTES }),
+      );
+      assert.equal(site.hits('/tarpit.jpg'), 1, 'no second attempt at a tarpit');
+      assert.equal(codeOf(tarpit.error), 'timeout');
+      assert.match((tarpit.error as Error).message, /within the 4000 ms all its attempts share/);
+      const flaky = await measured(() =>
+        mirrorImage(retrying, `${site.origin}/flaky.gif`, { maxBytes: MAX_BYTES }),
+      );
+      assert.equal(flaky.error, undefined);
+      assert.equal(site.hits('/flaky.gif'), 2, 'the 503 was retried');
+    } finally {
+      await retrying.close();
+    }
   });
 
   test('the article is mirrored without its hostile images, each failed with a reason', async () => {

@@ -201,4 +201,42 @@ describe('browser: search across scripts and languages', () => {
     );
     assert.deepEqual(elsewhere, []);
   });
+
+  test('after an incremental build (one new article tokenised, in a second segment), the page finds old and new', async () => {
+    const mirror = await sharedDemoMirror();
+    const at = '2024-01-15T08:00:00.000Z';
+    const text = '台灣選舉後，國際觀察員發表報告。';
+    await store.articles.save({
+      siteId: 'epochtimes',
+      id: 'tw2',
+      url: 'https://example.org/tw2.htm',
+      homeChannel: 'news',
+      pagePath: 'pages/news/tw2.md',
+      title: '國際觀察員報告',
+      contentHash: 'tw2',
+      extracted: JSON.stringify({
+        title: '國際觀察員報告',
+        body: { type: 'root', children: [{ type: 'text', value: text }] },
+        method: 'rules',
+        ruleMisses: [],
+      }),
+      firstSeen: at,
+      updatedAt: at,
+    });
+    const build = await buildSearch({ loaded: mirror.loaded, store, outDir: out });
+    assert.equal(build.reindexed, 1);
+    assert.equal(build.segments, 2, 'the new article is in the second segment: a query reads both');
+    // A new context: nothing of the first index in the browser's cache.
+    const fresh = await watchedContext(browser, server.origin, elsewhere);
+    const page = await fresh.newPage();
+    await page.goto(`${server.origin}/search.html`, { waitUntil: 'load' });
+    assert.deepEqual(
+      (await searchFor(page, '台湾选举')).sort(),
+      ['台灣選舉結果出爐', '國際觀察員報告'].sort(),
+    );
+    assert.deepEqual(await searchFor(page, '观察员'), ['國際觀察員報告']);
+    assert.deepEqual(await searchFor(page, '新聞自由'), ['香港新闻自由指数下降']);
+    assert.deepEqual(elsewhere, []);
+    await fresh.close();
+  });
 });

@@ -32,13 +32,15 @@ export interface DemoMirror {
 export interface BuildDemoMirrorOptions {
   /** Called after the demo server starts and before the first run, e.g. to make an image fail. */
   beforeFirstRun?: (site: DemoSite) => void | Promise<void>;
+  /** YAML appended to the demo config (top-level keys, e.g. `bundles:`). */
+  configExtra?: string;
 }
 
 export async function buildDemoMirror(options: BuildDemoMirrorOptions = {}): Promise<DemoMirror> {
   const work = mkdtempSync(join(tmpdir(), 'newsmirror-readers-'));
   const site = await serveDemoSite({ copy: true });
   const mirrorDir = join(work, 'mirror');
-  const text = site.configText
+  let text = site.configText
     .replace('dir: ./out/mirror', `dir: ${JSON.stringify(mirrorDir)}`)
     .replace('path: ./out/store.sqlite', `path: ${JSON.stringify(join(work, 'store.sqlite'))}`)
     .replace(
@@ -47,6 +49,7 @@ export async function buildDemoMirror(options: BuildDemoMirrorOptions = {}): Pro
       'allowPrivateAddresses: true\n  retries: 1\n  headersTimeoutMs: 3000\n  bodyTimeoutMs: 3000\n  connectTimeoutMs: 3000',
     );
   const configPath = join(work, 'newsmirror.yaml');
+  if (options.configExtra) text = `${text.trimEnd()}\n${options.configExtra}`;
   writeFileSync(configPath, text);
   const loaded = parseConfigText(text, configPath, work);
   const store = await openSqliteStore(loaded.storePath);

@@ -14,6 +14,8 @@ const SAMPLES: Record<string, string> = {
   '<xx>': SHA256.slice(0, 2),
   '<sha256>': SHA256,
   '<ext>': 'webp',
+  '<period>': '2024-05-20',
+  '<format>': 'epub',
 };
 
 /** Every file of the table, filled in with the samples; the keys not named here must be folders. */
@@ -33,8 +35,10 @@ const TABLE_FILES: Record<string, string> = {
   }),
   qrCode: MIRROR_LAYOUT.qrCode(MIRROR_LAYOUT.page('world', 'n1')),
   asset: MIRROR_LAYOUT.asset(SHA256, 'webp'),
+  channelBundle: MIRROR_LAYOUT.channelBundle('world', '2024-05-20', 'epub'),
+  combinedBundle: MIRROR_LAYOUT.combinedBundle('2024-05-20', 'epub'),
 };
-const FOLDERS = ['pagesFolder', 'indexesFolder', 'assetsFolder'] as const;
+const FOLDERS = ['pagesFolder', 'indexesFolder', 'assetsFolder', 'bundlesFolder'] as const;
 
 /** The first column of the code block in README.md's layout section, placeholders filled in. */
 function documentedPaths(): string[] {

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 
 const PIPELINE = resolve('src/pipeline');
 const STAGES = ['sources', 'fetch', 'extract', 'transform', 'render', 'publish'];
-const UNITS = ['job', 'threads'];
+const UNITS = ['job', 'threads', 'queue'];
 const LAYER = { flow: 3, step: 2, unit: 1, stage: 0 } as const;
 
 function filesUnder(dir: string): string[] {

@@ -66,6 +66,55 @@ describe('stats page in Chromium', () => {
     await context.close();
   });
 
+  test('at phone width (360 px) the chart fits: no sideways scroll, every bar and label on screen, labels legible', async () => {
+    const context = await browser.newContext({
+      javaScriptEnabled: false,
+      viewport: { width: 360, height: 740 },
+      isMobile: true,
+      deviceScaleFactor: 2,
+    });
+    const page = await context.newPage();
+    await page.goto(`${served.server.url}/stats`);
+    const widths = await page.evaluate('[document.documentElement.scrollWidth, window.innerWidth]');
+    assert.deepEqual(widths, [360, 360], 'the page is as wide as the screen, not wider');
+    const chartBox = await page.locator('svg.chart').boundingBox();
+    assert.ok(
+      chartBox && chartBox.x >= 0 && chartBox.x + chartBox.width <= 360,
+      `chart at ${JSON.stringify(chartBox)}`,
+    );
+    assert.ok(chartBox.width > 280, 'the chart uses the width it has');
+    const bars = page.locator('svg.chart rect.bar');
+    for (let i = 0; i < (await bars.count()); i++) {
+      const box = await bars.nth(i).boundingBox();
+      if (box)
+        assert.ok(
+          box.x >= chartBox.x - 0.5 && box.x + box.width <= chartBox.x + chartBox.width + 0.5,
+          `bar ${i}`,
+        );
+    }
+    const labels = page.locator('svg.chart text');
+    assert.ok((await labels.count()) > 3);
+    const boxes: Array<{ x: number; y: number; width: number; height: number }> = [];
+    for (let i = 0; i < (await labels.count()); i++) {
+      const box = await labels.nth(i).boundingBox();
+      assert.ok(box, `label ${i} is drawn`);
+      assert.ok(
+        box.x >= 0 && box.x + box.width <= 360,
+        `label ${i} (${await labels.nth(i).textContent()}) is on screen`,
+      );
+      assert.ok(box.height >= 8, `label ${i} is ${box.height.toFixed(1)} px tall: legible`);
+      boxes.push(box);
+    }
+    // Labels on one line (the days below the bars) do not overlap.
+    for (const [i, a] of boxes.entries()) {
+      for (const b of boxes.slice(i + 1)) {
+        const sameLine = Math.abs(a.y - b.y) < 1;
+        if (sameLine) assert.ok(a.x + a.width <= b.x || b.x + b.width <= a.x, 'day labels overlap');
+      }
+    }
+    await context.close();
+  });
+
   test('a top page links to its rendered preview', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();

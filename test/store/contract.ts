@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe } from 'node:test';
 import type { Store } from '../../src/store/index.ts';
 import { articlesContract } from './contract/articles.ts';
+import { channelHealthContract } from './contract/channel-health.ts';
 import { channelsContract } from './contract/channels.ts';
 import type { Subject } from './contract/helpers.ts';
 import { recordsContract } from './contract/records.ts';
@@ -31,6 +32,7 @@ export function describeStore(name: string, open: () => Promise<Store>): void {
     });
     articlesContract(subject);
     channelsContract(subject);
+    channelHealthContract(subject);
     recordsContract(subject);
     transactionsContract(subject);
   });

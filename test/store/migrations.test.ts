@@ -17,6 +17,8 @@ const SHIPPED: Array<[string, string]> = [
   ['git remotes', '9f2a88ba808a73e7'],
   ['page views per day', '87b4a4c680881694'],
   ['pages waiting for a render, and what listings said of each URL', 'f1111f5539fa831f'],
+  ['what each article page shows from elsewhere: its images and the links in its body', '84cb3ed9e86ddc89'],
+  ['when each article was last checked at its source', 'a8d66353da0eb057'],
 ];
 
 function fingerprint(up: unknown): string {

@@ -8,6 +8,8 @@ import type { ElementContent, Element as HastElement, Root as HastRoot, RootCont
 import { BLOCK_ELEMENTS } from '../../internal/block-elements.ts';
 import { ExtractError } from '../../internal/errors.ts';
 import type { ExtractedArticle, ImageRef, SiteRules } from '../types.ts';
+import { classifyPage, type PageGuess } from './classify/classify.ts';
+import { refusalOf } from './classify/refuse.ts';
 import { domToHast, parseHtml } from './dom.ts';
 import { extractGeneric, type GenericExtraction } from './generic/index.ts';
 import { resolveLazyImages } from './lazy-images.ts';
@@ -22,7 +24,17 @@ export interface ExtractOptions {
   rules?: SiteRules;
   /** The site's configured language, used when the page declares none. */
   lang?: string;
+  /**
+   * `articles` (the default, for mirroring): listings, collections and pages without article prose give no
+   * article. `any`: the best main content of whatever page this is (a listing's items, a product's description).
+   */
+  pages?: 'articles' | 'any';
 }
+
+/** An article, or why there is none; `page` is the classifier's guess when the generic extractor ran. */
+export type Extraction =
+  | { article: ExtractedArticle; page?: PageGuess }
+  | { article: null; reason: string; page?: PageGuess };
 
 /**
  * Below this much text (and with no image) a body rule's match is an empty shell left by a redesign,
@@ -89,9 +101,21 @@ const LEFTOVER_SOURCE_PROPERTIES = ['srcSet', 'dataSrc', 'dataSrcset'];
 
 /**
  * Extract the article in `html`. Returns null when the page is not an article (neither the rules nor the
- * generic extractor find a body). Throws ExtractError only when `options.url` is not an absolute URL.
+ * generic extractor find a body); with `explain: true`, an Extraction that says why, and the classifier's guess.
+ * Throws ExtractError only when `options.url` is not an absolute URL.
  */
-export function extractArticle(html: string, options: ExtractOptions): ExtractedArticle | null {
+export function extractArticle(html: string, options: ExtractOptions & { explain: true }): Extraction;
+export function extractArticle(html: string, options: ExtractOptions): ExtractedArticle | null;
+export function extractArticle(
+  html: string,
+  options: ExtractOptions & { explain?: boolean },
+): Extraction | ExtractedArticle | null {
+  const extraction = extract(html, options);
+  return options.explain ? extraction : extraction.article;
+}
+
+function extract(html: string, options: ExtractOptions): Extraction {
+  const anyPage = options.pages === 'any';
   const document = parseHtml(html);
   const baseUrl = documentBaseUrl(document, options.url);
   const rules = options.rules;
@@ -115,14 +139,19 @@ export function extractArticle(html: string, options: ExtractOptions): Extracted
 
   let body: HastRoot;
   let generic: GenericExtraction | null = null;
+  let page: PageGuess | undefined;
   if (useRules) {
     body = domToHast(ruleBody);
   } else {
     revealNoscriptCopy(document);
-    // Listing and section pages are full of short teasers a generic extractor can mistake for a story.
-    if (!hasArticleParagraph(document)) return null;
-    generic = extractGeneric(document, baseUrl);
-    if (!generic) return null;
+    page = classifyPage(document, html, options.url);
+    const refusal = anyPage ? undefined : notAnArticle(document, page);
+    if (refusal) return { article: null, reason: refusal, page };
+    generic = extractGeneric(document, baseUrl, anyPage);
+    if (!generic) {
+      const reason = anyPage ? 'no main content found' : 'no article body found (too short, or mostly links)';
+      return { article: null, reason, page };
+    }
     body = generic.body;
   }
   absolutizeUrls(body, baseUrl);
@@ -146,7 +175,7 @@ export function extractArticle(html: string, options: ExtractOptions): Extracted
   ruleMisses.push(...ruleValues.misses, ...removeMisses.map((selector) => `remove:${selector}`));
 
   // Optional fields only when known, in the order a reader of a JSON dump looks for them.
-  return {
+  const article: ExtractedArticle = {
     title,
     ...(author && { author }),
     ...(published && { published }),
@@ -158,6 +187,15 @@ export function extractArticle(html: string, options: ExtractOptions): Extracted
     method: useRules ? 'rules' : 'generic',
     ruleMisses,
   };
+  return page ? { article, page } : { article };
+}
+
+/** Why a page the rules did not read is no article, or undefined when the generic extractor may try. */
+function notAnArticle(document: Document, page: PageGuess): string | undefined {
+  // Listing and section pages are full of short teasers a generic extractor can mistake for a story.
+  if (!hasArticleParagraph(document))
+    return 'no paragraph of article prose (about 20 words in one run of text)';
+  return refusalOf(page);
 }
 
 /** The page's base URL: <base href> resolved against the page URL, else the page URL. */

@@ -1,6 +1,7 @@
 // Pure charset detection and decoding. Chinese news sites often declare one charset and send another
 // (a GBK page behind a server that says UTF-8, a UTF-8 page with a leftover gb2312 meta), so every
 // declaration is checked against the bytes before it is trusted.
+import { isUtf8 } from 'node:buffer';
 
 /** Browsers look for <meta charset> in the first 1024 bytes; real pages put long heads first, so look further. */
 const PRESCAN_BYTES = 4096;
@@ -36,6 +37,20 @@ export function detectCharset(bytes: Uint8Array, contentType?: string): string {
 
   if (declared) return validateDeclared(bytes, declared);
   return sniff(bytes);
+}
+
+/** Bytes sniffed to decide whether a response without Content-Type is text. */
+const BINARY_SNIFF_BYTES = 512;
+
+/**
+ * Text-like responses are decoded; images and other binaries keep `text: ''`. Here rather than in client.ts, so
+ * the page workers and `extract` of files do not load the HTTP client (undici) just for this.
+ */
+export function isTextResponse(contentType: string, body: Uint8Array): boolean {
+  const mime = contentType.split(';')[0].trim().toLowerCase();
+  if (!mime) return !body.subarray(0, BINARY_SNIFF_BYTES).includes(0);
+  if (mime.startsWith('image/')) return false;
+  return mime.startsWith('text/') || /(html|xml|json)/.test(mime);
 }
 
 /** Decodes `bytes` with the detected charset; invalid sequences become U+FFFD, never an exception. */
@@ -156,13 +171,9 @@ function chineseShare(text: string): number {
   return nonAscii === 0 ? 0 : chinese / nonAscii;
 }
 
+/** Validates without decoding (simdutf): a fatal TextDecoder built a string of the whole page only to drop it. */
 function isValidUtf8(bytes: Uint8Array): boolean {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return true;
-  } catch {
-    return false;
-  }
+  return isUtf8(bytes);
 }
 
 /** Valid UTF-8, or UTF-8 with a few broken sequences; legacy CJK bytes give U+FFFD for nearly every character. */

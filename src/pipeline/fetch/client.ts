@@ -11,10 +11,15 @@ import { sameSite } from '../../internal/url.ts';
 import type { CacheValidators, FetchedPage } from '../types.ts';
 import { ACCEPT_ENCODING, BodyTooLarge, readBody, UnsupportedEncoding } from './body.ts';
 import { createHostBreaker } from './breaker.ts';
-import { decodeBody } from './charset.ts';
+import { decodeBody, isTextResponse } from './charset.ts';
+
+export { isTextResponse };
+
 import { createDispatchers } from './dispatchers.ts';
-import { isPrivateAddress, PrivateAddressRefused, resolveHost } from './private-address.ts';
-import { backoffDelay, isRetryableStatus, parseRetryAfter } from './retry.ts';
+import { isPrivateAddress, type Lookup, PrivateAddressRefused, resolveHost } from './private-address.ts';
+import { type Budget, backoffDelay, createBudget, isRetryableStatus, parseRetryAfter } from './retry.ts';
+import type { SharedHostLimits } from './shared-hosts.ts';
+import { createSiteSettings } from './site-settings.ts';
 
 /** Says who we are and where to complain, so site operators can reach us instead of blocking blindly. */
 export const DEFAULT_USER_AGENT = `newsmirror/${packageJson.version} (+https://github.com/newsmirror/newsmirror)`;
@@ -32,9 +37,6 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** How long a host whose breaker opened is skipped: longer than a run, shorter than watch's usual interval. */
 const DEFAULT_HOST_COOLDOWN_MS = 10 * 60_000;
 
-/** Bytes sniffed to decide whether a response without Content-Type is text. */
-const BINARY_SNIFF_BYTES = 512;
-
 export interface FetchOptions {
   /** Sent as If-None-Match / If-Modified-Since; a 304 answer gives `notModified: true`. */
   validators?: CacheValidators;
@@ -43,9 +45,13 @@ export interface FetchOptions {
   accept?: string;
   /**
    * The URL came from page content (a link or an image), not from the config: refuse private, loopback and
-   * link-local targets on every hop unless config.allowPrivateAddresses.
+   * link-local targets on every hop unless config.allowPrivateAddresses. A URL from the config is trusted on its
+   * own host; a redirect from it to another host is checked like content.
    */
   fromContent?: boolean;
+  /** All attempts and backoffs (redirects included) share one attempt's deadline, waits for a slot not counted:
+   * for images, listed by the dozen, so a host that trickles bytes costs that once, not once per retry. */
+  sharedDeadline?: boolean;
   /** false leaves `text` and `charset` empty: the caller decodes `body` (article pages are decoded off-thread). */
   decode?: boolean;
 }
@@ -65,18 +71,23 @@ export interface HttpClientOptions {
   onRetry?: (url: string, attempt: number, reason: string) => void;
   /** Which resolved addresses count as private for `fromContent` fetches; default isPrivateAddress. */
   isPrivateAddress?: (address: string) => boolean;
+  /** Resolves names for guarded fetches (the check and the connection); default dns.lookup. For tests. */
+  lookup?: Lookup;
   /** How long a host is skipped once its circuit breaker opens (default 10 minutes). */
   hostCooldownMs?: number;
   /** Per-site user agent, headers and cookies, sent to each site's own hosts (`sameSite` with its base). */
   sites?: SiteFetchSettings[];
+  /** Host slots and pauses shared with other processes (the queue's workers), on top of this client's own. */
+  sharedHosts?: SharedHostLimits;
 }
 
 export type SiteFetchSettings = Pick<SiteConfig, 'base' | 'userAgent'> &
-  Partial<Pick<SiteConfig, 'headers' | 'cookies'>>;
+  Partial<Pick<SiteConfig, 'headers' | 'cookies' | 'fetch'>>;
 
 /** Why a private target is refused, and how to allow it, in every such message. */
 const PRIVATE_REFUSAL =
-  'a private or loopback address (refused for URLs found in content; fetch.allowPrivateAddresses: true allows it)';
+  'a private or loopback address (refused for URLs found in content and redirects off a configured host; ' +
+  'fetch.allowPrivateAddresses: true allows it)';
 
 type Attempt =
   | { kind: 'page'; page: Omit<FetchedPage, 'requestedUrl'> }
@@ -87,11 +98,11 @@ export function createHttpClient(config: FetchConfig, options: HttpClientOptions
   const backoffBaseMs = options.backoffBaseMs ?? DEFAULT_BACKOFF_BASE_MS;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
   const isRefused = options.isPrivateAddress ?? isPrivateAddress;
-  // undici's bodyTimeout is per chunk, so a server dripping a byte a second never trips it; this bounds a whole
-  // attempt by the sum of its phases' budgets.
-  const attemptDeadlineMs = config.connectTimeoutMs + config.headersTimeoutMs + config.bodyTimeoutMs;
-
-  const dispatchers = createDispatchers(config, isRefused);
+  const dispatchers = createDispatchers(config, isRefused, process.env, options.lookup);
+  // `sites[].fetch`: timeouts, retries, per-host slots and body cap of the site's own hosts.
+  const hostSettings = createSiteSettings(config, options.sites ?? [], dispatchers, (siteConfig) =>
+    createDispatchers(siteConfig, isRefused, process.env, options.lookup),
+  );
   const breaker = createHostBreaker(
     config.hostFailureLimit,
     options.hostCooldownMs ?? DEFAULT_HOST_COOLDOWN_MS,
@@ -109,10 +120,11 @@ export function createHttpClient(config: FetchConfig, options: HttpClientOptions
 
   /** Runs `task` holding one slot of its host and one global slot; the host slot is taken first so one busy
    * host queues behind its own limit instead of filling the global one. */
-  function withSlots<T>(hostname: string, task: () => Promise<T>): Promise<T> {
+  function withSlots<T>(target: URL, task: () => Promise<T>): Promise<T> {
+    const { hostname } = target;
     let hostQueue = hostQueues.get(hostname);
     if (!hostQueue) {
-      hostQueue = new PQueue({ concurrency: config.perHostConcurrency });
+      hostQueue = new PQueue({ concurrency: hostSettings.of(target).config.perHostConcurrency });
       hostQueues.set(hostname, hostQueue);
     }
     return hostQueue.add(() => globalQueue.add(task)) as Promise<T>;
@@ -123,26 +135,34 @@ export function createHttpClient(config: FetchConfig, options: HttpClientOptions
     requestedUrl: string,
     fetchOptions: FetchOptions,
     guarded: boolean,
+    budget: Budget,
   ): Promise<Attempt> {
-    const maxBytes = fetchOptions.maxBytes ?? config.maxBodyBytes;
+    const settings = hostSettings.of(target);
+    const maxBytes = fetchOptions.maxBytes ?? settings.config.maxBodyBytes;
     const controller = new AbortController();
     let deadlineHit = false;
-    const deadline = setTimeout(() => {
-      deadlineHit = true;
-      controller.abort();
-    }, attemptDeadlineMs);
+    const timeLeft = budget.left();
+    const deadline = setTimeout(
+      () => {
+        deadlineHit = true;
+        controller.abort();
+      },
+      Math.min(settings.deadlineMs, timeLeft),
+    );
     const fail = (code: string, reason: string, retryable: boolean, cause?: unknown): Attempt => ({
       kind: 'failed',
       error: fetchError(requestedUrl, target, code, reason, retryable, cause),
     });
     try {
       if (guarded) {
-        const refused = (await resolveHost(target.hostname)).find(isRefused);
+        const refused = (await resolveHost(target.hostname, options.lookup)).find(isRefused);
         if (refused) return fail('private_address', `resolves to ${refused}, ${PRIVATE_REFUSAL}`, false);
       }
       const response = await request(target.href, {
         method: 'GET',
-        dispatcher: guarded ? dispatchers.guarded : dispatchers.open,
+        dispatcher: guarded ? settings.dispatchers.guarded : settings.dispatchers.open,
+        headersTimeout: settings.config.headersTimeoutMs,
+        bodyTimeout: settings.config.bodyTimeoutMs,
         headers: requestHeaders(config, fetchOptions, siteOf(sites, target)),
         signal: controller.signal,
       });
@@ -217,7 +237,13 @@ export function createHttpClient(config: FetchConfig, options: HttpClientOptions
         },
       };
     } catch (error) {
-      if (deadlineHit) return fail('timeout', `did not finish within ${attemptDeadlineMs} ms`, true, error);
+      if (deadlineHit) {
+        const shared = Number.isFinite(budget.totalMs);
+        const within = shared
+          ? `the ${budget.totalMs} ms all its attempts share`
+          : `${settings.deadlineMs} ms`;
+        return fail('timeout', `did not finish within ${within}`, true, error);
+      }
       return classifyFailure(error, fail, maxBytes);
     } finally {
       clearTimeout(deadline);
@@ -225,18 +251,36 @@ export function createHttpClient(config: FetchConfig, options: HttpClientOptions
   }
 
   /** One hop with its retries. */
-  async function fetchHop(target: URL, requestedUrl: string, fetchOptions: FetchOptions, guarded: boolean) {
+  async function fetchHop(
+    target: URL,
+    requestedUrl: string,
+    fetchOptions: FetchOptions,
+    guarded: boolean,
+    budget: Budget,
+  ) {
     for (let attemptNumber = 1; ; attemptNumber++) {
       // Checked once a slot is free: requests queued behind a host that just died skip it at once.
-      const result = await withSlots(target.hostname, async () => {
+      const result = await withSlots(target, async () => {
         breaker.check(target.host, requestedUrl);
-        const outcome = await attempt(target, requestedUrl, fetchOptions, guarded);
-        if (!closed) breaker.record(target.host, outcome.kind === 'failed' ? outcome.error.code : undefined);
-        return outcome;
+        const release = await options.sharedHosts?.acquire(target.hostname);
+        try {
+          const outcome = await budget.spend(() =>
+            attempt(target, requestedUrl, fetchOptions, guarded, budget),
+          );
+          if (!closed)
+            breaker.record(target.host, outcome.kind === 'failed' ? outcome.error.code : undefined);
+          // Every worker holds off the host, not only this one (as long as one would wait it out, at most);
+          // paused before the slot is given back, so no other worker slips a request in between.
+          const wait = outcome.kind === 'failed' ? outcome.retryAfterMs : undefined;
+          if (wait) await options.sharedHosts?.pause(target.hostname, Math.min(wait, maxRetryAfterMs));
+          return outcome;
+        } finally {
+          await release?.();
+        }
       });
       if (result.kind !== 'failed') return result;
       const { error, retryAfterMs } = result;
-      if (!error.retryable || attemptNumber > config.retries || closed)
+      if (!error.retryable || attemptNumber > hostSettings.of(target).config.retries || closed)
         throw afterAttempts(error, attemptNumber);
       if (retryAfterMs !== undefined && retryAfterMs > maxRetryAfterMs) {
         throw new FetchError(
@@ -248,8 +292,11 @@ export function createHttpClient(config: FetchConfig, options: HttpClientOptions
           },
         );
       }
+      const delayMs = retryAfterMs ?? backoffDelay(attemptNumber, backoffBaseMs);
+      // A shared deadline that the wait would use up: failing now says the same, sooner.
+      if (delayMs >= budget.left()) throw afterAttempts(error, attemptNumber);
       options.onRetry?.(requestedUrl, attemptNumber, error.message);
-      await sleep(retryAfterMs ?? backoffDelay(attemptNumber, backoffBaseMs));
+      await budget.spend(() => sleep(delayMs));
     }
   }
 
@@ -260,12 +307,17 @@ export function createHttpClient(config: FetchConfig, options: HttpClientOptions
           `fetch: ${url} requested after the client was closed`,
           failure(url, 'network', false),
         );
-      const guarded = Boolean(fetchOptions.fromContent) && !config.allowPrivateAddresses;
       let target = parseTarget(url, url);
+      // A URL from the config is trusted on its own host only: where its redirects lead is the remote's choice.
+      const trustedHost = fetchOptions.fromContent ? undefined : target.hostname;
+      const budget = createBudget(
+        fetchOptions.sharedDeadline ? hostSettings.of(target).deadlineMs : Infinity,
+      );
       const visited = new Set<string>();
       for (let redirects = 0; ; redirects++) {
         visited.add(target.href);
-        const result = await fetchHop(target, url, fetchOptions, guarded);
+        const guarded = !config.allowPrivateAddresses && target.hostname !== trustedHost;
+        const result = await fetchHop(target, url, fetchOptions, guarded, budget);
         if (result.kind === 'page') return { requestedUrl: url, ...result.page };
         const next = parseTarget(result.location, url, target);
         if (visited.has(next.href)) {
@@ -287,7 +339,7 @@ export function createHttpClient(config: FetchConfig, options: HttpClientOptions
       closed = true;
       // Queued fetches are not dropped (their promises would never settle): they run, fail fast with 'network'
       // on the destroyed agents, and are not retried.
-      await Promise.all([dispatchers.open.destroy(), dispatchers.guarded.destroy()]);
+      await Promise.all([dispatchers.open.destroy(), dispatchers.guarded.destroy(), hostSettings.close()]);
     },
   };
 }
@@ -427,14 +479,6 @@ function afterAttempts(error: FetchError, attempts: number): FetchError {
 function header(headers: Dispatcher.ResponseData['headers'], name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-/** Text-like responses are decoded; images and other binaries keep `text: ''`. */
-export function isTextResponse(contentType: string, body: Uint8Array): boolean {
-  const mime = contentType.split(';')[0].trim().toLowerCase();
-  if (!mime) return !body.subarray(0, BINARY_SNIFF_BYTES).includes(0);
-  if (mime.startsWith('image/')) return false;
-  return mime.startsWith('text/') || /(html|xml|json)/.test(mime);
 }
 
 function sleep(ms: number): Promise<void> {

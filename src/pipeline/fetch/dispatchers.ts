@@ -3,12 +3,12 @@
 // supports them).
 import { Agent, type Dispatcher, EnvHttpProxyAgent } from 'undici';
 import type { FetchConfig } from '../../config/options.ts';
-import { createGuardedLookup } from './private-address.ts';
+import { createGuardedConnector, type Lookup } from './private-address.ts';
 
 export interface Dispatchers {
   /** For URLs from the config (channels) and, with allowPrivateAddresses, everything. */
   open: Dispatcher;
-  /** For URLs found in content: a direct connection checks every DNS answer at connect time. */
+  /** For URLs found in content: a direct connection checks every DNS answer and the address its socket reached. */
   guarded: Dispatcher;
   /** The proxy in use, for messages; undefined when connecting directly. */
   proxy?: string;
@@ -23,10 +23,11 @@ export function createDispatchers(
   config: FetchConfig,
   isRefused: (address: string) => boolean,
   env: NodeJS.ProcessEnv = process.env,
+  lookup?: Lookup,
 ): Dispatchers {
   const timeouts = { headersTimeout: config.headersTimeoutMs, bodyTimeout: config.bodyTimeoutMs };
   const connect = { timeout: config.connectTimeoutMs };
-  const guardedConnect = { ...connect, lookup: createGuardedLookup(isRefused) };
+  const guardedConnect = createGuardedConnector(connect, isRefused, lookup);
   const proxy = config.proxy ?? proxyFromEnvironment(env);
   if (proxy === undefined) {
     return {
@@ -34,9 +35,9 @@ export function createDispatchers(
       guarded: new Agent({ ...timeouts, connect: guardedConnect }),
     };
   }
-  // Hosts in NO_PROXY connect directly (with the guarded lookup where guarded); the rest go through the proxy,
+  // Hosts in NO_PROXY connect directly (through the guarded connector where guarded); the rest go through the proxy,
   // which resolves names itself: there the client's check of the target's addresses before the request is the guard.
-  const proxied = (connectOptions: typeof connect) =>
+  const proxied = (connectOptions: typeof connect | typeof guardedConnect) =>
     new EnvHttpProxyAgent({
       ...timeouts,
       connect: connectOptions,

@@ -66,6 +66,8 @@ export async function mirrorImage(
     maxBytes: options.maxBytes,
     fromContent: true,
     accept: 'image/*',
+    // A tarpit costs one attempt's deadline in all, whatever fetch.retries says.
+    sharedDeadline: true,
   });
   const original = response.body;
   const declared = response.contentType.split(';')[0].trim().toLowerCase();

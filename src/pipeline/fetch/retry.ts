@@ -27,3 +27,26 @@ export function parseRetryAfter(value: string | undefined, now: number = Date.no
 export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }
+
+/** Time a fetch may still spend on the network: its attempts and backoffs, not its waits for a slot. */
+export interface Budget {
+  totalMs: number;
+  left(): number;
+  spend<T>(work: () => Promise<T>): Promise<T>;
+}
+
+export function createBudget(totalMs: number): Budget {
+  let spentMs = 0;
+  return {
+    totalMs,
+    left: () => totalMs - spentMs,
+    async spend(work) {
+      const start = performance.now();
+      try {
+        return await work();
+      } finally {
+        spentMs += performance.now() - start;
+      }
+    },
+  };
+}

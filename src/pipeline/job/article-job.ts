@@ -45,11 +45,17 @@ async function fetchAndExtract(input: ArticleJobInput, ports: ArticleJobPorts): 
   });
   if (page.notModified) return { kind: 'not_modified', url };
 
-  const extracted = await ports.extract(pageInputOf(page), {
+  const found = await ports.extract(pageInputOf(page), {
     url: page.url,
     rules: site.rules,
     lang: site.lang,
+    pages: site.pages,
   });
+  // A page without a date of its own takes the feed's or sitemap's (pubDate, updated, lastmod, publication_date).
+  const extracted =
+    found && !found.published && input.listedPublished
+      ? { ...found, published: input.listedPublished }
+      : found;
   if (!extracted) {
     throw new ExtractError(`extract: ${url} does not look like an article (no body found)`, {
       code: 'not_article',

@@ -1,8 +1,7 @@
 // A fetched page to an article: charset detection on the raw bytes, then extraction (site rules, or the generic
 // extractor). The one place that pairs the two, for runs (on worker threads), `check`, `extract` and fixtures.
-import { type ExtractOptions, extractArticle } from '../extract/index.ts';
-import { decodeBody } from '../fetch/charset.ts';
-import { isTextResponse } from '../fetch/client.ts';
+import { type Extraction, type ExtractOptions, extractArticle } from '../extract/index.ts';
+import { decodeBody, isTextResponse } from '../fetch/charset.ts';
 import type { ExtractedArticle, FetchedPage } from '../types.ts';
 
 /**
@@ -12,8 +11,13 @@ import type { ExtractedArticle, FetchedPage } from '../types.ts';
 export type PageInput = { html: string } | { bytes: Uint8Array; contentType?: string };
 
 export function extractPage(page: PageInput, options: ExtractOptions): ExtractedArticle | null {
+  return extractPageContent(page, options).article;
+}
+
+/** extractPage, saying why when there is no article (for `newsmirror extract` and `check`). */
+export function extractPageContent(page: PageInput, options: ExtractOptions): Extraction {
   const html = 'html' in page ? page.html : decodeBody(page.bytes, page.contentType).text;
-  return extractArticle(html, options);
+  return extractArticle(html, { ...options, explain: true });
 }
 
 /** A response fetched with `decode: false`, as extraction input. A binary answer (an image, a PDF) is no page:

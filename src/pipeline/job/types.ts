@@ -11,6 +11,8 @@ export interface JobSite {
   articleId?: string;
   rules?: SiteRules;
   lang?: string;
+  /** `any`: the main content of pages that are not articles too (see ExtractOptions.pages). */
+  pages?: 'articles' | 'any';
 }
 
 export interface ArticleJobInput {
@@ -21,6 +23,8 @@ export interface ArticleJobInput {
   maxImageBytes: number;
   /** Validators of the stored copy, for a conditional GET when the article is already mirrored. */
   validators?: CacheValidators;
+  /** ISO 8601 time the feed or sitemap gave the article: its date when the page itself names none. */
+  listedPublished?: string;
 }
 
 /** A failure the writer records against the URL; `retryable` decides whether later runs try again. */

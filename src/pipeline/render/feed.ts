@@ -26,7 +26,14 @@ export function renderFeed(mirror: MirrorConfig, entries: IndexEntry[], now: Dat
   });
   for (const entry of entries) {
     const published = entry.published ? new Date(entry.published) : undefined;
-    const date = published && !Number.isNaN(published.getTime()) ? published : now;
+    // Undated: when the mirror found it, so it never stands as the newest entry in every run's feed.
+    const found = entry.firstSeen ? new Date(entry.firstSeen) : undefined;
+    const date =
+      published && !Number.isNaN(published.getTime())
+        ? published
+        : found && !Number.isNaN(found.getTime())
+          ? found
+          : now;
     feed.addItem({
       // Titles go out as type="html": escaped, a title reads as text and cannot close the CDATA section.
       title: escapeHtml(inScript(titleText(entry.title), mirror.script)),

@@ -1,7 +1,9 @@
 // README.md at the mirror root: nav bar, every channel with its article count, the newest articles.
 import type { PhrasingContent } from 'mdast';
 import type { MirrorConfig } from '../../config/options.ts';
+import { labelsFor } from '../../internal/labels.ts';
 import { MIRROR_LAYOUT } from '../../internal/mirror-layout.ts';
+import { type BundleLink, homeBundleSection } from './bundle-links.ts';
 import { heading, link, paragraph, separated, text } from './escape.ts';
 import { cacheBuster, entryTable, type IndexEntry } from './indexes.ts';
 import { renderNavBar } from './nav.ts';
@@ -9,21 +11,19 @@ import { relativeLink, withQuery } from './paths.ts';
 import { inScript } from './script.ts';
 
 const HOME_PATH = MIRROR_LAYOUT.home;
-/** "Newest articles", "all copies of this mirror", "Atom feed", "search", "updated". */
-const NEWEST_HEADING = '最新文章';
-const MIRRORS_LABEL = '所有镜像';
-const FEED_LABEL = 'Atom 订阅';
-const SEARCH_LABEL = '搜索';
-const UPDATED_LABEL = '更新于';
 
 export function renderHome(
   mirror: MirrorConfig,
   channels: Array<{ id: string; title: string; count: number }>,
   newest: IndexEntry[],
   now: Date,
+  /** The newest bundle of each kind (config `bundles`), linked under "download the news". */
+  bundles: BundleLink[] = [],
 ): string {
   const buster = cacheBuster(now);
   const label = (value: string) => inScript(value, mirror.script);
+  // "Newest articles", "all copies of this mirror", "Atom feed", "search", "updated", in the mirror's language.
+  const labels = labelsFor(mirror.lang, mirror.labels);
   const lines = [heading(3, [text(mirror.title)]), '', '---', ''];
   const nav = renderNavBar(mirror.nav, HOME_PATH, buster);
   if (nav) lines.push(nav, '');
@@ -37,19 +37,23 @@ export function renderHome(
     lines.push(heading(4, separated(channelLinks)), '');
   }
   const titles = new Map(channels.map((channel) => [channel.id, channel.title]));
-  lines.push(heading(4, [text(label(NEWEST_HEADING))]), '');
-  lines.push(entryTable(newest.slice(0, mirror.homeSize), HOME_PATH, buster, mirror.script, titles), '');
+  lines.push(...homeBundleSection(bundles, HOME_PATH, titles, mirror.script));
+  lines.push(heading(4, [text(label(labels.newest))]), '');
+  lines.push(
+    entryTable(newest.slice(0, mirror.homeSize), HOME_PATH, buster, mirror.script, titles, labels),
+    '',
+  );
   const footer: PhrasingContent[] = separated([
-    link(label(MIRRORS_LABEL), withQuery(relativeLink(HOME_PATH, MIRROR_LAYOUT.mirrors), buster)),
-    link(label(FEED_LABEL), relativeLink(HOME_PATH, MIRROR_LAYOUT.feed)),
-    link(label(SEARCH_LABEL), withQuery(relativeLink(HOME_PATH, MIRROR_LAYOUT.searchGuide), buster)),
+    link(label(labels.mirrors), withQuery(relativeLink(HOME_PATH, MIRROR_LAYOUT.mirrors), buster)),
+    link(label(labels.feed), relativeLink(HOME_PATH, MIRROR_LAYOUT.feed)),
+    link(label(labels.search), withQuery(relativeLink(HOME_PATH, MIRROR_LAYOUT.searchGuide), buster)),
   ]);
   lines.push(
     '---',
     '',
     paragraph(footer),
     '',
-    paragraph([text(`${label(UPDATED_LABEL)} ${utcMinute(now)}`)]),
+    paragraph([text(`${label(labels.updated)} ${utcMinute(now)}`)]),
     '',
   );
   return lines.join('\n');

@@ -3,8 +3,10 @@
 import { createHash } from 'node:crypto';
 import type { PhrasingContent } from 'mdast';
 import type { MirrorConfig } from '../../config/options.ts';
+import { fillLabel, type Labels, labelsFor } from '../../internal/labels.ts';
 import { MIRROR_LAYOUT } from '../../internal/mirror-layout.ts';
 import type { OutputFile, ScriptPolicy } from '../types.ts';
+import { type BundleLink, channelBundleLine } from './bundle-links.ts';
 import { heading, link, paragraph, separated, table, text, titleText } from './escape.ts';
 import { renderNavBar } from './nav.ts';
 import { relativeLink, withQuery } from './paths.ts';
@@ -17,18 +19,10 @@ export interface IndexEntry {
   path: string;
   /** ISO 8601. */
   published?: string;
+  /** ISO 8601: when the mirror found it, the date of an article whose publisher gave none. */
+  firstSeen?: string;
   channelId: string;
 }
-
-/** Column headers of index tables: date, title. */
-const INDEX_COLUMNS = ['日期', '标题'];
-/** Column header for the channel, on the home page. */
-const CHANNEL_COLUMN = '频道';
-/** "Older articles:", "newest", "page n". */
-const OLDER_LABEL = '更早的文章：';
-const NEWEST_LABEL = '最新';
-const EMPTY_LABEL = '暂无文章';
-const pageLabel = (n: number) => `第 ${n} 页`;
 
 /** Hex digits of the content hash that stamps archive links: 32 bits tell versions of one page apart. */
 const ARCHIVE_STAMP_LENGTH = 8;
@@ -59,10 +53,13 @@ export const archiveIndexPath = MIRROR_LAYOUT.channelArchive;
 export function renderChannelIndexes(
   channel: { id: string; title: string },
   entries: IndexEntry[],
-  context: { mirror: MirrorConfig; now: Date; total?: number },
+  context: { mirror: MirrorConfig; now: Date; total?: number; bundles?: BundleLink[] },
 ): OutputFile[] {
   const { mirror } = context;
   const label = (value: string) => inScript(value, mirror.script);
+  // "Older articles:", "newest", "page n", in the mirror's language.
+  const labels = labelsFor(mirror.lang, mirror.labels);
+  const pageLabel = (n: number) => fillLabel(labels.page, { n });
   const size = mirror.indexPageSize;
   const oldestFirst = [...entries].reverse();
   const total = Math.max(context.total ?? entries.length, entries.length);
@@ -87,7 +84,8 @@ export function renderChannelIndexes(
       entries: entries.slice(0, size),
       query: buster,
       mirror,
-      footer: archiveLinks.length > 0 ? [text(label(OLDER_LABEL)), ...separated(archiveLinks)] : [],
+      footer: archiveLinks.length > 0 ? [text(label(labels.older)), ...separated(archiveLinks)] : [],
+      bundles: channelBundleLine(context.bundles ?? [], newestPath, mirror.script),
     }),
   });
 
@@ -97,7 +95,7 @@ export function renderChannelIndexes(
     const pageEntries = oldestFirst.slice((n - 1) * size - skipped, n * size - skipped).reverse();
     const stamp = archiveStamp(channel, n, pageEntries);
     const footerLinks: PhrasingContent[] = [
-      link(NEWEST_LABEL, withQuery(relativeLink(path, newestPath), stamp)),
+      link(label(labels.newestPage), withQuery(relativeLink(path, newestPath), stamp)),
     ];
     for (let older = n - 1; older >= 1; older--) {
       footerLinks.push(
@@ -126,11 +124,15 @@ function indexPage(page: {
   query: string;
   mirror: MirrorConfig;
   footer: PhrasingContent[];
+  /** Markdown lines linking the channel's bundles (the newest page only). */
+  bundles?: string[];
 }): string {
   const lines = [heading(3, [text(page.title)]), '', '---', ''];
   const nav = renderNavBar(page.mirror.nav, page.path, page.query);
   if (nav) lines.push(nav, '');
-  lines.push(entryTable(page.entries, page.path, page.query, page.mirror.script), '');
+  lines.push(...(page.bundles ?? []));
+  const labels = labelsFor(page.mirror.lang, page.mirror.labels);
+  lines.push(entryTable(page.entries, page.path, page.query, page.mirror.script, undefined, labels), '');
   if (page.footer.length > 0) lines.push('---', '', paragraph(page.footer), '');
   return lines.join('\n');
 }
@@ -145,14 +147,15 @@ export function entryTable(
   query: string,
   script: ScriptPolicy,
   channelTitles?: Map<string, string>,
+  labels: Labels = labelsFor(undefined),
 ): string {
   const label = (value: string) => inScript(value, script);
-  if (entries.length === 0) return label(EMPTY_LABEL);
-  const header = (channelTitles ? [INDEX_COLUMNS[0], CHANNEL_COLUMN, INDEX_COLUMNS[1]] : INDEX_COLUMNS).map(
-    label,
-  );
+  if (entries.length === 0) return label(labels.empty);
+  const header = (
+    channelTitles ? [labels.date, labels.channel, labels.title] : [labels.date, labels.title]
+  ).map(label);
   const rows = entries.map((entry) => {
-    const row: PhrasingContent[][] = [[text(dateOf(entry.published))]];
+    const row: PhrasingContent[][] = [[text(dateOf(entry.published ?? entry.firstSeen))]];
     if (channelTitles) row.push([text(label(channelTitles.get(entry.channelId) ?? entry.channelId))]);
     row.push([link(label(titleText(entry.title)), withQuery(relativeLink(fromFile, entry.path), query))]);
     return row;

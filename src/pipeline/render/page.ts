@@ -1,6 +1,9 @@
 // One article page in the reference format (shared/reference/000_0efe02b8cc3565da.txt), point by point:
 // title, rule, nav bar, lead image + caption, body, counter image, rule, original link, then the share block.
+// The labels are the article's language's (zh-Hans, the reference's, when it has none); a retracted article gets
+// a notice under the nav bar.
 import type { MirrorConfig } from '../../config/options.ts';
+import { BUILT_IN_LABELS, fillLabel, type LabelOverrides, labelsFor } from '../../internal/labels.ts';
 import { MIRROR_LAYOUT } from '../../internal/mirror-layout.ts';
 import type { Article } from '../types.ts';
 import { escapeHtml, heading, isSafeUrl, oneLine, paragraph, text, titleText } from './escape.ts';
@@ -14,29 +17,39 @@ export interface PageContext {
   /** Mirror-root-relative path of this page, e.g. `pages/ncid1078159/n14097883.md`. */
   pagePath: string;
   channelTitle: string;
+  /** The site's `labels`, over `mirror.labels`. */
+  siteLabels?: LabelOverrides;
+  /** The source took the article down at `at` (ISO 8601); `removeText` leaves only the notice. */
+  retracted?: { at: string; removeText: boolean };
 }
 
 /** "Original link (needs circumvention):", as the original footer. */
-export const ORIGINAL_LINK_LABEL = '原文链接（需翻墙）：';
+export const ORIGINAL_LINK_LABEL = BUILT_IN_LABELS['zh-Hans'].source;
 /** "On a phone, long-press and copy the link or QR code below to share this article." */
-export const SHARE_LABEL = '手机上长按并复制下列链接或二维码分享本文章';
+export const SHARE_LABEL = BUILT_IN_LABELS['zh-Hans'].share;
 
 export function renderPage(article: Article, context: PageContext): string {
-  const { mirror, pagePath } = context;
+  const { mirror, pagePath, retracted } = context;
+  const labels = labelsFor(article.lang, mirror.labels, context.siteLabels);
   const label = (value: string) => inScript(value, mirror.script);
   const lines: string[] = [heading(3, [text(titleText(article.title))]), '', '---', ''];
   const nav = renderNavBar(mirror.nav, pagePath, article.id);
   if (nav) lines.push(nav, '', '');
-  const lead = leadBlock(article);
+  if (retracted) {
+    const notice = retracted.removeText ? labels.retractedRemoved : labels.retracted;
+    const date = retracted.at.slice(0, 10);
+    lines.push(`> ${paragraph([text(label(fillLabel(notice, { date })))])}`, '', '');
+  }
+  const lead = retracted?.removeText ? undefined : leadBlock(article);
   if (lead) lines.push(lead, '');
-  const body = toMarkdown(article.body).trimEnd();
+  const body = retracted?.removeText ? '' : toMarkdown(article.body).trimEnd();
   if (body) lines.push(body, '', '');
   if (mirror.counter) lines.push(counterImage(mirror.counter, pagePath), '');
-  lines.push('---', '', label(ORIGINAL_LINK_LABEL) + urlAsText(article.url));
+  lines.push('---', '', label(labels.source) + urlAsText(article.url));
   if (mirror.publicUrl) {
     const url = publicUrlOf(mirror.publicUrl, pagePath);
     const qrCode = encodeURI(relativeLink(pagePath, MIRROR_LAYOUT.qrCode(pagePath)));
-    lines.push('', label(SHARE_LABEL), '', `<${url}>`, '', `![](${qrCode})`);
+    lines.push('', label(labels.share), '', `<${url}>`, '', `![](${qrCode})`);
   }
   return lines.join('\n') + '\n';
 }

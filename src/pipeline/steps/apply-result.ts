@@ -109,10 +109,11 @@ export function createMirrorWriter(context: WriterContext): MirrorWriter {
       updatedAt: now,
     });
     for (const alias of [url, ...result.aliases]) await tx.articles.addUrl(alias, site.id, id);
+    await tx.articles.markChecked(site.id, id, now);
     // The page is rendered from these references: they change with the body or not at all.
     await tx.pageRefs.save(site.id, id, result.refs);
     await tx.fetchCache.save(url, { ...result.validators, contentHash: result.contentHash });
-    await tx.signals.save(url, planned.signal);
+    if (hasSignal(planned)) await tx.signals.save(url, planned.signal);
     await tx.failures.clear(url);
     const joined: string[] = [];
     for (const channelId of planned.channels.length > 0 ? planned.channels : [homeChannel]) {
@@ -164,14 +165,67 @@ export function createMirrorWriter(context: WriterContext): MirrorWriter {
     }
   }
 
+  /** A mirrored article checked again that did not give a new copy: gone (a retraction), unchanged, or failed. */
+  async function applyRecheck(planned: PlannedArticle, existing: StoredArticle, result: ArticleJobResult) {
+    const now = context.now().toISOString();
+    if (planned.reason === 'revisit') summary.revisited++;
+    if (result.kind === 'not_modified') {
+      // Answered again after a retraction: it is back.
+      if (existing.retractedAt !== undefined) await restore(existing, undefined, now);
+      if (hasSignal(planned)) await store.signals.save(planned.url, planned.signal);
+      await store.articles.markChecked(existing.siteId, existing.id, now);
+      summary.unchanged++;
+      return;
+    }
+    if (result.kind !== 'failed') return;
+    const { failure } = result;
+    if (RETRACTED_CODES.has(failure.code)) {
+      await store.articles.markChecked(existing.siteId, existing.id, now);
+      const mode = context.config.revisit.retracted;
+      if (mode === 'keep' || existing.retractedAt !== undefined) return;
+      summary.retracted++;
+      log.warn(`article retracted at the source: ${existing.url} (${failure.code}); its page is marked`, {
+        page: existing.pagePath,
+        mode,
+      });
+      await restore(existing, now, now);
+      return;
+    }
+    if (planned.reason !== 'revisit') return recordFailure(planned, failure);
+    // A 5xx, a timeout or a page that no longer extracts is no retraction: the mirrored copy stays as it is. A
+    // retryable failure is checked again next run, any other after `revisit.every`.
+    log.warn(`revisit of ${existing.url} failed; the mirrored copy is kept: ${failure.message}`, {
+      code: failure.code,
+      retryable: failure.retryable,
+    });
+    if (!failure.retryable) await store.articles.markChecked(existing.siteId, existing.id, now);
+  }
+
+  /** Saves the stored article with `retractedAt` set or cleared, and renders its page again. */
+  async function restore(existing: StoredArticle, retractedAt: string | undefined, now: string) {
+    const { retractedAt: _before, ...record } = existing;
+    const outcome = await store.articles.save({
+      ...record,
+      ...(retractedAt === undefined ? {} : { retractedAt }),
+      updatedAt: now,
+    });
+    if (outcome === 'unchanged') return;
+    addRender(changes, existing);
+    if (retractedAt === undefined) summary.updated++;
+  }
+
   return {
     async applyArticle(planned, result) {
+      if (planned.existing && result.kind !== 'article') {
+        return applyRecheck(planned, planned.existing, result);
+      }
       if (result.kind === 'failed') return recordFailure(planned, result.failure);
       if (result.kind === 'not_modified') {
-        await store.signals.save(planned.url, planned.signal);
+        if (hasSignal(planned)) await store.signals.save(planned.url, planned.signal);
         summary.unchanged++;
         return;
       }
+      if (planned.reason === 'revisit') summary.revisited++;
       try {
         await applyExtracted(planned, result);
       } catch (error) {
@@ -198,6 +252,14 @@ export function createMirrorWriter(context: WriterContext): MirrorWriter {
       }
     },
   };
+}
+
+/** The source's answer for an article it took down: gone (410) or not found (404). */
+const RETRACTED_CODES = new Set(['http_404', 'http_410']);
+
+/** Whether the plan knows anything of what the listings said (a revisit of an unlisted URL may know nothing). */
+function hasSignal(planned: PlannedArticle): boolean {
+  return planned.signal.title !== undefined || planned.signal.published !== undefined;
 }
 
 interface SavedArticle {

@@ -3,6 +3,7 @@ import type { ChannelConfig, Config, SiteConfig } from '../../config/options.ts'
 import { errorMessage } from '../../internal/errors.ts';
 import type { Logger } from '../../internal/log.ts';
 import type { FailuresPort, FetchCachePort } from '../../store/index.ts';
+import { isStopped } from '../fetch/abandon.ts';
 import type { HttpClient } from '../fetch/client.ts';
 import {
   detectSourceFormat,
@@ -30,6 +31,10 @@ export interface Discovery {
   /** URLs that failed before and deserve another try even if no channel lists them now. */
   retryUrls: Map<string, { siteId: string; channelId?: string }>;
   channelFailures: RunSummary['channelFailures'];
+  /** Article links of each channel that gave a full answer (not a 304), for the channel's health. */
+  linkCounts: Map<string, number>;
+  /** Channels not read because the run is stopping: neither a success nor a failure. */
+  stopped: Set<string>;
 }
 
 /** Reads every channel at once; a channel that cannot be read loses nothing: its articles are found next run. */
@@ -44,6 +49,8 @@ export async function discoverChannels(
     validators: new Map(),
     retryUrls: new Map(),
     channelFailures: [],
+    linkCounts: new Map(),
+    stopped: new Set(),
   };
   const channels = config.sites.flatMap((site) => site.channels.map((channel) => ({ site, channel })));
   await Promise.all(
@@ -51,8 +58,15 @@ export async function discoverChannels(
       try {
         const result = await discoverChannel(site, channel, http, store.fetchCache);
         discovery.items.set(channel.id, result.items);
+        if (result.items.length > 0) discovery.linkCounts.set(channel.id, result.items.length);
         if (result.validators) discovery.validators.set(result.sourceUrl, result.validators);
       } catch (error) {
+        discovery.items.set(channel.id, []);
+        // A stop is no fault of the channel: it is read again next run, and nothing is recorded against it.
+        if (isStopped(error)) {
+          discovery.stopped.add(channel.id);
+          return;
+        }
         log.error(`channel ${site.id}/${channel.id} could not be read: ${errorMessage(error)}`);
         discovery.channelFailures.push({
           siteId: site.id,

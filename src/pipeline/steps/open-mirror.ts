@@ -1,6 +1,6 @@
 // Before anything is written: the mirror's lock (one writer at a time), a git repository in a clean state, the
-// private store kept out of git, and what an interrupted process left behind cleared. Every command that writes the
-// mirror (run, rebuild) opens it here, so none can skip a step.
+// private store kept out of git, what an interrupted process left behind cleared, generated files changed by hand
+// put back. Every command that writes the mirror (run, rebuild) opens it here, so none can skip a step.
 import { dirname } from 'node:path';
 import type { LoadedConfig } from '../../config/load.ts';
 import { PublishError } from '../../internal/errors.ts';
@@ -10,6 +10,7 @@ import { excludeFromMirror } from '../publish/exclude.ts';
 import { type GitMirror, openGitMirror } from '../publish/git.ts';
 import { acquireMirrorLock } from '../publish/lock.ts';
 import { mirrorRepositoryExists } from '../publish/presence.ts';
+import { restoreEditedFiles } from '../publish/restore.ts';
 import { removeTempFiles } from '../publish/write-files.ts';
 
 export interface OpenMirror {
@@ -35,7 +36,10 @@ export async function openMirror(
   const { mirrorDir, config } = loaded;
   const release = await acquireMirrorLock(mirrorDir, { wait: options.wait });
   try {
-    const git = openGitMirror(mirrorDir, { branch: config.mirror.branch });
+    const git = openGitMirror(mirrorDir, {
+      branch: config.mirror.branch,
+      pushTimeoutMs: config.mirror.pushTimeoutMs,
+    });
     await git.ensureRepo();
     // A store kept inside the mirror (e.g. `dir: .` in CI) holds private view counts: never commit it.
     await excludeFromMirror(mirrorDir, dirname(loaded.storePath));
@@ -45,6 +49,14 @@ export async function openMirror(
     const always = options.sweepTempFiles === true || unfinishedRuns.length > 0;
     const removed = await removeTempFiles(mirrorDir, { always });
     if (removed > 0) log.warn(`removed ${removed} temporary file(s) left by an interrupted run`);
+    // After a finished run the tree matches git: what differs now was changed by hand, and goes back.
+    const restored = unfinishedRuns.length === 0 ? await restoreEditedFiles(mirrorDir) : [];
+    if (restored.length > 0) {
+      log.warn(
+        `restored ${restored.length} generated file(s) changed by hand since the last commit (commit a change ` +
+          `to keep it): ${restored.slice(0, 5).join(', ')}${restored.length > 5 ? ', …' : ''}`,
+      );
+    }
     return { git, unfinishedRuns, release };
   } catch (error) {
     await release();

@@ -4,6 +4,7 @@
 import type { Config } from '../../config/options.ts';
 import type { StoredArticle, StorePorts } from '../../store/index.ts';
 import { pageRefsOf } from '../job/article-job.ts';
+import { archiveMirror, hrefFrom, MAIN_REPO, type Placement } from '../render/retention.ts';
 import type { ArticlePageInput } from '../threads/page-workers.ts';
 import type { ExtractedArticle } from '../types.ts';
 
@@ -11,6 +12,8 @@ export async function articlePageInput(
   stored: StoredArticle,
   config: Config,
   store: Pick<StorePorts, 'articles' | 'pageRefs' | 'images' | 'channels'>,
+  /** With `mirror.keep`: the repository the page is rendered into; links to pages elsewhere are public URLs. */
+  where?: { placement: Placement; repo: string },
 ): Promise<ArticlePageInput> {
   let { images, links } = await store.pageRefs.of(stored.siteId, stored.id);
   if (images.length === 0 && links.length === 0) {
@@ -20,6 +23,15 @@ export async function articlePageInput(
   const linkTargets: Array<[string, string]> = [];
   if (config.mirror.links === 'mirror') {
     for (const url of links) {
+      if (where) {
+        const target = await store.articles.getByUrl(url);
+        if (target)
+          linkTargets.push([
+            url,
+            hrefFrom(where.placement, where.repo, { ...target, path: target.pagePath }),
+          ]);
+        continue;
+      }
       const target = await store.articles.pagePathForUrl(url);
       if (target) linkTargets.push([url, target]);
     }
@@ -39,10 +51,19 @@ export async function articlePageInput(
     extractedJson: stored.extracted,
     channels: await store.channels.of(stored.siteId, stored.id),
     channelTitle: channelTitleOf(config, stored.homeChannel),
-    mirror: config.mirror,
+    mirror: where && where.repo !== MAIN_REPO ? archiveMirror(where.placement, where.repo) : config.mirror,
     linkTargets,
     assets,
+    ...retractionOf(stored, config),
+    siteLabels: config.sites.find((site) => site.id === stored.siteId)?.labels,
   };
+}
+
+/** What the page says of a retraction at the source (`revisit.retracted`; `keep` shows nothing). */
+function retractionOf(stored: StoredArticle, config: Config): Pick<ArticlePageInput, 'retracted'> {
+  const mode = config.revisit.retracted;
+  if (stored.retractedAt === undefined || mode === 'keep') return {};
+  return { retracted: { at: stored.retractedAt, removeText: mode === 'remove' } };
 }
 
 export function channelTitleOf(config: Config, channelId: string): string {

@@ -1,6 +1,7 @@
 // An extracted article as `newsmirror extract` shows it: transformed as a page would be (clutter dropped, headings
 // demoted, sanitised), with links and images kept pointing at the publisher, as Markdown and plain text.
-import { toMarkdown, toPlainText } from '../render/index.ts';
+// markdown.ts itself, not the stage's index: that would load the feed and QR libraries into `extract`.
+import { toMarkdown, toPlainText } from '../render/markdown.ts';
 import { transformArticle } from '../transform/index.ts';
 import type { ExtractedArticle } from '../types.ts';
 

@@ -7,11 +7,14 @@ import { PublishError } from '../../internal/errors.ts';
 import type { Logger } from '../../internal/log.ts';
 import type { StoredArticle, StorePorts } from '../../store/index.ts';
 import { writeFilesAtomic } from '../publish/write-files.ts';
-import type { PageWorkers } from '../threads/page-workers.ts';
+import { MAIN_REPO, type Placement } from '../render/retention.ts';
+import type { ArticlePageInput, PageWorkers } from '../threads/page-workers.ts';
 import type { OutputFile } from '../types.ts';
 import { type Changes, hasChanges } from './changes.ts';
 import { articlePageInput } from './page-input.ts';
 import { renderIndexesAndHome } from './render-indexes.ts';
+import { inMain } from './retention.ts';
+import { writeScheduledBundles } from './scheduled-bundles.ts';
 import { type RunSummary, tallyBytes } from './summary.ts';
 
 /**
@@ -31,6 +34,8 @@ export interface RenderContext {
   log: Logger;
   /** Rendered files written per batch. */
   batchFiles: number;
+  /** With `mirror.keep`: which pages stay in the main mirror (the others are the archive's, archive.ts). */
+  placement?: Placement;
 }
 
 /** Writes batches of rendered files into the mirror, refusing a path twice per run, remembering every path. */
@@ -81,17 +86,26 @@ export async function renderChanges(
   async function* changedArticles() {
     for (const key of changes.renderKeys) {
       const stored = await store.articles.get(key.siteId, key.id);
-      if (stored) yield stored;
+      if (stored && inMain(context.placement, stored)) yield stored;
     }
   }
   let rendered = (await renderPages(changedArticles(), context, output)).files;
+  // Bundles (config `bundles`) of the periods this run's articles fall in, before the pages that link them.
+  const before = output.paths.size;
+  const bundles = await writeScheduledBundles(context, changes.renderKeys, output, now);
+  rendered += output.paths.size - before;
   const joined = new Map(
     [...changes.joinedChannel].filter(([channelId]) => !changes.rewriteIndexes.has(channelId)),
   );
-  const files = await renderIndexesAndHome(context.config, store, changes.changedChannels, now, {
-    joined,
-    mirrorDir: context.mirrorDir,
-  });
+  const files = await renderIndexesAndHome(
+    context.config,
+    store,
+    changes.changedChannels,
+    now,
+    { joined, mirrorDir: context.mirrorDir },
+    bundles,
+    context.placement,
+  );
   rendered += files.length;
   await output.write(files);
   context.log.debug(`rendered ${rendered} files`);
@@ -104,9 +118,24 @@ export async function renderEverything(
   now: Date,
   output: RenderedFilesWriter,
 ): Promise<number> {
-  const { pages } = await renderPages(context.store.articles.all(), context, output);
+  const { pages } = await renderPages(
+    inMainOnly(context.store.articles.all(), context.placement),
+    context,
+    output,
+  );
+  const bundles = await writeScheduledBundles(context, 'all', output, now);
   const channelIds = context.config.sites.flatMap((site) => site.channels.map((channel) => channel.id));
-  await output.write(await renderIndexesAndHome(context.config, context.store, channelIds, now));
+  await output.write(
+    await renderIndexesAndHome(
+      context.config,
+      context.store,
+      channelIds,
+      now,
+      undefined,
+      bundles,
+      context.placement,
+    ),
+  );
   return pages;
 }
 
@@ -114,10 +143,17 @@ export async function renderEverything(
  * Renders the pages of `articles` a few at a time (workers render while this thread reads the store for the next)
  * and hands the files to `output` in batches, so memory stays flat however many pages there are.
  */
-async function renderPages(
+export async function renderPages(
   articles: AsyncIterable<StoredArticle>,
   context: RenderContext,
   output: RenderedFilesWriter,
+  toInput: (stored: StoredArticle) => Promise<ArticlePageInput> = (stored) =>
+    articlePageInput(
+      stored,
+      context.config,
+      context.store,
+      context.placement && { placement: context.placement, repo: MAIN_REPO },
+    ),
 ): Promise<{ pages: number; files: number }> {
   const inFlight = context.workers.parallelism;
   const queue = new PQueue({ concurrency: inFlight });
@@ -139,9 +175,7 @@ async function renderPages(
       await queue.onSizeLessThan(inFlight);
       queue
         .add(async () => {
-          const page = await context.workers.renderArticle(
-            await articlePageInput(stored, context.config, context.store),
-          );
+          const page = await context.workers.renderArticle(await toInput(stored));
           // Pushed after the await: `files` may be a new batch by then.
           files.push(...page);
           pages++;
@@ -158,4 +192,8 @@ async function renderPages(
   if (failure) throw failure.error;
   await flush();
   return { pages, files: total };
+}
+
+async function* inMainOnly(articles: AsyncIterable<StoredArticle>, placement: Placement | undefined) {
+  for await (const stored of articles) if (inMain(placement, stored)) yield stored;
 }

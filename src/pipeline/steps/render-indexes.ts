@@ -2,8 +2,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../../config/options.ts';
+import { mirrorLang } from '../../internal/labels.ts';
 import { MIRROR_LAYOUT } from '../../internal/mirror-layout.ts';
 import type { ChannelEntry, StorePorts } from '../../store/index.ts';
+import type { BundleLink } from '../render/bundle-links.ts';
 import {
   renderChannelCsv,
   renderChannelIndexes,
@@ -12,9 +14,12 @@ import {
   renderMirrorsList,
 } from '../render/index.ts';
 import { renderPopularIndex } from '../render/popular.ts';
+import { MAIN_REPO, otherReposFooter, type Placement } from '../render/retention.ts';
 import { renderSearchGuide } from '../render/search-guide.ts';
 import type { OutputFile } from '../types.ts';
 import { channelTitleOf } from './page-input.ts';
+import { archiveKeysOnDisk, channelEntriesByRepo, channelFilesIn, placedEntries } from './retention.ts';
+import { newestOfEachKind } from './scheduled-bundles.ts';
 
 /** Newest articles in feed.xml: enough for a reader who checks daily. */
 const FEED_SIZE = 50;
@@ -30,11 +35,26 @@ export async function renderIndexesAndHome(
   changedChannels: Iterable<string>,
   now: Date,
   incremental?: { joined: Map<string, Set<string>>; mirrorDir: string },
+  /** Every kept bundle (config `bundles`): the home page links the newest of each kind, an index its channel's. */
+  bundleLinks: BundleLink[] = [],
+  /** With `mirror.keep`: indexes list the pages kept here, link the archive's; moved pages link to the archive. */
+  placement?: Placement,
 ): Promise<OutputFile[]> {
-  const mirror = config.mirror;
+  // The home page's and indexes' labels follow `mirror.lang`, else the language most sites give.
+  const mirror = { ...config.mirror, lang: mirrorLang(config) };
   const files: OutputFile[] = [];
+  const newest = async (limit: number) => {
+    const entries = await store.articles.listNewest(limit);
+    return placement ? placedEntries(placement, MAIN_REPO, entries) : entries;
+  };
   for (const channelId of changedChannels) {
     const channel = { id: channelId, title: channelTitleOf(config, channelId) };
+    const bundles = bundleLinks.filter((bundle) => bundle.channelId === channelId);
+    if (placement) {
+      const byRepo = await channelEntriesByRepo(placement, store, channelId);
+      files.push(...channelFilesIn(placement, MAIN_REPO, channelId, byRepo, now, bundles));
+      continue;
+    }
     const csvPath = MIRROR_LAYOUT.channelCsv(channelId);
     const joined = incremental?.joined.get(channelId);
     const tail = joined ? await newestTail(store, channelId, joined, mirror.indexPageSize) : undefined;
@@ -44,12 +64,12 @@ export async function renderIndexesAndHome(
         : undefined;
     if (tail && csvBefore !== undefined) {
       // The new articles are the channel's newest: older archive pages stay as they are, the CSV grows at its end.
-      files.push(...renderChannelIndexes(channel, tail.entries, { mirror, now, total: tail.total }));
+      files.push(...renderChannelIndexes(channel, tail.entries, { mirror, now, total: tail.total, bundles }));
       files.push({ path: csvPath, content: csvBefore + renderChannelCsv(tail.joined) });
       continue;
     }
     const entries = await store.channels.entries(channelId, {});
-    files.push(...renderChannelIndexes(channel, entries, { mirror, now }));
+    files.push(...renderChannelIndexes(channel, entries, { mirror, now, bundles }));
     files.push({ path: csvPath, content: renderChannelCsv(entries) });
   }
   const channels = [];
@@ -60,18 +80,24 @@ export async function renderIndexesAndHome(
   }
   files.push({
     path: MIRROR_LAYOUT.home,
-    content: renderHome(mirror, channels, await store.articles.listNewest(mirror.homeSize), now),
+    content:
+      renderHome(mirror, channels, await newest(mirror.homeSize), now, newestOfEachKind(bundleLinks)) +
+      (placement
+        ? otherReposFooter(
+            placement,
+            MAIN_REPO,
+            archiveKeysOnDisk(placement.archive, now),
+            MIRROR_LAYOUT.home,
+          )
+        : ''),
   });
-  files.push({
-    path: MIRROR_LAYOUT.feed,
-    content: renderFeed(mirror, await store.articles.listNewest(FEED_SIZE), now),
-  });
+  files.push({ path: MIRROR_LAYOUT.feed, content: renderFeed(mirror, await newest(FEED_SIZE), now) });
   files.push({ path: MIRROR_LAYOUT.mirrors, content: renderMirrorsList(mirror) });
   files.push({ path: MIRROR_LAYOUT.searchGuide, content: renderSearchGuide(mirror, channels) });
   // The most read articles of the past week, from `serve`'s counter, when there are any counts.
   const since = new Date(now.getTime() - POPULAR_DAYS * 86_400_000).toISOString().slice(0, 10);
   const popular = (await store.views.top({ sinceDay: since, limit: POPULAR_SIZE })).filter(
-    (row) => row.title,
+    (row) => row.title && (!placement || placement.kept.has(row.path)),
   );
   if (popular.length > 0) {
     const rows = popular.map((row) => ({ path: row.path, title: row.title ?? row.path, views: row.views }));

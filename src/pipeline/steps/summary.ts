@@ -15,11 +15,23 @@ export interface RunSummary {
   unchanged: number;
   failed: number;
   skipped: number;
+  /** Mirrored articles checked again at their source (revisit window), and of them, those found retracted. */
+  revisited: number;
+  retracted: number;
   seconds: number;
   /** Pages whose site rules found no body, so the generic extractor was used. */
   fallbacks: Array<{ siteId: string; url: string; misses: string[] }>;
   /** Channels whose listing, feed or sitemap could not be read this run (their articles wait for the next run). */
   channelFailures: Array<{ siteId: string; channelId: string; message: string }>;
+  /** Channels that answered, but with far fewer article links than usual (a redesign, a half-broken selector). */
+  channelWarnings: Array<{ siteId: string; channelId: string; message: string }>;
+  /** Channels that failed after answering last run ('broke'), or answered after failing ('recovered'). */
+  channelChanges: Array<{
+    siteId: string;
+    channelId: string;
+    change: 'broke' | 'recovered';
+    message?: string;
+  }>;
   failures: ArticleFailure[];
   images: { mirrored: number; reused: number; failed: number; bytes: number };
   bytesWritten: { pages: number; images: number; other: number };
@@ -35,9 +47,13 @@ export function emptySummary(): RunSummary {
     unchanged: 0,
     failed: 0,
     skipped: 0,
+    revisited: 0,
+    retracted: 0,
     seconds: 0,
     fallbacks: [],
     channelFailures: [],
+    channelWarnings: [],
+    channelChanges: [],
     failures: [],
     images: { mirrored: 0, reused: 0, failed: 0, bytes: 0 },
     bytesWritten: { pages: 0, images: 0, other: 0 },

@@ -31,11 +31,13 @@ export type BundleFormat = 'epub' | 'html';
 type BundleStore = Pick<StorePorts, 'articles' | 'channels' | 'pageRefs' | 'images'>;
 
 export interface WriteBundleOptions {
-  loaded: LoadedConfig;
+  loaded: Pick<LoadedConfig, 'config' | 'mirrorDir'>;
   store: BundleStore;
   format: BundleFormat;
   /** One channel; every configured channel when absent. */
   channel?: string;
+  /** Several channels in one bundle (each article once, under its home channel when that is among them). */
+  channels?: string[];
   /** First and last day (YYYY-MM-DD, UTC, inclusive) by the time an article sorts by (published, else first seen). */
   since?: string;
   until?: string;
@@ -57,8 +59,34 @@ export interface BundleSummary {
 const ENTRIES_PAGE = 200;
 
 export async function writeBundle(options: WriteBundleOptions): Promise<BundleSummary> {
+  const { bundle, count } = await collectBundle(options);
+  const files = await renderFiles(bundle, options);
+  const out = resolve(options.out);
+  const root = options.format === 'html' && !/\.html?$/i.test(out) ? out : dirname(out);
+  const written = await writeFilesAtomic(root, files);
+  return {
+    articles: count,
+    images: bundle.images.size,
+    files: files.map((file) => resolve(root, file.path)),
+    bytes: written.bytes || files.reduce((sum, file) => sum + file.content.length, 0),
+  };
+}
+
+/** One bundle file at mirror-root `path` (an EPUB, or one HTML file with contents), not written: `run`'s bundles. */
+export async function renderBundle(
+  options: Omit<WriteBundleOptions, 'out'>,
+  path: string,
+): Promise<{ file: OutputFile; articles: number; images: number }> {
+  const { bundle, count } = await collectBundle(options);
+  const content = options.format === 'epub' ? await zip(bundle) : renderHtmlBundle(bundle);
+  return { file: { path, content }, articles: count, images: bundle.images.size };
+}
+
+async function collectBundle(
+  options: Omit<WriteBundleOptions, 'out'>,
+): Promise<{ bundle: Bundle; count: number }> {
   const { config, mirrorDir } = options.loaded;
-  const channelIds = selectedChannels(config, options.channel);
+  const channelIds = options.channels ?? selectedChannels(config, options.channel);
   const picked = await pickEntries(options.store, channelIds, options.since, options.until);
   const images = new Map<string, BundleImage>();
   const channels: BundleChannel[] = [];
@@ -105,6 +133,7 @@ export async function writeBundle(options: WriteBundleOptions): Promise<BundleSu
     creator: config.mirror.title,
     publicUrl: config.mirror.publicUrl,
     script: config.mirror.script,
+    labels: config.mirror.labels,
     channels,
     images,
     date: period.last,
@@ -112,16 +141,7 @@ export async function writeBundle(options: WriteBundleOptions): Promise<BundleSu
     // Whole seconds: EPUB's modified time has no fractions, and zip times only even seconds.
     modified: new Date(Math.floor((modified || Date.now()) / 1000) * 1000),
   };
-  const files = await renderFiles(bundle, options);
-  const out = resolve(options.out);
-  const root = options.format === 'html' && !/\.html?$/i.test(out) ? out : dirname(out);
-  const written = await writeFilesAtomic(root, files);
-  return {
-    articles: count,
-    images: images.size,
-    files: files.map((file) => resolve(root, file.path)),
-    bytes: written.bytes || files.reduce((sum, file) => sum + file.content.length, 0),
-  };
+  return { bundle, count };
 }
 
 function selectedChannels(config: Config, channel: string | undefined): string[] {
@@ -179,7 +199,7 @@ async function pickEntries(
 }
 
 /** The UTC day an index sorts the article by: when it was published, or first seen if that is earlier. */
-function dayOf(entry: ChannelEntry): string {
+export function dayOf(entry: Pick<ChannelEntry, 'published' | 'firstSeen'>): string {
   const seen = Date.parse(entry.firstSeen);
   const published = entry.published ? Date.parse(entry.published) : Number.NaN;
   const ms = Number.isFinite(published) && published <= seen ? published : seen;

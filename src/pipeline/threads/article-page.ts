@@ -3,9 +3,13 @@
 // the caller and passed in as plain data, so the unit runs on any thread.
 import type { MirrorConfig } from '../../config/options.ts';
 import { collectLinkUrls } from '../../internal/hast.ts';
+import { type LabelOverrides, labelsFor } from '../../internal/labels.ts';
 import { MIRROR_LAYOUT } from '../../internal/mirror-layout.ts';
 import { normalizeArticleUrl } from '../../internal/url.ts';
-import { publicUrlOf, renderPage, renderQrPng } from '../render/index.ts';
+// The stage's files, not its index: that would load the feed library into every page worker.
+import { renderPage } from '../render/page.ts';
+import { publicUrlOf } from '../render/paths.ts';
+import { renderQrPng } from '../render/qr.ts';
 import { type TransformedArticle, transformArticle } from '../transform/index.ts';
 import type { Article, ExtractedArticle, OutputFile } from '../types.ts';
 
@@ -23,6 +27,10 @@ export interface ArticlePageInput {
   linkTargets: Array<[string, string]>;
   /** Image source -> mirror-root path of its mirrored asset. */
   assets: Array<[string, string]>;
+  /** The source took the article down (404/410) at `at`; `removeText`: the page keeps only the notice. */
+  retracted?: { at: string; removeText: boolean };
+  /** The site's `labels`, over the mirror's. */
+  siteLabels?: LabelOverrides;
 }
 
 /** The stored article through the transform every page goes through (bundles show the same sanitised body). */
@@ -44,6 +52,7 @@ export function transformStoredArticle(input: ArticlePageInput): {
     images: mirror.images,
     assetPath: (src) => assets.get(src),
     script: mirror.script,
+    labels: labelsFor(extracted.lang, mirror.labels, input.siteLabels),
   });
   return { extracted, transformed };
 }
@@ -65,7 +74,16 @@ export async function renderArticlePage(input: ArticlePageInput): Promise<Output
     body: transformed.body,
   };
   const files: OutputFile[] = [
-    { path: pagePath, content: renderPage(article, { mirror, pagePath, channelTitle: input.channelTitle }) },
+    {
+      path: pagePath,
+      content: renderPage(article, {
+        mirror,
+        pagePath,
+        channelTitle: input.channelTitle,
+        siteLabels: input.siteLabels,
+        retracted: input.retracted,
+      }),
+    },
   ];
   if (mirror.publicUrl) {
     files.push({

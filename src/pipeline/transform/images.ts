@@ -1,5 +1,6 @@
 // Image sources (lazy attributes, srcset) and the image policy: mirrored copy, publisher URL, or alt text.
 import type { Element, Root } from 'hast';
+import { BUILT_IN_LABELS, fillLabel, type Labels } from '../../internal/labels.ts';
 import type { ImagePolicy, ImageRef } from '../types.ts';
 import { relativeLink } from './paths.ts';
 import { propertyString, rewrite, textNode } from './tree.ts';
@@ -7,10 +8,16 @@ import { propertyString, rewrite, textNode } from './tree.ts';
 /** Lazy-loading attributes, most specific first: a real `src` is often a placeholder when these exist. */
 const LAZY_SOURCE_PROPERTIES = ['dataSrc', 'dataOriginal', 'dataLazySrc', 'dataActualsrc', 'dataUrl'];
 
+/** The words an image stand-in uses: the article's language's (default zh-Hans, as the original). */
+export type ImageLabels = Pick<Labels, 'image' | 'imageNoAlt'>;
+
 /** Text that stands in for an image a reader cannot see, e.g. `[图片：普京在北京]`. */
-export function imagePlaceholder(alt: string | undefined): string {
+export function imagePlaceholder(
+  alt: string | undefined,
+  labels: ImageLabels = BUILT_IN_LABELS['zh-Hans'],
+): string {
   const text = alt?.replace(/\s+/g, ' ').trim();
-  return text ? `[图片：${text}]` : '[图片]';
+  return text ? fillLabel(labels.image, { alt: text }) : labels.imageNoAlt;
 }
 
 /** Absolute http(s) URL of the picture an <img> shows, or undefined when it has none usable. */
@@ -62,6 +69,7 @@ export interface ImagePolicyOptions {
   pagePath: string;
   baseUrl?: string;
   assetPath: (src: string) => string | undefined;
+  labels?: ImageLabels;
 }
 
 /** Where the page points for `src`, or undefined when the reader gets alt text instead. */
@@ -92,7 +100,7 @@ export function applyImagePolicy(root: Root, options: ImagePolicyOptions): void 
     const reference = src ? imageReference(src, options) : undefined;
     if (reference === undefined) {
       if (options.policy === 'drop' && !alt?.trim()) return [];
-      return [textNode(imagePlaceholder(alt))];
+      return [textNode(imagePlaceholder(alt, options.labels))];
     }
     const title = propertyString(node, 'title');
     node.properties = { src: reference, ...(alt ? { alt } : {}), ...(title ? { title } : {}) };

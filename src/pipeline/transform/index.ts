@@ -15,6 +15,7 @@ import { demoteHeadings } from './headings.ts';
 import {
   absoluteHttpUrl,
   applyImagePolicy,
+  type ImageLabels,
   type ImagePolicyOptions,
   imagePlaceholder,
   imageSource,
@@ -38,6 +39,8 @@ export interface TransformOptions {
   /** Mirror-root path of a mirrored image; undefined when it failed or is not stored yet. */
   assetPath: (src: string) => string | undefined;
   script: ScriptPolicy;
+  /** Image stand-ins in the article's language (default zh-Hans). */
+  labels?: ImageLabels;
 }
 
 export interface TransformedArticle {
@@ -72,6 +75,7 @@ export function transformArticle(extracted: ExtractedArticle, options: Transform
     pagePath: options.pagePath,
     baseUrl,
     assetPath: options.assetPath,
+    labels: options.labels,
   };
   const body: Root = normalizeTree(extracted.body);
   dropClutter(body, extracted.title);
@@ -89,7 +93,7 @@ export function transformArticle(extracted: ExtractedArticle, options: Transform
 
   const title = convertText(collapseWhitespace(extracted.title), options.script);
   const leadImage = leadImageReference(extracted.leadImage, imageOptions);
-  const caption = leadCaption(extracted, leadImage, title);
+  const caption = leadCaption(extracted, leadImage, title, options.labels);
   return {
     title,
     ...(caption ? { caption: convertText(caption, options.script) } : {}),
@@ -114,11 +118,12 @@ function leadCaption(
   extracted: ExtractedArticle,
   shown: ImageRef | undefined,
   title: string,
+  labels: ImageLabels | undefined,
 ): string | undefined {
   const caption = extracted.caption ? collapseWhitespace(extracted.caption) : '';
   if (!extracted.leadImage || shown) return caption || undefined;
   const alt = extracted.leadImage.alt ? collapseWhitespace(extracted.leadImage.alt) : '';
   const placeholder =
-    alt && alt !== collapseWhitespace(extracted.title) && alt !== title ? imagePlaceholder(alt) : '';
+    alt && alt !== collapseWhitespace(extracted.title) && alt !== title ? imagePlaceholder(alt, labels) : '';
   return [placeholder, caption].filter(Boolean).join(' ') || undefined;
 }

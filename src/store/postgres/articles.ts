@@ -1,10 +1,17 @@
 // Articles and the URLs they are known under, on PostgreSQL. Same keys and indexes as the SQLite module
 // (../articles.ts); a save locks the article's row (FOR UPDATE) so two processes saving it at once take turns.
 
-import { sortTime, unknownArticle } from '../articles.ts';
+import { revisitSince, sortTime, unknownArticle } from '../articles.ts';
 import { StoreError } from '../errors.ts';
 import { orNull, withoutNulls } from '../rows.ts';
-import type { ArticleKey, ArticleRecord, ChannelEntry, ListArticlesOptions, SaveResult } from '../store.ts';
+import type {
+  ArticleKey,
+  ArticleRecord,
+  ChannelEntry,
+  ListArticlesOptions,
+  RevisitQuery,
+  SaveResult,
+} from '../store.ts';
 import type { Conn, Session } from './session.ts';
 
 // Rows per step of `all()`, as SQLite reads them: a few MB of extracted JSON at most.
@@ -53,6 +60,9 @@ export const pgArticleSql = {
     WHERE a.site_id = k.site_id AND a.id = k.id AND a.needs_render`,
   unrendered: `SELECT site_id AS "siteId", id FROM articles WHERE needs_render ORDER BY key`,
   count: `SELECT n FROM counts WHERE scope = $1`,
+  toRevisit: `SELECT ${ARTICLE_COLUMNS} FROM articles a
+    WHERE a.sort_ms >= $1 AND COALESCE(a.checked_at, a.updated_at) <= $2 ORDER BY a.sort_ms DESC, a.key DESC LIMIT $3`,
+  markChecked: `UPDATE articles SET checked_at = $1 WHERE site_id = $2 AND id = $3`,
   allAfter: `SELECT a.key AS key, ${ARTICLE_COLUMNS} FROM articles a WHERE a.key > $1 ORDER BY a.key LIMIT $2`,
 } as const;
 
@@ -205,6 +215,13 @@ export function pgArticleQueries(session: Session) {
       await session.query(pgArticleSql.markRendered, [keys.map((k) => k.siteId), keys.map((k) => k.id)]);
     },
     listUnrendered: async () => (await many(pgArticleSql.unrendered, [])) as unknown as ArticleKey[],
+    listToRevisit: async (options: RevisitQuery) =>
+      (await many(pgArticleSql.toRevisit, [revisitSince(options), options.checkedBefore, options.limit])).map(
+        (row) => asRecord(row)!,
+      ),
+    async markChecked(siteId: string, id: string, at: string): Promise<void> {
+      await session.query(pgArticleSql.markChecked, [at, siteId, id]);
+    },
 
     countArticles: async (channelId?: string) =>
       ((await one(pgArticleSql.count, [channelId ?? '']))?.n as number | undefined) ?? 0,

@@ -196,6 +196,28 @@ export const pgMigrations: readonly PgMigration[] = [
       CREATE INDEX views_by_day ON views (day, path, count);
     `,
   },
+  {
+    name: 'when each article was last checked at its source',
+    // As SQLite's: NULL means "checked when last saved" (updated_at); read through articles_newest's sort_ms range.
+    up: `
+      ALTER TABLE articles ADD COLUMN checked_at ${T};
+    `,
+  },
+  {
+    name: 'the health of each channel',
+    // As SQLite's: one row per channel, rewritten whole each run; recent_links is a JSON list of counts.
+    up: `
+      CREATE TABLE channel_health (
+        channel_id ${T} PRIMARY KEY,
+        site_id ${T} NOT NULL,
+        last_success_at ${T},
+        last_failure_at ${T},
+        last_error text,
+        consecutive_failures integer NOT NULL DEFAULT 0,
+        recent_links text NOT NULL DEFAULT '[]'
+      );
+    `,
+  },
 ];
 
 export const latestPgSchemaVersion = pgMigrations.length;

@@ -2,6 +2,7 @@
 // ../ports.ts makes the same ports of them.
 import { pgArticleRefQueries } from './article-refs.ts';
 import { pgArticleQueries } from './articles.ts';
+import { pgChannelHealthQueries } from './channel-health.ts';
 import { pgChannelQueries } from './channels.ts';
 import { pgFailureQueries } from './failures.ts';
 import { pgFetchCacheQueries } from './fetch-cache.ts';
@@ -25,6 +26,7 @@ export function pgQueriesOf(session: Session) {
     ...pgImageQueries(session),
     ...pgRemoteQueries(session),
     ...pgViewQueries(session),
+    ...pgChannelHealthQueries(session),
     schemaVersion: () => pgSchemaVersionOf(session),
     /** Runs a statement of the store's own (transaction control) on the session. */
     exec: async (sql: string) => {

@@ -7,6 +7,7 @@ import { StoreError } from '../errors.ts';
 import { portsOf, type QuerySet } from '../ports.ts';
 import type {
   ArticlesPort,
+  ChannelHealthPort,
   ChannelsPort,
   FailuresPort,
   FetchCachePort,
@@ -120,6 +121,7 @@ class PostgresStore implements Store {
   readonly images: ImagesPort;
   readonly remotes: RemotesPort;
   readonly views: ViewsPort;
+  readonly channelHealth: ChannelHealthPort;
 
   constructor(pool: pg.Pool, where: string) {
     this.#pool = pool;
@@ -139,6 +141,7 @@ class PostgresStore implements Store {
     this.images = ports.images;
     this.remotes = ports.remotes;
     this.views = ports.views;
+    this.channelHealth = ports.channelHealth;
   }
 
   /**

@@ -447,7 +447,10 @@ describe('redirects', () => {
       '/moved',
       (_req, res) => void res.writeHead(301, { Location: `${other.origin}/moved-here` }).end(),
     );
-    const page = await withClient(testConfig(), (client) => client.fetch(`${server.origin}/moved#frag`));
+    // 127.0.0.2 plays a public host: a redirect off the config URL's own host is checked like content.
+    const page = await withClient(testConfig(), (client) => client.fetch(`${server.origin}/moved#frag`), {
+      isPrivateAddress: (address) => address === '127.0.0.1',
+    });
     assert.equal(page.requestedUrl, `${server.origin}/moved#frag`);
     assert.equal(page.url, `${other.origin}/moved-here`);
     assert.equal(page.text, '<p>new home</p>');

@@ -29,6 +29,15 @@ describe('isPrivateAddress', () => {
       'ff02::1',
       '::ffff:127.0.0.1',
       '::ffff:10.0.0.1',
+      // IPv4 inside IPv6: compatible, translated, NAT64, 6to4 (each reaches the IPv4 address through a gateway)
+      '::127.0.0.1',
+      '::ffff:0:7f00:1',
+      '64:ff9b::127.0.0.1',
+      '64:ff9b::a9fe:a9fe',
+      '2002:7f00:1::',
+      '2002:c0a8:101::1',
+      'fec0::1',
+      '2001:0:4136:e378:8000:63bf:3fff:fdd2',
     ]) {
       assert.equal(isPrivateAddress(address), true, address);
     }
@@ -41,6 +50,10 @@ describe('isPrivateAddress', () => {
       '172.32.0.1',
       '100.128.0.1',
       '2001:4860:4860::8888',
+      // NAT64 and 6to4 of public addresses are how IPv6-only networks reach the IPv4 internet
+      '64:ff9b::8.8.8.8',
+      '2002:808:808::1',
+      '::ffff:8.8.8.8',
       'example.org',
     ]) {
       assert.equal(isPrivateAddress(address), false, address);

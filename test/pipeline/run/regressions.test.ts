@@ -136,6 +136,8 @@ describe('regressions of the run', () => {
       // The CI layout: the config at the root of the mirror's repository, the store in its default place inside.
       const first = join(work, 'first');
       mkdirSync(first, { recursive: true });
+      // A repository already, as a checkout is (a config folder newsmirror would `git init` itself is refused).
+      await git(first, ['init', '-q', '-b', 'main']);
       writeFileSync(
         join(first, 'newsmirror.yaml'),
         configText(server.origin, '.', '', remote.url, ID_BY_MONTH),

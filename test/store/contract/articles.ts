@@ -227,5 +227,34 @@ export function articlesContract(subject: Subject): void {
       ]);
       assert.equal((await store.articles.listNewest(1)).length, 1);
     });
+
+    test('listToRevisit: young articles not checked since a time, newest first; markChecked moves them out', async () => {
+      const store = subject.store;
+      // SEEN is 2026-01-10T08:00Z: n-old was published long before, n-young and n-undated sort at or near SEEN.
+      await store.articles.save(article('n-old', { published: '2025-12-01T00:00:00.000Z' }));
+      await store.articles.save(article('n-young', { published: '2026-01-09T00:00:00.000Z' }));
+      await store.articles.save(article('n-undated'));
+      const ids = async (checkedBefore: string, limit = 10) =>
+        (await store.articles.listToRevisit({ since: '2026-01-07T00:00:00.000Z', checkedBefore, limit })).map(
+          (record) => record.id,
+        );
+      // Never checked: the last save (updatedAt = SEEN) counts as the check.
+      assert.deepEqual(await ids('2026-01-10T07:00:00.000Z'), [], 'saved after checkedBefore: not due');
+      assert.deepEqual(await ids('2026-01-10T09:00:00.000Z'), ['n-undated', 'n-young']);
+      assert.deepEqual(await ids('2026-01-10T09:00:00.000Z', 1), ['n-undated']);
+      await store.articles.markChecked('epoch', 'n-undated', '2026-01-10T12:00:00.000Z');
+      assert.deepEqual(await ids('2026-01-10T09:00:00.000Z'), ['n-young']);
+      assert.deepEqual(await ids('2026-01-10T13:00:00.000Z'), ['n-undated', 'n-young']);
+      const record = (
+        await store.articles.listToRevisit({
+          since: '2026-01-07T00:00:00.000Z',
+          checkedBefore: '2026-01-10T13:00:00.000Z',
+          limit: 1,
+        })
+      )[0];
+      assert.deepEqual(record, await store.articles.get('epoch', 'n-undated'), 'whole records');
+      // Checking an article that is not stored is a no-op, not an error (it may have gone meanwhile).
+      await store.articles.markChecked('epoch', 'nope', '2026-01-10T12:00:00.000Z');
+    });
   });
 }

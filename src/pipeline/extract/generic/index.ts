@@ -36,16 +36,19 @@ function unwrapLayoutCell(node: Element): AnyNode[] {
   return node.name === 'td' || node.name === 'th' ? node.children : [node];
 }
 
-/** Returns null when the page does not look like an article. May remove nodes from `document`. */
-export function extractGeneric(document: Document, url: string): GenericExtraction | null {
+/**
+ * Returns null when the page does not look like an article, or with `anyPage` when it has no main content at
+ * all. May remove nodes from `document`.
+ */
+export function extractGeneric(document: Document, url: string, anyPage = false): GenericExtraction | null {
   const { pageTitle, stats } = removeJunk(document);
   const furniture = findFurniture(document, stats);
   accountFurniture(furniture, stats, -1);
-  let selection = selectContent(document, stats, new Set(furniture));
+  let selection = selectContent(document, stats, new Set(furniture), anyPage);
   if (!selection || selection.weight < RETRY_BELOW_WEIGHT) {
     // Some pages put the article in a box named like furniture: look again with nothing set aside.
     accountFurniture(furniture, stats, 1);
-    const retry = selectContent(document, stats);
+    const retry = selectContent(document, stats, new Set(), anyPage);
     if (retry && retry.weight > (selection?.weight ?? 0)) selection = retry;
     else accountFurniture(furniture, stats, -1);
   }
@@ -53,7 +56,7 @@ export function extractGeneric(document: Document, url: string): GenericExtracti
   removeFurniture(furniture, selection.nodes);
   const metadata = findMetadata(document, selection.nodes, pageTitle, url);
   const titles = [metadata.title, pageTitle].filter((title): title is string => Boolean(title));
-  const nodes: Element[] = pruneContent(selection.nodes, metadata.titleHeading, stats, titles);
+  const nodes: Element[] = pruneContent(selection.nodes, metadata.titleHeading, stats, titles, anyPage);
   if (nodes.length === 0) return null;
   return {
     body: domToHast(nodes.flatMap(unwrapLayoutCell)),

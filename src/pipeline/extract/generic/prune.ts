@@ -63,6 +63,7 @@ export function pruneContent(
   titleHeading: Element | undefined,
   stats: Map<Element, TextStats>,
   titles: string[] = [],
+  keepLinks = false,
 ): Element[] {
   const total = Math.max(
     1,
@@ -70,7 +71,7 @@ export function pruneContent(
   );
   const doomed: ChildNode[] = [];
   const visit = (node: Element, isRoot: boolean): void => {
-    if (node === titleHeading || (!isRoot && shouldRemove(node, stats, total))) {
+    if (node === titleHeading || (!isRoot && shouldRemove(node, stats, total, keepLinks))) {
       doomed.push(node);
       const label = node === titleHeading ? undefined : listLabel(node, stats);
       if (label) doomed.push(label);
@@ -83,7 +84,7 @@ export function pruneContent(
   };
   const kept: Element[] = [];
   for (const node of nodes) {
-    if (nodes.length > 1 && shouldRemove(node, stats, total)) continue;
+    if (nodes.length > 1 && shouldRemove(node, stats, total, keepLinks)) continue;
     visit(node, true);
     kept.push(node);
   }
@@ -95,7 +96,13 @@ export function pruneContent(
   return kept.filter((node) => textContent(node).trim() || hasImage(node));
 }
 
-function shouldRemove(node: Element, stats: Map<Element, TextStats>, total: number): boolean {
+/** With `keepLinks` (a page that is no article: its items are links), link-heavy blocks are not boilerplate. */
+function shouldRemove(
+  node: Element,
+  stats: Map<Element, TextStats>,
+  total: number,
+  keepLinks: boolean,
+): boolean {
   const own = stats.get(node);
   if (!own) return false;
   if (node.name === 'h1' || node.name === 'figcaption') return true;
@@ -117,6 +124,7 @@ function shouldRemove(node: Element, stats: Map<Element, TextStats>, total: numb
   ) {
     return true;
   }
+  if (keepLinks) return false;
   const density = linkDensity(own);
   const wholeLine = isWholeLine(node);
   // Inside a sentence, a run of several links (or links and a picture) is a pop-up card or a widget, not prose.

@@ -73,7 +73,12 @@ export interface Selection {
   weight: number;
 }
 
-function rank(document: Document, stats: Map<Element, TextStats>, skip: ReadonlySet<Element>) {
+function rank(
+  document: Document,
+  stats: Map<Element, TextStats>,
+  skip: ReadonlySet<Element>,
+  anyPage: boolean,
+) {
   const raw = new Map<Element, number>();
   for (const child of document.children) if (isTag(child)) scoreBlock(child, raw, skip);
 
@@ -87,7 +92,7 @@ function rank(document: Document, stats: Map<Element, TextStats>, skip: Readonly
     const score = rawScore * (1 - density) + attrWeight(node);
     scores.set(node, score);
     // A link list cannot be the article: choosing it would turn the whole page down.
-    if (density > MAX_ARTICLE_LINK_DENSITY) continue;
+    if (!anyPage && density > MAX_ARTICLE_LINK_DENSITY) continue;
     if (score > bestScore) {
       best = node;
       bestScore = score;
@@ -96,19 +101,25 @@ function rank(document: Document, stats: Map<Element, TextStats>, skip: Readonly
   return { best, bestScore, scores };
 }
 
-/** Blocks in `skip` (page furniture) are ignored as if removed; their stats must already be taken out. */
+/**
+ * Blocks in `skip` (page furniture) are ignored as if removed; their stats must already be taken out. With
+ * `anyPage`, a page that is no article (a listing, a product page) still gives its main content: link lists may
+ * be chosen, nothing is too short, and a chosen item of a row of like items widens to the whole row.
+ */
 export function selectContent(
   document: Document,
   stats: Map<Element, TextStats>,
   skip: ReadonlySet<Element> = new Set(),
+  anyPage = false,
 ): Selection | null {
-  const ranking = rank(document, stats, skip);
+  const ranking = rank(document, stats, skip, anyPage);
   const { bestScore, scores } = ranking;
   let { best } = ranking;
   if (!best) return null;
 
   best = widen(best, bestScore, scores);
   best = climb(best, stats);
+  if (anyPage) best = itemRun(best, stats);
   let nodes: Element[];
   const posts = findPosts(best, stats);
   if (posts && 'thread' in posts) {
@@ -130,6 +141,8 @@ export function selectContent(
     linkChars += own.linkChars;
     chars += own.chars;
   }
+  if (weight === 0) return null;
+  if (anyPage) return { nodes, weight };
   if (weight < MIN_ARTICLE_WEIGHT) return null;
   if (chars && linkChars / chars > MAX_ARTICLE_LINK_DENSITY) return null;
   return { nodes, weight };
@@ -358,4 +371,32 @@ function withSiblings(
     }
   }
   return nodes;
+}
+
+/** Levels climbed from the chosen block looking for the row of like items it belongs to. */
+const MAX_ITEM_LEVELS = 6;
+/** Items of a row: at least this many blocks of one tag and class, each with some text. */
+const MIN_ROW_ITEMS = 3;
+const MIN_ITEM_WEIGHT = 20;
+/** The row must hold at least this multiple of the chosen block's weight, or the block is the content. */
+const MIN_ROW_GAIN = 2;
+
+/** The container of the row of like items (cards, teasers, product tiles) `best` is one of; else `best`. */
+function itemRun(best: Element, stats: Map<Element, TextStats>): Element {
+  const weightOf = (node: Element) => textWeight(stats.get(node) ?? emptyStats());
+  const shapeOf = (node: Element) => `${node.name}.${node.attribs.class ?? ''}`;
+  let current = best;
+  for (let level = 0; level < MAX_ITEM_LEVELS; level++) {
+    const parent = parentElement(current);
+    if (!parent || parent.name === 'body' || parent.name === 'html') break;
+    const key = shapeOf(current);
+    const items = parent.children.filter(
+      (child): child is Element =>
+        isTag(child) && shapeOf(child) === key && weightOf(child) > MIN_ITEM_WEIGHT,
+    );
+    const rowWeight = items.reduce((sum, item) => sum + weightOf(item), 0);
+    if (items.length >= MIN_ROW_ITEMS && rowWeight >= MIN_ROW_GAIN * weightOf(current)) return parent;
+    current = parent;
+  }
+  return best;
 }

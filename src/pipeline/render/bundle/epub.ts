@@ -226,11 +226,13 @@ function articleXhtml(
     idPrefix: 'c-',
   });
   parts.push(toXhtml(body), '<hr/>');
-  parts.push(`<p class="source">${xmlText(label(bundle, ORIGINAL_LINK_LABEL) + article.url)}</p>`);
+  parts.push(
+    `<p class="source">${xmlText(label(bundle, ORIGINAL_LINK_LABEL, article.lang ?? bundle.lang) + article.url)}</p>`,
+  );
   const mirrored = publicUrlIn(bundle, article.pagePath);
   if (mirrored) {
     parts.push(
-      `<p class="source">${xmlText(label(bundle, MIRRORED_AT_LABEL))}<a href="${xmlAttribute(mirrored)}">${xmlText(mirrored)}</a></p>`,
+      `<p class="source">${xmlText(label(bundle, MIRRORED_AT_LABEL, article.lang ?? bundle.lang))}<a href="${xmlAttribute(mirrored)}">${xmlText(mirrored)}</a></p>`,
     );
   }
   const css = posix.relative('text', 'style.css');

@@ -129,11 +129,13 @@ function articleHtml(
     idPrefix: refs.idPrefix,
   });
   parts.push(toHtml(body), '<hr>');
-  parts.push(`<p class="source">${escapeHtml(label(bundle, ORIGINAL_LINK_LABEL) + article.url)}</p>`);
+  parts.push(
+    `<p class="source">${escapeHtml(label(bundle, ORIGINAL_LINK_LABEL, article.lang ?? bundle.lang) + article.url)}</p>`,
+  );
   const mirrored = publicUrlIn(bundle, article.pagePath);
   if (mirrored) {
     parts.push(
-      `<p class="source">${escapeHtml(label(bundle, MIRRORED_AT_LABEL))}<a href="${escapeHtml(mirrored)}" rel="noreferrer">${escapeHtml(mirrored)}</a></p>`,
+      `<p class="source">${escapeHtml(label(bundle, MIRRORED_AT_LABEL, article.lang ?? bundle.lang))}<a href="${escapeHtml(mirrored)}" rel="noreferrer">${escapeHtml(mirrored)}</a></p>`,
     );
   }
   parts.push('</article>');

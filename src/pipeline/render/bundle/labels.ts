@@ -1,16 +1,17 @@
-// The few words a bundle adds around the articles, in the mirror's language (the pages' own labels are Chinese,
-// as the original system's were) and converted to the mirror's script.
-import { ORIGINAL_LINK_LABEL } from '../page.ts';
+// The few words a bundle adds around the articles, from the one label table pages use (internal/labels.ts): the
+// book's language for its own words, an article's for the words beside it; converted to the mirror's script.
+import { type LabelName, labelsFor } from '../../../internal/labels.ts';
 import { publicUrlOf } from '../paths.ts';
 import { inScript } from '../script.ts';
 import type { Bundle, BundleArticle } from './types.ts';
 
-export const CONTENTS_LABEL = '目录';
-export const MIRRORED_AT_LABEL = '镜像：';
-export { ORIGINAL_LINK_LABEL };
+export const CONTENTS_LABEL: LabelName = 'contents';
+export const MIRRORED_AT_LABEL: LabelName = 'mirroredAt';
+export const ORIGINAL_LINK_LABEL: LabelName = 'source';
 
-export function label(bundle: Bundle, text: string): string {
-  return inScript(text, bundle.script);
+/** The label `name` in `lang` (default: the bundle's), in the bundle's script. */
+export function label(bundle: Bundle, name: LabelName, lang: string | undefined = bundle.lang): string {
+  return inScript(labelsFor(lang, bundle.labels)[name], bundle.script);
 }
 
 /** `2023-10-18 · 作者`: what a reader wants under a title. */

@@ -1,5 +1,6 @@
 // Plain data a bundle (EPUB book or single-file HTML) is rendered from: articles already transformed and
 // sanitised by the transform stage, and their mirrored images already re-encoded for the bundle.
+import type { LabelOverrides } from '../../../internal/labels.ts';
 import type { HastRoot, ScriptPolicy } from '../../types.ts';
 
 export interface BundleArticle {
@@ -48,6 +49,8 @@ export interface Bundle {
   publicUrl?: string;
   /** Labels are converted to the mirror's script. */
   script: ScriptPolicy;
+  /** `mirror.labels`: the built-in labels replaced, by language. */
+  labels?: LabelOverrides;
   channels: BundleChannel[];
   /** Mirror-root asset path -> the image; an image missing here is left out of the bundle. */
   images: Map<string, BundleImage>;

@@ -1,5 +1,18 @@
 // The static site's search: an index built at site-build time and a page whose script reads it from the site.
-export { renderSearchIndex, SEARCH_FOLDER, type SearchDocument, type SearchIndexSummary } from './build.ts';
+export {
+  type IndexDocument,
+  type PreviousIndex,
+  postingsOf,
+  renderSearchIndex,
+  SEARCH_FOLDER,
+  SEARCH_INDEX_VERSION,
+  type SearchDocument,
+  type SearchIndexSummary,
+  type SearchState,
+  type Shard,
+  shardPath,
+  updateSearchIndex,
+} from './build.ts';
 export {
   renderSearchPage,
   SEARCH_PAGE_PATH,

@@ -1,6 +1,6 @@
 // search.js: the search page's one script, served from the site itself. It repeats tokens.ts (tokens, folding
-// table, shard hash) in plain browser JavaScript, fetches only the index files a query needs, and writes results
-// with textContent (titles are never parsed as HTML).
+// table, shard hash) in plain browser JavaScript, fetches only the index files a query needs (one shard per token
+// and segment), and writes results with textContent (titles are never parsed as HTML).
 
 import { SEARCH_FOLDER, SEARCH_INDEX_VERSION } from './build.ts';
 import { CJK_CLASS } from './tokens.ts';
@@ -48,11 +48,15 @@ export const SEARCH_SCRIPT = `'use strict';
     }
     return hash;
   };
+  // One shard per segment (segments hold ascending ranges of documents, so the lists join in order).
   const postings = async (token, meta) => {
-    const shard = await load('index/' + (hashOf(token) % meta.shards) + '.json');
-    const gaps = Object.prototype.hasOwnProperty.call(shard, token) ? shard[token] : [];
-    let doc = 0;
-    return gaps.map((gap) => (doc += gap));
+    const lists = await Promise.all(meta.segments.map(async (segment, n) => {
+      const shard = await load('index/' + n + '-' + (hashOf(token) % segment.shards) + '.json');
+      const gaps = Object.prototype.hasOwnProperty.call(shard, token) ? shard[token] : [];
+      let doc = 0;
+      return gaps.map((gap) => (doc += gap));
+    }));
+    return lists.flat();
   };
   const show = (message, docs) => {
     status.textContent = message;

@@ -78,10 +78,20 @@ export function searchTokens(text: string, variants: Variants): string[] {
  */
 export function variantsOf(texts: Iterable<string>): Variants {
   const chars = new Set<string>();
-  for (const text of texts) {
-    for (const char of text.normalize('NFKC')) if (isCjk(char.charCodeAt(0))) chars.add(char);
-  }
-  const found = [...chars];
+  for (const text of texts) for (const char of cjkChars(text)) chars.add(char);
+  return variantsOfChars(chars);
+}
+
+/** The Han, kana and Hangul characters of a text (after NFKC, as tokens see them), each once. */
+export function cjkChars(text: string): Set<string> {
+  const chars = new Set<string>();
+  for (const char of text.normalize('NFKC')) if (isCjk(char.charCodeAt(0))) chars.add(char);
+  return chars;
+}
+
+/** The folding table for a set of characters (as `variantsOf` finds them), sorted first: same set, same table. */
+export function variantsOfChars(chars: Iterable<string>): Variants {
+  const found = [...chars].sort();
   const simplified = inScript(found.join('\n'), 'simplified').split('\n');
   const variants: Variants = new Map();
   found.forEach((char, n) => {

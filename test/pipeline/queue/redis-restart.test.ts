@@ -1,0 +1,91 @@
+// Redis going away mid-run, with real Redis restarts (harness/redis-server.ts): kept its data (the run resumes),
+// lost it (the writer adds the lost jobs again), away longer than queue.unreachableMs (the run fails saying so, and
+// the next run finishes). The store is SQLite here: PostgreSQL's part is in kill.test.ts and postgres-down.test.ts.
+// Needs `npm run build`: the workers are the built `newsmirror worker`.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { type DemoSite, serveDemoSite } from '../../../harness/demo-site.ts';
+import { type RedisServer, startRedisServer } from '../../../harness/redis-server.ts';
+import {
+  heldArticle,
+  holdPath,
+  queueMirror,
+  startWorker,
+  stopWorker,
+  type WorkerProcess,
+} from './helpers.ts';
+
+let redis: RedisServer;
+let site: DemoSite;
+const work = mkdtempSync(join(tmpdir(), 'newsmirror-queue-redis-'));
+let worker: WorkerProcess | undefined;
+
+before(async () => {
+  [redis, site] = await Promise.all([startRedisServer(), serveDemoSite()]);
+  // One worker serves every test: the mirrors share a queue, and keep images at the publisher, so a job never asks
+  // a store (the worker reads the first mirror's) whether an image is mirrored.
+  worker = await startWorker(
+    queueMirror(site, work, 'first', { url: redis.url, ...QUEUE }, { hotlink: true }).loaded.file,
+  );
+});
+after(async () => {
+  if (worker) await stopWorker(worker);
+  await Promise.all([redis?.stop(), site?.server.close()]);
+  rmSync(work, { recursive: true, force: true });
+});
+
+const QUEUE = { name: 'restart' };
+
+/** Runs a fresh mirror with the held article's request open while `during` does its worst to Redis. */
+async function runThrough(name: string, queue: Record<string, number>, during: () => Promise<void>) {
+  const mirror = queueMirror(site, work, name, { url: redis.url, ...QUEUE, ...queue }, { hotlink: true });
+  const held = heldArticle(site);
+  const hold = holdPath(site.server, site.root, held.path);
+  const running = mirror.run();
+  running.catch(() => undefined);
+  await hold.arrived;
+  await during();
+  hold.release();
+  return { mirror, running, unhold: () => site.server.unroute(held.path) };
+}
+
+test('Redis restarted mid-run with its data: the run resumes and mirrors every article once', async () => {
+  const { mirror, running, unhold } = await runThrough('kept', {}, () => redis.restart({ downMs: 300 }));
+  const summary = await running;
+  unhold();
+  assert.deepEqual(summary.failures, []);
+  assert.equal(summary.new, site.manifest.articles.length);
+  await mirror.assertMirroredOnce();
+});
+
+test('Redis restarted without its data: the writer adds the lost jobs again; what is left, the next run does', async () => {
+  const { mirror, running, unhold } = await runThrough('wiped', {}, () => redis.restart({ wipe: true }));
+  const summary = await running;
+  unhold();
+  assert.equal(summary.new + summary.failed, site.manifest.articles.length);
+  await mirror.run();
+  await mirror.assertMirroredOnce();
+});
+
+test('Redis away longer than queue.unreachableMs: the run fails saying so, the next run finishes', async () => {
+  let restarted: Promise<void> | undefined;
+  const { mirror, running, unhold } = await runThrough('away', { unreachableMs: 1000 }, async () => {
+    restarted = redis.restart({ downMs: 3000 });
+  });
+  await assert.rejects(running, (error: Error) => {
+    assert.match(error.message, /^queue: Redis at redis:\/\/127\.0\.0\.1:\d+\/? unreachable for \d+ s/);
+    assert.match(error.message, /the next run plans them again/);
+    return true;
+  });
+  await restarted;
+  unhold();
+  const summary = await mirror.run();
+  assert.deepEqual(summary.failures, []);
+  await mirror.assertMirroredOnce();
+  // Through all of it the worker stayed up, and stops as asked.
+  assert.equal(await stopWorker(worker as WorkerProcess), 0);
+  worker = undefined;
+});
