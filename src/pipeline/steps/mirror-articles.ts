@@ -61,7 +61,14 @@ export function jobInputOf(
   const { site } = planned;
   const input: ArticleJobInput = {
     url: planned.url,
-    site: { id: site.id, base: site.base, articleId: site.articleId, rules: site.rules, lang: site.lang, pages: site.pages },
+    site: {
+      id: site.id,
+      base: site.base,
+      articleId: site.articleId,
+      rules: site.rules,
+      lang: site.lang,
+      pages: site.pages,
+    },
     images: config.mirror.images,
     maxImageBytes: config.fetch.maxImageBytes,
     validators,
