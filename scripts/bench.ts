@@ -4,6 +4,9 @@
 //                    [--scale-articles N] [--cases hotlink,mirror,baseline,extract] [--workers N] [--json FILE]
 //   npm run bench -- --e2e [--e2e-articles 240,2000] [--e2e-pages portal,small] [--repeat N]
 //                    [--e2e-cases hotlink,seed,readability] [--startup-repeat N] [--json FILE]
+//   npm run bench -- --distributed [--articles N] [--queue-concurrency N] [--schedule-channels N]
+// --distributed (issue 12): embedded against the queue with 1 and 2 worker processes (Redis started here; the
+// built CLI's workers), and a nothing-new pass over a schedule of 1,000 channels: harness/bench/distributed.ts.
 // --e2e (issue 16) times whole processes instead (`newsmirror run` of the built CLI, the seed-style Python script,
 // the Readability baseline, start-up): harness/bench/e2e.ts. It runs `npm run build` first.
 // Each case runs in a fresh child process, so its CPU time and peak RSS are its own; the site is served from
@@ -14,6 +17,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CaseInput, CaseResult } from '../harness/bench/case.ts';
+import { runDistributedBench } from '../harness/bench/distributed.ts';
 import type { E2eCase } from '../harness/bench/e2e.ts';
 import { runE2eBench } from '../harness/bench/e2e-report.ts';
 import { runScaleBench, type ScaleResult } from '../harness/bench/scale.ts';
@@ -34,6 +38,9 @@ const { values: args } = parseArgs({
     workers: { type: 'string' },
     json: { type: 'string' },
     e2e: { type: 'boolean', default: false },
+    distributed: { type: 'boolean', default: false },
+    'queue-concurrency': { type: 'string', default: '8' },
+    'schedule-channels': { type: 'string', default: '1000' },
     'e2e-articles': { type: 'string', default: '240,2000' },
     'e2e-pages': { type: 'string', default: 'portal,small' },
     'e2e-cases': { type: 'string', default: 'hotlink,seed,readability' },
@@ -184,7 +191,17 @@ async function main(): Promise<void> {
   const verdicts: string[] = [];
   const verdict = (met: boolean, text: string) => verdicts.push(`${met ? 'MET ' : 'MISS'} ${text}`);
 
-  if (args.e2e) {
+  if (args.distributed) {
+    // The workers are the built CLI, as operators run them.
+    await buildDist();
+    const rows = await runDistributedBench({
+      articles: args.articles === String(DEFAULT_ARTICLES) ? 200 : articles,
+      concurrency: Number(args['queue-concurrency']),
+      channels: Number(args['schedule-channels']),
+      log: console.log,
+    });
+    report.distributed = rows;
+  } else if (args.e2e) {
     // The measured CLI is the built one, as users run it: built from this tree now.
     await buildDist();
     const e2e = await runE2eBench({

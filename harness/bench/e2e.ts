@@ -7,8 +7,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { buildBundle, PACKAGE_ROOT } from '../../scripts/build.js';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { benchConfigYaml, LISTING_CHANNELS, startBenchSite } from './site-generator.ts';
 import { articleInfo, type PageSize, renderArticlePage } from './site-pages.ts';
 
@@ -18,6 +18,7 @@ export const E2E_CASES: readonly E2eCase[] = ['hotlink', 'mirror', 'seed', 'read
 /** The issue's site: 3 listing channels, no feed. */
 export const E2E_CHANNELS = 3;
 
+const PACKAGE_ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 const TIME = '/usr/bin/time';
 /** The built CLI; BENCH_CLI names another build's bin/newsmirror.js (to time two builds side by side). */
 const CLI = process.env.BENCH_CLI ?? join(PACKAGE_ROOT, 'bin', 'newsmirror.js');
@@ -89,7 +90,18 @@ let readabilityEntry: string | undefined;
 async function bundledReadability(): Promise<string> {
   if (!readabilityEntry) {
     const outDir = join(PACKAGE_ROOT, 'node_modules', '.cache', 'newsmirror-e2e', String(process.pid));
-    await buildBundle({ 'readability-run': 'harness/bench/readability-run.ts' }, outDir);
+    const { build } = await import('esbuild');
+    await build({
+      entryPoints: { 'readability-run': join(PACKAGE_ROOT, 'harness', 'bench', 'readability-run.ts') },
+      outdir: outDir,
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      packages: 'external',
+      outExtension: { '.js': '.mjs' },
+      logLevel: 'warning',
+    });
     readabilityEntry = join(outDir, 'readability-run.mjs');
     process.once('exit', () => rmSync(outDir, { recursive: true, force: true }));
   }

@@ -10,7 +10,7 @@ one `git add` + `git commit` of everything.
   python3 seed_style.py ORIGIN OUT_DIR CHANNEL...
 
 Prints `written N failed M` on stdout. Debian's python3-bs4 and python3-requests; lxml when installed (bs4
-picks it by default, as the original did), else Python's own html.parser.
+picks it by default), else Python's own html.parser; SEED_PARSER names one.
 """
 import os
 import subprocess
@@ -26,6 +26,8 @@ try:
     PARSER = "lxml"
 except ImportError:
     PARSER = "html.parser"
+# SEED_PARSER=html.parser times the pure-Python parser even where lxml is installed.
+PARSER = os.environ.get("SEED_PARSER") or PARSER
 
 NAV = "#### [首页](../../README.md) &nbsp;|&nbsp; [禁闻](../../indexes/{channel}.md)"
 PAGE_SIZE = 30

@@ -1,7 +1,10 @@
 // Whether an operator's regular expression (a site's `articleId`) can stall a run on a hostile URL. recheck (a ReDoS
 // checker built on automata theory, with fuzzing where that does not apply) proves exponential and polynomial
 // backtracking; hand-written heuristics such as star height miss `(x|x)*` and flag harmless patterns.
-import { checkSync } from 'recheck';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
 
 /**
  * Highest backtracking degree allowed. An unanchored pattern with any `+` or `*` is already quadratic (V8 retries
@@ -13,18 +16,62 @@ export const MAX_REGEXP_DEGREE = 2;
 /** A pattern the checker cannot settle in this time is refused rather than trusted. */
 const CHECK_TIMEOUT_MS = 10_000;
 
-const verdicts = new Map<string, string | null>();
+/**
+ * Verdicts outlive the process: loading recheck and checking one pattern takes about a second, which every hourly
+ * run would pay again for the same config. Keyed by pattern and by what decides the verdict.
+ */
+const VERDICT_KEY = `v1 degree<=${MAX_REGEXP_DEGREE}`;
+
+function verdictFile(): string {
+  const cache =
+    process.env.NEWSMIRROR_CACHE_DIR ??
+    join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'newsmirror');
+  return join(cache, 'regexp-verdicts.json');
+}
+
+let verdicts: Map<string, string | null> | undefined;
+
+function loadVerdicts(): Map<string, string | null> {
+  if (verdicts) return verdicts;
+  verdicts = new Map();
+  try {
+    const saved = JSON.parse(readFileSync(verdictFile(), 'utf8')) as {
+      key?: string;
+      verdicts?: Record<string, string | null>;
+    };
+    if (saved.key === VERDICT_KEY && saved.verdicts) verdicts = new Map(Object.entries(saved.verdicts));
+  } catch {
+    // No cache yet, or an unreadable one: check again.
+  }
+  return verdicts;
+}
+
+function saveVerdicts(known: Map<string, string | null>): void {
+  const file = verdictFile();
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    const temp = `${file}.${process.pid}.tmp`;
+    writeFileSync(temp, JSON.stringify({ key: VERDICT_KEY, verdicts: Object.fromEntries(known) }));
+    renameSync(temp, file);
+  } catch {
+    // A read-only home only costs the next process the check again.
+  }
+}
 
 /** Why `pattern` can make matching take super-quadratic time, with an input that shows it; null when it cannot. */
 export function unsafeRegExpReason(pattern: string): string | null {
-  const known = verdicts.get(pattern);
-  if (known !== undefined) return known;
+  const known = loadVerdicts();
+  const saved = known.get(pattern);
+  if (saved !== undefined) return saved;
   const verdict = judge(pattern);
-  verdicts.set(pattern, verdict);
+  known.set(pattern, verdict);
+  saveVerdicts(known);
   return verdict;
 }
 
 function judge(pattern: string): string | null {
+  // Loaded only for a pattern not judged before: recheck is 5 MB of JavaScript.
+  const { checkSync } = createRequire(import.meta.url)('recheck') as typeof import('recheck');
   const result = checkSync(pattern, '', { timeout: CHECK_TIMEOUT_MS, randomSeed: 1 });
   if (result.status === 'safe') return null;
   if (result.status === 'unknown') {

@@ -257,3 +257,35 @@ describe('config mistakes', () => {
     assert.throws(() => loadConfig(huge), /newsmirror\.yaml is \d+ bytes, more than the 4194304/);
   });
 });
+
+describe('articleId verdicts', () => {
+  test('are kept on disk, so the next process does not load the checker again', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const cache = mkdtempSync(join(tmpdir(), 'nm-verdicts-'));
+    const judge = (pattern: string) =>
+      spawnSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          '--input-type=module',
+          '-e',
+          `import { unsafeRegExpReason } from './src/config/regex-safety.ts';
+           console.log(JSON.stringify(unsafeRegExpReason(${JSON.stringify(pattern)})));`,
+        ],
+        { encoding: 'utf8', env: { ...process.env, NEWSMIRROR_CACHE_DIR: cache } },
+      );
+    const first = judge('/(\\d+)\\.html$');
+    assert.equal(first.status, 0, first.stderr);
+    assert.equal(JSON.parse(first.stdout), null);
+    const file = join(cache, 'regexp-verdicts.json');
+    const saved = JSON.parse(readFileSync(file, 'utf8'));
+    assert.equal(saved.verdicts['/(\\d+)\\.html$'], null);
+    // A verdict only the cache can know proves the second process read it instead of checking again.
+    saved.verdicts['/(\\d+)\\.html$'] = 'cached verdict';
+    writeFileSync(file, JSON.stringify(saved));
+    assert.equal(JSON.parse(judge('/(\\d+)\\.html$').stdout), 'cached verdict');
+    writeFileSync(file, 'not json');
+    assert.equal(JSON.parse(judge('/(\\d+)\\.html$').stdout), null, 'a broken cache is checked again');
+  });
+});

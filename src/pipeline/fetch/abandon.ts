@@ -1,6 +1,7 @@
 // A stopping process (SIGTERM) gives the requests in flight a grace period, then abandons them: every fetch still
 // waiting and every later one fails at once as 'stopped', so the run unwinds in a second or two whatever the sites
 // do, and renders, commits and pushes what it finished. The abandoned requests are not retried by this run.
+import { setMaxListeners } from 'node:events';
 import { FetchError } from '../../internal/errors.ts';
 import type { FetchOptions, HttpClient } from './client.ts';
 
@@ -17,6 +18,8 @@ function stoppedError(url: string): FetchError {
 
 /** `http`, whose fetches (running and later ones) fail with code 'stopped' once `signal` aborts. */
 export function abandonable(http: HttpClient, signal: AbortSignal): HttpClient {
+  // One listener per fetch in flight, removed when it settles: many at once is the design, not a leak.
+  setMaxListeners(0, signal);
   return {
     fetch(url: string, options?: FetchOptions) {
       if (signal.aborted) return Promise.reject(stoppedError(url));

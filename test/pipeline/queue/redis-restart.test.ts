@@ -4,6 +4,7 @@
 // Needs `npm run build`: the workers are the built `newsmirror worker`.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -74,6 +75,8 @@ test('Redis away longer than queue.unreachableMs: the run fails saying so, the n
   let restarted: Promise<void> | undefined;
   const { mirror, running, unhold } = await runThrough('away', { unreachableMs: 1000 }, async () => {
     restarted = redis.restart({ downMs: 3000 });
+    // The held article is released only once Redis is down, so its result cannot reach the writer in between.
+    await untilRefused(redis.port);
   });
   await assert.rejects(running, (error: Error) => {
     assert.match(error.message, /^queue: Redis at redis:\/\/127\.0\.0\.1:\d+\/? unreachable for \d+ s/);
@@ -89,3 +92,19 @@ test('Redis away longer than queue.unreachableMs: the run fails saying so, the n
   assert.equal(await stopWorker(worker as WorkerProcess), 0);
   worker = undefined;
 });
+
+/** Resolves once nothing accepts connections on `port` (the server was killed). */
+async function untilRefused(port: number): Promise<void> {
+  for (let attempt = 0; attempt < 500; attempt++) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = createConnection({ host: '127.0.0.1', port }, () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (!open) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`redis on port ${port} never went down`);
+}
