@@ -3,7 +3,7 @@
 // Exit codes as `run`'s, so a monitor can run it: 0 healthy, 1 some articles wait for a retry, 3 something an
 // operator must look at (a channel or push failing, the last run killed), 2 bad config or no store.
 import { loadConfig } from '../config/load.ts';
-import { ConfigError } from '../internal/errors.ts';
+import { ConfigError, errorMessage } from '../internal/errors.ts';
 import { inert } from '../internal/log.ts';
 import { collectHealth, type HealthReport } from '../server/health.ts';
 import { openStore, storeExists } from '../store/index.ts';
@@ -23,11 +23,22 @@ export async function statusCommand(options: StatusCommandOptions): Promise<numb
       retryable: false,
     });
   }
-  const store = await openStore(loaded);
+  // A store that exists but cannot be opened or read (damaged, unreadable, database down) is something an
+  // operator must look at: 3, as `run` gives for it, not main's catch-all 1 that means "articles to retry".
+  const store = await openStore(loaded).catch((error: unknown) => {
+    process.stderr.write(`newsmirror status: ${inert(errorMessage(error))}\n`);
+    return null;
+  });
+  if (store === null) return EXIT_RUN_FAILED;
   try {
     const report = await collectHealth(store, loaded.config);
     process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report));
     return statusExitCode(report);
+  } catch (error) {
+    process.stderr.write(
+      `newsmirror status: cannot read the store at ${loaded.storePath}: ${inert(errorMessage(error))}\n`,
+    );
+    return EXIT_RUN_FAILED;
   } finally {
     await store.close();
   }

@@ -6,7 +6,7 @@ import { notifySchema } from './options-notify.ts';
 import { queueSchema } from './options-queue.ts';
 import { archiveSchema, channelKeepSchema, keepSchema, retentionIssues } from './options-retention.ts';
 import { revisitSchema } from './options-revisit.ts';
-import { siteFetchSchema } from './options-site-fetch.ts';
+import { fetchFields, siteFetchSchema } from './options-site-fetch.ts';
 import { refuseCatastrophicRegExp } from './regex-safety.ts';
 
 const selectorList = z.string().min(1);
@@ -262,11 +262,7 @@ export const mirrorSchema = z
 
 export const fetchSchema = z
   .object({
-    perHostConcurrency: z
-      .number()
-      .int()
-      .min(1)
-      .max(64)
+    perHostConcurrency: fetchFields.perHostConcurrency
       .default(4)
       .describe('requests at once to one host: polite to each publisher'),
     concurrency: z
@@ -276,27 +272,17 @@ export const fetchSchema = z
       .max(256)
       .default(16)
       .describe('requests at once in all: several hosts keep the CPU busy while the network waits'),
-    connectTimeoutMs: z.number().int().positive().default(10_000).describe('connecting, in ms'),
-    headersTimeoutMs: z
-      .number()
-      .int()
-      .positive()
+    connectTimeoutMs: fetchFields.connectTimeoutMs.default(10_000).describe('connecting, in ms'),
+    headersTimeoutMs: fetchFields.headersTimeoutMs
       .default(20_000)
       .describe('waiting for the response headers, in ms'),
-    bodyTimeoutMs: z
-      .number()
-      .int()
-      .positive()
+    bodyTimeoutMs: fetchFields.bodyTimeoutMs
       .default(30_000)
       .describe(
         'between body chunks, in ms; the sum of the three timeouts is also the deadline of one attempt, ' +
           'which ends slow-drip bodies, and of all the attempts at one image together',
       ),
-    retries: z
-      .number()
-      .int()
-      .min(0)
-      .max(10)
+    retries: fetchFields.retries
       .default(2)
       .describe(
         'on 408, 429, 5xx, timeouts and network errors, with exponential backoff and jitter; Retry-After ' +
@@ -314,10 +300,7 @@ export const fetchSchema = z
           'never skips',
       ),
     maxRedirects: z.number().int().min(0).max(20).default(5).describe('each hop is checked'),
-    maxBodyBytes: z
-      .number()
-      .int()
-      .positive()
+    maxBodyBytes: fetchFields.maxBodyBytes
       .default(10 * 1024 * 1024)
       .describe('after decompression; news pages are rarely above 2 MB, and bigger pages fail alone'),
     maxImageBytes: z

@@ -67,12 +67,15 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
         // Each job its own image cache: a worker lives for days, and an image that failed may work next time.
         runJob: (input) => runArticleJob(input, { ...shared, tried: new Map() }),
       });
-      log.info(`worker: taking jobs from ${queue.name}`);
-      options.onReady?.();
-      if (!signal.aborted)
-        await new Promise((done) => signal.addEventListener('abort', done, { once: true }));
-      log.info('worker: stopping: finishing the jobs in flight');
-      await worker.close();
+      try {
+        log.info(`worker: taking jobs from ${queue.name}`);
+        options.onReady?.();
+        if (!signal.aborted)
+          await new Promise((done) => signal.addEventListener('abort', done, { once: true }));
+        log.info('worker: stopping: finishing the jobs in flight');
+      } finally {
+        await worker.close();
+      }
     });
   } finally {
     await http.close();

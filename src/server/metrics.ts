@@ -54,53 +54,63 @@ export function createMetrics(source: MetricsSource) {
     if (value !== undefined && Number.isFinite(value)) target.set(labels, value);
   };
 
+  // One registry, reset at each render: two scrapes at once (a pair of Prometheus servers) would interleave their
+  // resets and writes, so a render already under way is shared with the scrapes that arrive during it.
+  let rendering: Promise<string> | undefined;
   return {
     contentType: registry.contentType,
     /** Reads the store and writes every metric. */
-    async render(): Promise<string> {
-      const { store } = source;
-      registry.resetMetrics();
-      const [lastRun] = await store.runs.last(1);
-      if (lastRun) {
-        runs.set(lastRun.id);
-        setIf(lastRunStart, seconds(lastRun.startedAt));
-        setIf(lastRunEnd, seconds(lastRun.finishedAt));
-        lastRunStatus.set({ status: lastRun.status }, 1);
-        for (const [outcome, value] of [
-          ['new', lastRun.newCount],
-          ['updated', lastRun.updated],
-          ['failed', lastRun.failed],
-          ['skipped', lastRun.skipped],
-        ] as const) {
-          setIf(lastRunArticles, value, { outcome });
-        }
-      } else {
-        runs.set(0);
-      }
-      articles.set(await store.articles.count());
-      const [newestEntry] = await store.articles.listNewest(1);
-      if (newestEntry) setIf(newest, seconds(newestEntry.published ?? newestEntry.firstSeen));
-      const failed = await store.failures.list();
-      const retrying = failed.filter((failure) => failure.retryable).length;
-      failures.set({ kind: 'article_retrying' }, retrying);
-      failures.set({ kind: 'article_given_up' }, failed.length - retrying);
-      failures.set({ kind: 'image' }, (await store.images.listFailed()).length);
-      for (const health of await store.channelHealth.all()) {
-        const labels = { site: health.siteId, channel: health.channelId };
-        channelArticles.set(labels, await store.articles.count(health.channelId));
-        channelFailures.set(labels, health.consecutiveFailures);
-        setIf(channelSuccess, seconds(health.lastSuccessAt), labels);
-        setIf(channelLinks, health.recentLinks.at(-1), labels);
-      }
-      for (const push of await store.remotes.states()) {
-        pushFailures.set({ remote: push.remote }, push.consecutiveFailures);
-        setIf(pushSuccess, seconds(push.lastSuccessAt), { remote: push.remote });
-      }
-      const days = await store.views.perDay({ sinceDay: '0000-01-01' });
-      viewsStored.set(days.reduce((sum, day) => sum + day.views, 0));
-      const totals = source.counterTotals?.();
-      if (totals) for (const [outcome, value] of Object.entries(totals)) counter.set({ outcome }, value);
-      return registry.metrics();
+    render(): Promise<string> {
+      rendering ??= renderNow().finally(() => {
+        rendering = undefined;
+      });
+      return rendering;
     },
   };
+
+  async function renderNow(): Promise<string> {
+    const { store } = source;
+    registry.resetMetrics();
+    const [lastRun] = await store.runs.last(1);
+    if (lastRun) {
+      runs.set(lastRun.id);
+      setIf(lastRunStart, seconds(lastRun.startedAt));
+      setIf(lastRunEnd, seconds(lastRun.finishedAt));
+      lastRunStatus.set({ status: lastRun.status }, 1);
+      for (const [outcome, value] of [
+        ['new', lastRun.newCount],
+        ['updated', lastRun.updated],
+        ['failed', lastRun.failed],
+        ['skipped', lastRun.skipped],
+      ] as const) {
+        setIf(lastRunArticles, value, { outcome });
+      }
+    } else {
+      runs.set(0);
+    }
+    articles.set(await store.articles.count());
+    const [newestEntry] = await store.articles.listNewest(1);
+    if (newestEntry) setIf(newest, seconds(newestEntry.published ?? newestEntry.firstSeen));
+    const failed = await store.failures.list();
+    const retrying = failed.filter((failure) => failure.retryable).length;
+    failures.set({ kind: 'article_retrying' }, retrying);
+    failures.set({ kind: 'article_given_up' }, failed.length - retrying);
+    failures.set({ kind: 'image' }, (await store.images.listFailed()).length);
+    for (const health of await store.channelHealth.all()) {
+      const labels = { site: health.siteId, channel: health.channelId };
+      channelArticles.set(labels, await store.articles.count(health.channelId));
+      channelFailures.set(labels, health.consecutiveFailures);
+      setIf(channelSuccess, seconds(health.lastSuccessAt), labels);
+      setIf(channelLinks, health.recentLinks.at(-1), labels);
+    }
+    for (const push of await store.remotes.states()) {
+      pushFailures.set({ remote: push.remote }, push.consecutiveFailures);
+      setIf(pushSuccess, seconds(push.lastSuccessAt), { remote: push.remote });
+    }
+    const days = await store.views.perDay({ sinceDay: '0000-01-01' });
+    viewsStored.set(days.reduce((sum, day) => sum + day.views, 0));
+    const totals = source.counterTotals?.();
+    if (totals) for (const [outcome, value] of Object.entries(totals)) counter.set({ outcome }, value);
+    return registry.metrics();
+  }
 }

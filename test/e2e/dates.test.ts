@@ -7,11 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type FixtureServer, startFixtureServer } from '../../harness/fixture-server.ts';
-import { type LoadedConfig, parseConfigText } from '../../src/config/load.ts';
-import { silentLogger } from '../../src/internal/log.ts';
-import { createHttpClient, type HttpClient } from '../../src/pipeline/fetch/client.ts';
-import { runMirror } from '../../src/pipeline/run.ts';
-import { openSqliteStore, type Store } from '../../src/store/index.ts';
+import type { LoadedConfig } from '../../src/config/load.ts';
+import type { Store } from '../../src/store/index.ts';
+import { type ClockedMirror, openClockedMirror } from '../helpers/clocked-mirror.ts';
 
 const T0 = Date.parse('2026-03-02T08:00:00.000Z');
 const HOUR = 3_600_000;
@@ -25,24 +23,16 @@ interface Entry {
 
 describe('dates from sitemaps, and discovery time for undated articles', () => {
   let server: FixtureServer;
+  let mirror: ClockedMirror;
   let loaded: LoadedConfig;
   let store: Store;
-  let http: HttpClient;
   const work = mkdtempSync(join(tmpdir(), 'nm-dates-'));
   let entries: Entry[] = [
     { id: 'alpha', news: iso(T0 - 48 * HOUR) },
     { id: 'beta', lastmod: iso(T0 - 24 * HOUR) },
     { id: 'gamma' },
   ];
-  const run = (hoursAfter: number) =>
-    runMirror({
-      loaded,
-      store,
-      http,
-      log: silentLogger,
-      push: false,
-      now: () => new Date(T0 + hoursAfter * HOUR),
-    });
+  const run = (hoursAfter: number) => mirror.run(hoursAfter);
   const mirrorFile = (path: string) => readFileSync(join(loaded.mirrorDir, path), 'utf8');
   /** Article ids in the order a Markdown table lists them. */
   const listed = (markdown: string) => [...markdown.matchAll(/pages\/news\/([a-z]+)\.md/g)].map((m) => m[1]);
@@ -97,14 +87,12 @@ sites:
         title: 新闻
         sitemap: ${server.origin}/sitemap.xml
 `;
-    loaded = parseConfigText(config, 'newsmirror.yaml', work);
-    store = await openSqliteStore(loaded.storePath);
-    http = createHttpClient(loaded.config.fetch, { backoffBaseMs: 1 });
+    mirror = await openClockedMirror(config, work, T0);
+    ({ loaded, store } = mirror);
   });
 
   after(async () => {
-    await http?.close();
-    await store?.close();
+    await mirror?.close();
     await server?.close();
     rmSync(work, { recursive: true, force: true });
   });

@@ -9,11 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type FixtureServer, startFixtureServer } from '../../harness/fixture-server.ts';
-import { type LoadedConfig, parseConfigText } from '../../src/config/load.ts';
-import { silentLogger } from '../../src/internal/log.ts';
-import { createHttpClient, type HttpClient } from '../../src/pipeline/fetch/client.ts';
-import { type RunSummary, runMirror } from '../../src/pipeline/run.ts';
-import { openSqliteStore, type Store } from '../../src/store/index.ts';
+import type { LoadedConfig } from '../../src/config/load.ts';
+import type { RunSummary } from '../../src/pipeline/run.ts';
+import type { Store } from '../../src/store/index.ts';
+import { type ClockedMirror, openClockedMirror } from '../helpers/clocked-mirror.ts';
 
 const T0 = Date.parse('2026-03-02T08:00:00.000Z');
 const HOUR = 3_600_000;
@@ -34,9 +33,9 @@ function page(source: Source): string {
 
 describe('revisit window (fixture server, injected clock)', () => {
   let server: FixtureServer;
+  let mirror: ClockedMirror;
   let loaded: LoadedConfig;
   let store: Store;
-  let http: HttpClient;
   const work = mkdtempSync(join(tmpdir(), 'nm-revisit-'));
   const sources: Record<string, Source> = {
     young: { lang: 'en', title: 'Young story', body: 'The first version of the young story.' },
@@ -48,15 +47,7 @@ describe('revisit window (fixture server, injected clock)', () => {
     flaky: new Date(T0 - 12 * HOUR).toUTCString(),
     old: new Date(T0 - 10 * 24 * HOUR).toUTCString(),
   };
-  const run = (hoursAfter: number): Promise<RunSummary> =>
-    runMirror({
-      loaded,
-      store,
-      http,
-      log: silentLogger,
-      push: false,
-      now: () => new Date(T0 + hoursAfter * HOUR),
-    });
+  const run = (hoursAfter: number): Promise<RunSummary> => mirror.run(hoursAfter);
   const pageText = (id: string) => readFileSync(join(loaded.mirrorDir, 'pages', 'news', `${id}.md`), 'utf8');
   const hits = (id: string) => server.hits(`/story/${id}.html`);
 
@@ -108,14 +99,12 @@ sites:
         title: News
         feed: ${server.origin}/feed.xml
 `;
-    loaded = parseConfigText(config, 'newsmirror.yaml', work);
-    store = await openSqliteStore(loaded.storePath);
-    http = createHttpClient(loaded.config.fetch, { backoffBaseMs: 1 });
+    mirror = await openClockedMirror(config, work, T0);
+    ({ loaded, store } = mirror);
   });
 
   after(async () => {
-    await http?.close();
-    await store?.close();
+    await mirror?.close();
     await server?.close();
     rmSync(work, { recursive: true, force: true });
   });

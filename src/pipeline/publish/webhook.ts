@@ -18,7 +18,8 @@ export async function postWebhook(url: string, body: unknown, timeoutMs: number)
       throw new PublishError(`notify: webhook ${where} answered ${response.statusCode}`, {
         code: `http_${response.statusCode}`,
         where,
-        retryable: true,
+        // A 4xx (but 408, 429) is the URL or the receiver's setup at fault: the next run would be refused too.
+        retryable: response.statusCode >= 500 || response.statusCode === 408 || response.statusCode === 429,
       });
     }
   } catch (error) {

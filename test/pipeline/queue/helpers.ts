@@ -1,10 +1,15 @@
 // Mirrors, configs and worker processes for the queue tests; each worker is the built `newsmirror worker`
 // (harness/queue-workers.ts: `npm run build` first).
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DemoSite } from '../../../harness/demo-site.ts';
+import { after, before } from 'node:test';
+import { type DemoSite, serveDemoSite } from '../../../harness/demo-site.ts';
 import type { FixtureServer } from '../../../harness/fixture-server.ts';
+import { type PostgresServer, startPostgresServer } from '../../../harness/postgres-server.ts';
+import { stopWorker, type WorkerProcess } from '../../../harness/queue-workers.ts';
+import { type RedisServer, startRedisServer } from '../../../harness/redis-server.ts';
 import { type LoadedConfig, loadConfig } from '../../../src/config/load.ts';
 import { silentLogger } from '../../../src/internal/log.ts';
 import { createHttpClient } from '../../../src/pipeline/fetch/client.ts';
@@ -119,4 +124,63 @@ export function heldArticle(site: DemoSite): DemoSite['manifest']['articles'][nu
   );
   assert.ok(found, 'the demo site has a UTF-8 article with a lead image');
   return found;
+}
+
+export interface QueueTestBed {
+  redis: RedisServer;
+  /** Only with `postgres: true`. */
+  postgres: PostgresServer;
+  site: DemoSite;
+  /** Temp folder of the test file's mirrors. */
+  work: string;
+  /** Workers the test file started: stopped (SIGTERM, if still running) after its tests. */
+  workers: WorkerProcess[];
+  /** `queueMirror` on this bed's Redis, its store a new PostgreSQL database named `name`. */
+  postgresMirror(
+    name: string,
+    queue?: Record<string, string | number>,
+    options?: { perHostConcurrency?: number },
+  ): Promise<QueueTestMirror>;
+}
+
+/**
+ * Registers the `before` and `after` of a queue test file: a real Redis, the demo site and (with `postgres`) a real
+ * PostgreSQL started before its tests; its workers, the servers and its temp folder (`newsmirror-queue-<name>-*`
+ * in os.tmpdir()) gone after them. `ready` runs once they are up: on Node 20 a file's own root `before` hooks do not
+ * wait for one another, so one of them could run before the servers are.
+ */
+export function queueTestBed(
+  name: string,
+  options: { postgres?: boolean; ready?: (bed: QueueTestBed) => Promise<void> } = {},
+): QueueTestBed {
+  // The servers are filled in by `before`; the tests read them only once it has run.
+  const bed = {
+    work: mkdtempSync(join(tmpdir(), `newsmirror-queue-${name}-`)),
+    workers: [] as WorkerProcess[],
+  } as QueueTestBed;
+  bed.postgresMirror = async (mirrorName, queue = {}, mirrorOptions = {}) => {
+    const storeUrl = await bed.postgres.createDatabase(mirrorName);
+    return queueMirror(
+      bed.site,
+      bed.work,
+      mirrorName,
+      { url: bed.redis.url, ...queue },
+      { storeUrl, ...mirrorOptions },
+    );
+  };
+  before(async () => {
+    const [redis, site, postgres] = await Promise.all([
+      startRedisServer(),
+      serveDemoSite(),
+      options.postgres ? startPostgresServer() : undefined,
+    ]);
+    Object.assign(bed, { redis, site, postgres });
+    await options.ready?.(bed);
+  });
+  after(async () => {
+    await Promise.all(bed.workers.map(stopWorker));
+    await Promise.all([bed.redis?.stop(), bed.postgres?.stop(), bed.site?.server.close()]);
+    rmSync(bed.work, { recursive: true, force: true });
+  });
+  return bed;
 }

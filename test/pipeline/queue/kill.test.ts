@@ -3,48 +3,19 @@
 // kills every worker taking it: poison.test.ts.)
 // Needs `npm run build`: the workers are the built `newsmirror worker`.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { type DemoSite, serveDemoSite } from '../../../harness/demo-site.ts';
-import { type PostgresServer, startPostgresServer } from '../../../harness/postgres-server.ts';
-import { type RedisServer, startRedisServer } from '../../../harness/redis-server.ts';
-import {
-  heldArticle,
-  holdPath,
-  queueMirror,
-  startWorker,
-  stopWorker,
-  type WorkerProcess,
-} from './helpers.ts';
+import { test } from 'node:test';
+import { heldArticle, holdPath, queueTestBed, startWorker, stopWorker } from './helpers.ts';
 
-let redis: RedisServer;
-let postgres: PostgresServer;
-let site: DemoSite;
-const work = mkdtempSync(join(tmpdir(), 'newsmirror-queue-kill-'));
-const workers: WorkerProcess[] = [];
-
-before(async () => {
-  [redis, postgres, site] = await Promise.all([startRedisServer(), startPostgresServer(), serveDemoSite()]);
-});
-after(async () => {
-  await Promise.all(workers.map(stopWorker));
-  await Promise.all([redis?.stop(), postgres?.stop(), site?.server.close()]);
-  rmSync(work, { recursive: true, force: true });
-});
+const bed = queueTestBed('kill', { postgres: true });
+const { workers } = bed;
 
 test('a worker SIGKILLed mid-job: another takes the job, every article is mirrored once', async () => {
-  const mirror = queueMirror(
-    site,
-    work,
+  const { site } = bed;
+  const mirror = await bed.postgresMirror(
     'kill',
-    { url: redis.url },
-    {
-      storeUrl: await postgres.createDatabase('kill'),
-      // The killed worker's host slots come back only when their leases end: enough others meanwhile.
-      perHostConcurrency: 12,
-    },
+    {},
+    // The killed worker's host slots come back only when their leases end: enough others meanwhile.
+    { perHostConcurrency: 12 },
   );
   const held = heldArticle(site);
   const hold = holdPath(site.server, site.root, held.path);

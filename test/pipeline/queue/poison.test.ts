@@ -2,38 +2,15 @@
 // after queue.attempts tries and reported like any failed article, while the rest of the demo site is mirrored.
 // Needs `npm run build`: the workers are the built `newsmirror worker`.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { type DemoSite, serveDemoSite } from '../../../harness/demo-site.ts';
-import { type PostgresServer, startPostgresServer } from '../../../harness/postgres-server.ts';
-import { type RedisServer, startRedisServer } from '../../../harness/redis-server.ts';
-import { heldArticle, queueMirror, startWorker, stopWorker, type WorkerProcess } from './helpers.ts';
+import { test } from 'node:test';
+import { heldArticle, queueTestBed, startWorker, stopWorker, type WorkerProcess } from './helpers.ts';
 
-let redis: RedisServer;
-let postgres: PostgresServer;
-let site: DemoSite;
-const work = mkdtempSync(join(tmpdir(), 'newsmirror-queue-poison-'));
-const workers: WorkerProcess[] = [];
-
-before(async () => {
-  [redis, postgres, site] = await Promise.all([startRedisServer(), startPostgresServer(), serveDemoSite()]);
-});
-after(async () => {
-  await Promise.all(workers.map(stopWorker));
-  await Promise.all([redis?.stop(), postgres?.stop(), site?.server.close()]);
-  rmSync(work, { recursive: true, force: true });
-});
+const bed = queueTestBed('poison', { postgres: true });
+const { workers } = bed;
 
 test('a poisoned job (kills every worker taking it) fails after queue.attempts tries, like any article', async () => {
-  const mirror = queueMirror(
-    site,
-    work,
-    'poison',
-    { url: redis.url, attempts: 2, lockMs: 1000 },
-    { storeUrl: await postgres.createDatabase('poison') },
-  );
+  const { site } = bed;
+  const mirror = await bed.postgresMirror('poison', { attempts: 2, lockMs: 1000 });
   const poisoned = heldArticle(site);
   // One worker at a time, started again when it dies (as Docker's restart policy or systemd does); the fixture
   // server kills whichever worker asks for the poisoned page, every time.

@@ -3,31 +3,13 @@
 // run mirrors every article. Needs `npm run build`: the worker and the run are the built CLI.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { type DemoSite, serveDemoSite } from '../../../harness/demo-site.ts';
-import { type PostgresServer, startPostgresServer } from '../../../harness/postgres-server.ts';
-import { type RedisServer, startRedisServer } from '../../../harness/redis-server.ts';
-import { queueMirror, startWorker, stopWorker, type WorkerProcess } from './helpers.ts';
+import { test } from 'node:test';
+import { queueTestBed, startWorker, stopWorker, type WorkerProcess } from './helpers.ts';
 
 const CLI = new URL('../../../bin/newsmirror.js', import.meta.url).pathname;
 
-let redis: RedisServer;
-let postgres: PostgresServer;
-let site: DemoSite;
+const bed = queueTestBed('pg', { postgres: true });
 let worker: WorkerProcess | undefined;
-const work = mkdtempSync(join(tmpdir(), 'newsmirror-queue-pg-'));
-
-before(async () => {
-  [redis, postgres, site] = await Promise.all([startRedisServer(), startPostgresServer(), serveDemoSite()]);
-});
-after(async () => {
-  if (worker) await stopWorker(worker);
-  await Promise.all([redis?.stop(), postgres?.stop(), site?.server.close()]);
-  rmSync(work, { recursive: true, force: true });
-});
 
 function cli(args: string[]): Promise<{ code: number | null; stderr: string }> {
   const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -37,14 +19,10 @@ function cli(args: string[]): Promise<{ code: number | null; stderr: string }> {
 }
 
 test('PostgreSQL unreachable: `run` says so, fails and adds no job; the next run mirrors everything', async () => {
-  const mirror = queueMirror(
-    site,
-    work,
-    'pgdown',
-    { url: redis.url },
-    { storeUrl: await postgres.createDatabase('pgdown') },
-  );
+  const { postgres, site } = bed;
+  const mirror = await bed.postgresMirror('pgdown');
   worker = await startWorker(mirror.loaded.file);
+  bed.workers.push(worker);
   await postgres.pause();
   const down = await cli(['run', '-c', mirror.loaded.file, '--no-push', '-q']);
   await postgres.resume();

@@ -3,17 +3,15 @@
 // the next run finishes). The store is SQLite here: PostgreSQL's part is in kill.test.ts and postgres-down.test.ts.
 // Needs `npm run build`: the workers are the built `newsmirror worker`.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { type DemoSite, serveDemoSite } from '../../../harness/demo-site.ts';
-import { type RedisServer, startRedisServer } from '../../../harness/redis-server.ts';
+import { test } from 'node:test';
+import type { DemoSite } from '../../../harness/demo-site.ts';
+import type { RedisServer } from '../../../harness/redis-server.ts';
 import {
   heldArticle,
   holdPath,
   queueMirror,
+  queueTestBed,
   startWorker,
   stopWorker,
   type WorkerProcess,
@@ -21,22 +19,19 @@ import {
 
 let redis: RedisServer;
 let site: DemoSite;
-const work = mkdtempSync(join(tmpdir(), 'newsmirror-queue-redis-'));
 let worker: WorkerProcess | undefined;
+const bed = queueTestBed('redis', { ready: startTheWorker });
+const { work } = bed;
 
-before(async () => {
-  [redis, site] = await Promise.all([startRedisServer(), serveDemoSite()]);
+async function startTheWorker() {
+  ({ redis, site } = bed);
   // One worker serves every test: the mirrors share a queue, and keep images at the publisher, so a job never asks
   // a store (the worker reads the first mirror's) whether an image is mirrored.
   worker = await startWorker(
     queueMirror(site, work, 'first', { url: redis.url, ...QUEUE }, { hotlink: true }).loaded.file,
   );
-});
-after(async () => {
-  if (worker) await stopWorker(worker);
-  await Promise.all([redis?.stop(), site?.server.close()]);
-  rmSync(work, { recursive: true, force: true });
-});
+  bed.workers.push(worker);
+}
 
 const QUEUE = { name: 'restart' };
 
