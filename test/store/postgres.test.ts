@@ -111,9 +111,13 @@ describe('postgres store', () => {
   test('writers in two stores at once: one article row, attempts and views add up', async () => {
     const url = await server.createDatabase();
     const [a, b] = [await open(url), await open(url)];
-    const results = await Promise.all([a.articles.save(article('n1')), b.articles.save(article('n1'))]);
-    assert.deepEqual([...results].sort(), ['new', 'unchanged']);
-    assert.equal(await a.articles.count(), 1);
+    // Ten articles, each saved by both at once: the two inserts may meet on either unique index.
+    const ids = Array.from({ length: 10 }, (_, i) => `n${i + 1}`);
+    const results = await Promise.all(
+      ids.map((id) => Promise.all([a.articles.save(article(id)), b.articles.save(article(id))])),
+    );
+    for (const pair of results) assert.deepEqual([...pair].sort(), ['new', 'unchanged']);
+    assert.equal(await a.articles.count(), ids.length);
 
     const failure = { url: 'https://x.example/', siteId: 'epoch', code: 'x', message: 'x', retryable: true };
     await Promise.all(

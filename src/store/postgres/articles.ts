@@ -35,11 +35,11 @@ export const pgArticleSql = {
       page_path AS "pagePath", retracted_at AS "retractedAt", first_seen AS "firstSeen"
     FROM articles WHERE (site_id = $1 AND id = $2) OR page_path = $3 FOR UPDATE`,
   keyOf: `SELECT key FROM articles WHERE site_id = $1 AND id = $2`,
-  // ON CONFLICT (site_id, id): a concurrent save of the same new article makes this one an update, not an error.
+  // ON CONFLICT (any unique key): a concurrent save of the same new article makes this one an update, not an error.
   insert: `INSERT INTO articles (site_id, id, url, canonical_url, home_channel, page_path, title, author, published,
       lang, content_hash, extracted, first_seen, updated_at, retracted_at, sort_ms, needs_render)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, true)
-    ON CONFLICT (site_id, id) DO NOTHING RETURNING key`,
+    ON CONFLICT DO NOTHING RETURNING key`,
   update: `UPDATE articles SET url = $2, canonical_url = $3, home_channel = $4, page_path = $5, title = $6,
       author = $7, published = $8, lang = $9, content_hash = $10, extracted = $11, updated_at = $12,
       retracted_at = $13, sort_ms = $14, needs_render = true
@@ -127,13 +127,17 @@ async function save(conn: Conn, record: ArticleRecord): Promise<SaveResult> {
       key = inserted.rows[0].key;
       result = 'new';
     } else {
-      // Another process stored it between our read and our insert; it is committed now, so lock it and update.
+      // Another process stored it (or an article at its page) between our read and our insert: that row is
+      // committed now, so lock it and update ours, or refuse the page. Any unique key, not only (site_id, id):
+      // two inserts of one article can meet first on the page-path index.
       const again = await conn.query<ArticleState>(pgArticleSql.stateAndOwner, [
         record.siteId,
         record.id,
         record.pagePath,
       ]);
       existing = again.rows.find((row) => row.siteId === record.siteId && row.id === record.id);
+      const taker = again.rows.find((row) => row !== existing);
+      if (existing === undefined && taker !== undefined) throw pathTaken(record, taker);
       if (existing === undefined) throw unknownArticle(record.siteId, record.id, 'save it');
     }
   }
