@@ -4,9 +4,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './git.ts';
 
 export interface RedisServer {
   port: number;
@@ -18,19 +19,6 @@ export interface RedisServer {
 }
 
 const BINARY = process.env.REDIS_SERVER ?? 'redis-server';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error()),
-      );
-    });
-  });
-}
 
 /** Resolves once the server answers PING. */
 async function waitForPing(port: number, child: ChildProcess, output: () => string): Promise<void> {
