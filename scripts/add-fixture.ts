@@ -2,7 +2,9 @@
 // test/fixtures/extract/<case>/. Review changes to expected files as diffs before committing them.
 //
 //   node bin/run-ts.js scripts/add-fixture.ts <case> [--source FILE|URL] [--url U] [--rules JSON|null]
-//       creates or updates one case: copies (or downloads) the source, writes case.json, regenerates expected files
+//       [--pages articles|any] [--explain true|false]
+//       creates or updates one case: copies (or downloads) the source, writes case.json, regenerates expected files;
+//       --pages is the extractor's option, --explain true also records the classifier's verdict and the reason
 //   node bin/run-ts.js scripts/add-fixture.ts all
 //       regenerates every case's expected files from its frozen source.html and case.json
 
@@ -33,7 +35,10 @@ async function download(url: string): Promise<string> {
 async function main(args: string[]): Promise<void> {
   const [name, ...rest] = args;
   if (!name || name.startsWith('-')) {
-    throw new Error('usage: add-fixture.ts <case>|all [--source FILE|URL] [--url U] [--rules JSON|null]');
+    throw new Error(
+      'usage: add-fixture.ts <case>|all [--source FILE|URL] [--url U] [--rules JSON|null] ' +
+        '[--pages articles|any] [--explain true|false]',
+    );
   }
   if (name === 'all') {
     for (const found of listFixtureCases()) console.log(regenerateFixture(join(FIXTURE_ROOT, found)));
@@ -61,7 +66,13 @@ async function main(args: string[]): Promise<void> {
   const rules = options.has('rules')
     ? (JSON.parse(options.get('rules')!) as SiteRules | null)
     : (previous.rules ?? null);
-  writeFileSync(join(dir, 'case.json'), `${JSON.stringify({ url, rules }, null, 2)}\n`);
+  const pages = options.get('pages') ?? previous.pages;
+  if (pages !== undefined && pages !== 'articles' && pages !== 'any')
+    throw new Error(`add-fixture: --pages must be articles or any (got "${pages}")`);
+  const explain = options.has('explain') ? options.get('explain') === 'true' : previous.explain;
+  // Written only when set, so the case.json of older cases stays as it was.
+  const fixture = { url, rules, ...(pages && { pages }), ...(explain && { explain: true }) };
+  writeFileSync(join(dir, 'case.json'), `${JSON.stringify(fixture, null, 2)}\n`);
   console.log(regenerateFixture(dir));
 }
 

@@ -3,7 +3,10 @@
 //   npm run bench -- [--articles N] [--repeat N] [--extract-pages N] [--scale] [--scale-only]
 //                    [--scale-articles N] [--cases hotlink,mirror,baseline,extract] [--workers N] [--json FILE]
 //   npm run bench -- --e2e [--e2e-articles 240,2000] [--e2e-pages portal,small] [--repeat N]
-//                    [--e2e-cases hotlink,seed,readability] [--startup-repeat N] [--json FILE]
+//                    [--e2e-cases hotlink,seed,readability] [--startup-repeat N] [--rss] [--json FILE]
+// --rss: newsmirror runs with --verbose and its stage lines (wall, CPU, RSS and peak RSS per step) are printed;
+// start-up is not timed. The issue's peak RSS figures:
+//   npm run bench -- --e2e --rss --e2e-articles 10000 --e2e-pages portal --e2e-cases hotlink,mirror
 //   npm run bench -- --distributed [--articles N] [--queue-concurrency N] [--schedule-channels N]
 // --distributed (issue 12): embedded against the queue with 1 and 2 worker processes (Redis started here; the
 // built CLI's workers), and a nothing-new pass over a schedule of 1,000 channels: harness/bench/distributed.ts.
@@ -45,6 +48,7 @@ const { values: args } = parseArgs({
     'e2e-pages': { type: 'string', default: 'portal,small' },
     'e2e-cases': { type: 'string', default: 'hotlink,seed,readability' },
     'startup-repeat': { type: 'string', default: '7' },
+    rss: { type: 'boolean', default: false },
   },
 });
 
@@ -210,6 +214,7 @@ async function main(): Promise<void> {
       cases: args['e2e-cases'].split(',') as E2eCase[],
       repeat,
       startupRepeat: Number(args['startup-repeat']),
+      stages: args.rss,
       log: console.log,
     });
     report.e2e = e2e;

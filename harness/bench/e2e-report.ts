@@ -31,6 +31,11 @@ export interface E2eBenchOptions {
   cases: E2eCase[];
   repeat: number;
   startupRepeat: number;
+  /**
+   * Where newsmirror's memory and time went (`--rss`): its runs use `--verbose` and each one's stage lines are
+   * printed (RSS and peak RSS at the end of each step); start-up is not timed.
+   */
+  stages?: boolean;
   log: (line: string) => void;
 }
 
@@ -74,6 +79,28 @@ function printRun(run: E2eRun, log: (line: string) => void): void {
   }
 }
 
+/** newsmirror's own `stage` lines of one run (`--verbose`), as a table. */
+function printStages(result: E2eResult, log: (line: string) => void): void {
+  if (!result.stages?.length) return;
+  log(`\n  where the time and memory went, ${result.label} (its --verbose stage lines):`);
+  log(
+    `  ${'stage'.padEnd(18)} ${'wall s'.padStart(8)} ${'CPU s'.padStart(8)} ${'busy s'.padStart(8)} ` +
+      `${'RSS MB'.padStart(7)} ${'peak MB'.padStart(8)}  count`,
+  );
+  const seconds = (ms: number | undefined) => (ms === undefined ? '' : fixed(ms / 1000, 2));
+  for (const { name, fields } of result.stages) {
+    const { wall_ms, cpu_ms, busy_ms, active_ms, rss_mb, peak_rss_mb, ...counts } = fields;
+    const count = Object.entries(counts)
+      .map(([unit, n]) => `${n} ${unit}`)
+      .join(', ');
+    log(
+      `  ${name.padEnd(18)} ${seconds(wall_ms ?? active_ms).padStart(8)} ${seconds(cpu_ms).padStart(8)} ` +
+        `${seconds(busy_ms).padStart(8)} ${(rss_mb === undefined ? '' : String(rss_mb)).padStart(7)} ` +
+        `${(peak_rss_mb === undefined ? '' : String(peak_rss_mb)).padStart(8)}  ${count}`,
+    );
+  }
+}
+
 export async function runE2eBench(options: E2eBenchOptions): Promise<E2eReport> {
   const { log } = options;
   requireTime();
@@ -81,8 +108,8 @@ export async function runE2eBench(options: E2eBenchOptions): Promise<E2eReport> 
   const verdicts: string[] = [];
   const verdict = (met: boolean, text: string) => verdicts.push(`${met ? 'MET ' : 'MISS'} ${text}`);
 
-  const startup = await runStartup(options.startupRepeat);
-  log('\nstart-up, whole processes (median of alternating runs):');
+  const startup = options.stages ? [] : await runStartup(options.startupRepeat);
+  if (startup.length > 0) log('\nstart-up, whole processes (median of alternating runs):');
   const bare = startup[0];
   for (const row of startup) {
     log(
@@ -102,9 +129,10 @@ export async function runE2eBench(options: E2eBenchOptions): Promise<E2eReport> 
   const runs: E2eRun[] = [];
   for (const pages of options.pages) {
     for (const articles of options.articles) {
-      const run = await runE2eSite(pages, articles, options.cases, options.repeat, log);
+      const run = await runE2eSite(pages, articles, options.cases, options.repeat, log, options.stages);
       runs.push(run);
       printRun(run, log);
+      for (const result of run.results) printStages(result, log);
       const seed = run.results.find((result) => result.case === 'seed');
       const hotlink = run.results.find((result) => result.case === 'hotlink');
       const target = E2E_TARGETS.seedRatio.get(articles);

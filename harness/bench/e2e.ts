@@ -131,6 +131,20 @@ export interface E2eResult extends ProcessFigures {
   written: number;
   /** newsmirror's own summary line's run time (no start-up, no exit). */
   summarySeconds?: number;
+  /** With `verbose`: newsmirror's `stage` lines (`run --verbose`), each as its name and figures. */
+  stages?: Array<{ name: string; fields: Record<string, number> }>;
+}
+
+/** The `debug stage NAME key=value ...` lines of `newsmirror run --verbose`. */
+export function parseStageLines(stderr: string): Array<{ name: string; fields: Record<string, number> }> {
+  const stages: Array<{ name: string; fields: Record<string, number> }> = [];
+  for (const line of stderr.split('\n')) {
+    const match = /^debug stage (\S+)((?: \w+=\d+)*)$/.exec(line);
+    if (!match) continue;
+    const pairs = match[2].trim().split(' ').map((pair) => pair.split('='));
+    stages.push({ name: match[1], fields: Object.fromEntries(pairs.map(([k, v]) => [k, Number(v)])) });
+  }
+  return stages;
 }
 
 const LABELS: Record<E2eCase, string> = {
@@ -141,8 +155,16 @@ const LABELS: Record<E2eCase, string> = {
   readability: 'readability + linkedom + turndown (node)',
 };
 
-/** One whole process of `kind` over the site at `origin`, in a fresh folder. */
-export async function runE2eCase(kind: E2eCase, origin: string, articles: number): Promise<E2eResult> {
+/**
+ * One whole process of `kind` over the site at `origin`, in a fresh folder; with `verbose`, newsmirror runs with
+ * `--verbose` instead of `-q` and its stage lines come back with the figures.
+ */
+export async function runE2eCase(
+  kind: E2eCase,
+  origin: string,
+  articles: number,
+  verbose = false,
+): Promise<E2eResult> {
   const work = mkdtempSync(join(tmpdir(), `newsmirror-e2e-${kind}-`));
   const channels = LISTING_CHANNELS.slice(0, E2E_CHANNELS);
   try {
@@ -168,7 +190,7 @@ export async function runE2eCase(kind: E2eCase, origin: string, articles: number
         '-c',
         config,
         '--no-push',
-        '-q',
+        verbose ? '--verbose' : '-q',
       ]);
     } else if (kind === 'seed') {
       figures = await measureProcess(seedPython(), [SEED_SCRIPT, origin, join(work, 'out'), ...channels]);
@@ -196,6 +218,7 @@ export async function runE2eCase(kind: E2eCase, origin: string, articles: number
       articles,
       written,
       summarySeconds: summary ? Number(summary) : undefined,
+      stages: verbose && kind !== 'seed' && kind !== 'readability' ? parseStageLines(figures.stderr) : undefined,
     };
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -261,13 +284,14 @@ export async function runE2eSite(
   cases: readonly E2eCase[],
   repeat: number,
   log: (line: string) => void,
+  verbose = false,
 ): Promise<E2eRun> {
   const site = await startBenchSite({ articles, shape: { pages, channels: E2E_CHANNELS } });
   try {
     const runs = cases.map((): E2eResult[] => []);
     for (let round = 0; round < repeat; round++) {
       for (const [n, kind] of cases.entries()) {
-        const result = await runE2eCase(kind, site.origin, articles);
+        const result = await runE2eCase(kind, site.origin, articles, verbose);
         runs[n].push(result);
         log(
           `  ${pages} pages, ${articles} articles, ${result.label}: ${result.seconds.toFixed(2)} s, ` +

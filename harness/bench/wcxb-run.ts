@@ -3,6 +3,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { type Run, runCli } from './cli-run.ts';
+import { METADATA_RULES, metadataTable, scoreMetadata } from './metadata-score.ts';
 import { defuddle, type Output, PEER_UNAVAILABLE, readability } from './peers.ts';
 import { scoreWcxb, type WcxbPage, type WcxbSummary, wcxbHeader, wcxbRow } from './wcxb.ts';
 
@@ -87,14 +88,17 @@ export async function benchWcxb(pages: readonly WcxbPage[], options: WcxbOptions
     wcxbRow('same, extract stage in process', score(pages, inProcess), pages.length / inProcess.seconds),
   );
   rows.push(wcxbRow('in process, --pages articles (mirror default)', score(pages, articlesOnly)));
+  const peers: Array<[string, Run]> = [];
   if (!options.onlyOurs) {
     const readable = timed(pages, readability);
+    peers.push(['@mozilla/readability', readable]);
     rows.push(
       wcxbRow('@mozilla/readability (textContent)', score(pages, readable), pages.length / readable.seconds),
     );
     rows.push(wcxbRow('@mozilla/readability (content as text)', score(pages, readable, 'blockText')));
     const defuddled = await timedAsync(pages, defuddle);
     rows.push(wcxbRow('defuddle', score(pages, defuddled), pages.length / defuddled.seconds));
+    peers.push(['defuddle', defuddled]);
   }
   for (const file of options.predictions ?? []) {
     const predicted = readPredictions(file);
@@ -121,4 +125,19 @@ export async function benchWcxb(pages: readonly WcxbPage[], options: WcxbOptions
       'trafilatura 0.791 (0.926), dom-smoothie 0.762 (0.908), Readability 0.675 (0.825)',
   );
   printWorst(pages, ours, options.worst);
+  printMetadata(pages, [['newsmirror extract --pages any (CLI)', cli], ...peers]);
+}
+
+/** Title, author and date against the ground truth: every page, then the article pages alone. */
+function printMetadata(pages: readonly WcxbPage[], runs: ReadonlyArray<[string, Run]>): void {
+  const articles = pages.filter((page) => page.type === 'article');
+  const rows = runs.flatMap(([name, run]) => {
+    const output = (id: string) => run.outputs.get(id);
+    return [
+      { name: `${name}, all ${pages.length} pages`, score: scoreMetadata(pages, output) },
+      { name: `${name}, ${articles.length} articles`, score: scoreMetadata(articles, output) },
+    ];
+  });
+  for (const row of metadataTable(rows)) console.log(`  ${row}`);
+  console.log(METADATA_RULES);
 }

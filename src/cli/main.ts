@@ -42,6 +42,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--wait', 'wait for a run already in progress instead of exiting')
     .option('--log-json', 'log JSON lines on stderr')
     .option('-q, --quiet', 'only the summary line and errors')
+    .option('-v, --verbose', 'debug lines too, and where the time went: one `stage` line per step at the end')
     .action(async (options) => {
       exitCode = await (await import('./run.ts')).runCommand(options);
     });
@@ -79,6 +80,14 @@ export async function main(argv: string[]): Promise<number> {
     .option('--no-commit', 'write files but do not commit')
     .action(async (options) => {
       exitCode = await (await import('./rebuild.ts')).rebuildCommand(options);
+    });
+
+  program
+    .command('recover')
+    .description('rebuild a lost or damaged store from the mirror (pages, indexes, feed, git history)')
+    .option('-c, --config <file>', CONFIG_HELP)
+    .action(async (options) => {
+      exitCode = await (await import('./recover.ts')).recoverCommand(options);
     });
 
   program

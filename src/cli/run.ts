@@ -14,6 +14,8 @@ export interface RunCommandOptions {
   wait?: boolean;
   logJson?: boolean;
   quiet?: boolean;
+  /** Debug lines, and the run's stage times at the end. */
+  verbose?: boolean;
 }
 
 /**
@@ -27,7 +29,10 @@ export const EXIT_RUN_FAILED = 3;
 
 export async function runCommand(options: RunCommandOptions): Promise<number> {
   const loaded = loadConfig(options.config);
-  const log = createLogger({ level: options.quiet ? 'error' : 'info', json: options.logJson });
+  const log = createLogger({
+    level: options.quiet ? 'error' : options.verbose ? 'debug' : 'info',
+    json: options.logJson,
+  });
   // A store that cannot be opened (damaged, unreadable) fails the run as any other run failure: exit 3, not 1.
   const store = await openStore(loaded).catch((error: unknown) => {
     process.stderr.write(`newsmirror: ${inert(errorMessage(error))}\n`);

@@ -111,7 +111,7 @@ export function formatStatus(report: HealthReport): string {
   for (const failure of failures.oldest) {
     lines.push(
       `  ${inert(failure.url)}: ${failure.code}, ${failure.attempts} attempt(s) since ${failure.firstAt}` +
-        `${failure.retryable ? '' : ' (given up)'}`,
+        `${failure.retryable ? '' : ' (given up)'}: ${inert(failure.message)}`,
     );
   }
   lines.push(

@@ -8,13 +8,15 @@
 import { Worker } from 'node:worker_threads';
 import { ConfigError, ExtractError, FetchError, NewsmirrorError, PublishError } from './errors.ts';
 
-export interface ThreadPoolOptions {
+export interface ThreadPoolOptions<Input = unknown> {
   /** Worker threads (at least 1). */
   size: number;
   /** The worker's module: a TypeScript or JavaScript file that calls serveThreadTasks(). */
   entry: URL;
   /** Old-generation heap limit of each worker: a task needing more fails instead of growing the process. */
   maxOldGenerationSizeMb: number;
+  /** Told how long each task that succeeded ran on its worker (measured there, so queueing is not counted). */
+  onTaskTime?: (input: Input, ms: number) => void;
 }
 
 export interface ThreadPool<Input, Output> {
@@ -44,7 +46,7 @@ interface Slot<Input, Output> {
 
 type WorkerReply =
   | { kind: 'ready' }
-  | { kind: 'done'; value: unknown }
+  | { kind: 'done'; value: unknown; ms?: number }
   | { kind: 'failed'; error: SerializedError };
 
 interface SerializedError {
@@ -55,7 +57,9 @@ interface SerializedError {
   retryable?: boolean;
 }
 
-export function createThreadPool<Input, Output>(options: ThreadPoolOptions): ThreadPool<Input, Output> {
+export function createThreadPool<Input, Output>(
+  options: ThreadPoolOptions<Input>,
+): ThreadPool<Input, Output> {
   const queue: Array<Task<Input, Output>> = [];
   const slots: Array<Slot<Input, Output>> = [];
   let closed = false;
@@ -92,7 +96,10 @@ export function createThreadPool<Input, Output>(options: ThreadPoolOptions): Thr
         slot.started = true;
         markReady();
       } else if (reply.kind === 'done') {
-        finish(slot, (task) => task.resolve(reply.value as Output));
+        finish(slot, (task) => {
+          if (reply.ms !== undefined) options.onTaskTime?.(task.input, reply.ms);
+          task.resolve(reply.value as Output);
+        });
       } else {
         finish(slot, (task) => task.reject(deserializeError(reply.error)));
       }
@@ -189,8 +196,10 @@ export async function serveThreadTasks<Input, Output>(
   if (!parentPort) throw new Error('serveThreadTasks must run inside a worker thread');
   const port = parentPort;
   port.on('message', async (input: Input) => {
+    const started = performance.now();
     try {
-      port.postMessage({ kind: 'done', value: await handle(input) } satisfies WorkerReply);
+      const value = await handle(input);
+      port.postMessage({ kind: 'done', value, ms: performance.now() - started } satisfies WorkerReply);
     } catch (error) {
       port.postMessage({ kind: 'failed', error: serializeError(error) } satisfies WorkerReply);
     }

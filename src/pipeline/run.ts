@@ -4,6 +4,7 @@
 // the single writer applies. This file only says the order. See README.md beside it for who may import whom.
 import type { LoadedConfig } from '../config/load.ts';
 import type { Logger } from '../internal/log.ts';
+import { createStageTimes, logStageTimes, type StageTimes } from '../internal/stage-times.ts';
 import type { Store } from '../store/index.ts';
 import { abandonable } from './fetch/abandon.ts';
 import type { HttpClient } from './fetch/client.ts';
@@ -18,6 +19,7 @@ import {
   mirrorArticles,
   openJobs,
   retryFailedImages,
+  timedWriter,
 } from './steps/mirror-articles.ts';
 import { eventsOf, notifyWebhook } from './steps/notify.ts';
 import { openMirror, requireMirrorPresent, startRunRecord } from './steps/open-mirror.ts';
@@ -55,86 +57,128 @@ export interface RunOptions {
 }
 
 export async function runMirror(options: RunOptions): Promise<RunSummary> {
+  const now = options.now ?? (() => new Date());
+  // Where the time went, logged at debug level (`run --verbose`) however the run ends.
+  const times = createStageTimes();
+  try {
+    return await runSteps(options, {
+      http: options.abandon ? abandonable(options.http, options.abandon) : options.http,
+      now,
+      startedAt: now(),
+      startedMs: Date.now(),
+      summary: emptySummary(),
+      times,
+    });
+  } finally {
+    logStageTimes(times, options.log);
+  }
+}
+
+interface RunState {
+  http: HttpClient;
+  now: () => Date;
+  startedAt: Date;
+  startedMs: number;
+  summary: RunSummary;
+  times: StageTimes;
+}
+
+async function runSteps(options: RunOptions, state: RunState): Promise<RunSummary> {
   const { loaded, store, log } = options;
   const { config, mirrorDir } = loaded;
-  const http = options.abandon ? abandonable(options.http, options.abandon) : options.http;
-  const now = options.now ?? (() => new Date());
-  const startedAt = now();
-  const startedMs = Date.now();
-  const summary = emptySummary();
-
-  await requireMirrorPresent(loaded, store.articles);
-  const mirror = await openMirror(loaded, store.runs, log, { wait: options.waitForLock });
+  const { http, now, startedAt, startedMs, summary, times } = state;
+  const mirror = await times.step('open', async () => {
+    await requireMirrorPresent(loaded, store.articles);
+    return openMirror(loaded, store.runs, log, { wait: options.waitForLock });
+  });
   try {
     const runId = await startRunRecord(store.runs, mirror, startedAt, log);
 
     // 1. sources: what each channel lists now.
-    const discovery = await discoverChannels(config, http, store, log);
-    summary.channelFailures = discovery.channelFailures;
-    await recordChannelHealth(config, discovery, store.channelHealth, summary, startedAt, log);
+    const discovery = await times.step('sources', async () => {
+      const found = await discoverChannels(config, http, store, log);
+      summary.channelFailures = found.channelFailures;
+      await recordChannelHealth(config, found, store.channelHealth, summary, startedAt, log);
+      return found;
+    });
 
     // 2. plan: what is new, signalled as changed, or failed before.
-    const plan = await planArticles(config, store, discovery, log, startedAt);
+    const plan = await times.step('plan', () => planArticles(config, store, discovery, log, startedAt));
     summary.unchanged += plan.unchanged;
     summary.skipped += plan.skipped;
 
     const changes = noChanges();
-    const output = renderedFilesWriter(mirrorDir, summary);
+    const output = renderedFilesWriter(mirrorDir, summary, times);
     let retained: Retained | undefined;
-    const rendered = await withPageWorkers(config, log, async (workers) => {
+    const rendered = await withPageWorkers(
+      config,
+      log,
+      async (workers) => {
       // 3. fetch + extract + images: one job per article; the writer stores each result as it arrives.
       //    With `queue:` the jobs run on worker processes, their images come through a shared folder.
-      const { blobs, queue } = openJobs(loaded, log);
-      try {
-        const writer = createMirrorWriter({ config, mirrorDir, store, blobs, summary, changes, log, now });
-        const jobs = {
-          config,
-          store,
-          ports: jobPortsOf(http, workers, store, blobs),
-          writer,
-          signal: options.signal,
-          onProgress: options.onProgress,
-          queue: queue && { jobs: queue, runId },
-        };
-        await retryFailedImages(jobs, changes);
-        await mirrorArticles(plan, jobs);
-      } finally {
-        await queue?.close();
-      }
-      await addUnrendered(store, changes);
+      await times.step('mirror', async () => {
+        const { blobs, queue } = openJobs(loaded, log);
+        try {
+          const writer = createMirrorWriter({ config, mirrorDir, store, blobs, summary, changes, log, now });
+          const jobs = {
+            config,
+            store,
+            ports: jobPortsOf(http, workers, store, blobs, times),
+            writer: timedWriter(writer, times),
+            signal: options.signal,
+            onProgress: options.onProgress,
+            queue: queue && { jobs: queue, runId },
+          };
+          await retryFailedImages(jobs, changes);
+          await mirrorArticles(plan, jobs);
+        } finally {
+          await queue?.close();
+        }
+        await addUnrendered(store, changes);
+      });
 
       // 4-5. transform + render what changed, written in batches as it is ready.
       const batchFiles = options.writeBatchFiles ?? WRITE_BATCH_FILES;
-      const render = { config, mirrorDir, store, workers, log, batchFiles };
-      // With `mirror.keep`, pages beyond it go to the archive (committed there) before the main mirror renders.
-      retained = await moveToArchive(render, changes, now(), output);
-      return renderChanges({ ...render, placement: retained?.placement }, changes, now(), output);
-    });
+      const render = { config, mirrorDir, store, workers, log, batchFiles, times };
+      return times.step('render', async () => {
+        // With `mirror.keep`, pages beyond it go to the archive (committed there) before the main mirror renders.
+        retained = await moveToArchive(render, changes, now(), output);
+        return renderChanges({ ...render, placement: retained?.placement }, changes, now(), output);
+      });
+    }, times);
 
     // 6. publish: one commit, then what may be recorded only once committed, then every remote.
-    summary.commit = await commitRun(mirror.git, changes, {
-      message: commitMessage(startedAt, summary),
-      wholeTree: mirror.unfinishedRuns.length > 0,
-      renderedPaths: rendered > 0 ? output.paths : new Set(),
-    });
-    await confirmCommitted(store, changes, options.signal?.aborted ? undefined : discovery.validators);
+    summary.commit = await times.step('commit', () =>
+      commitRun(mirror.git, changes, {
+        message: commitMessage(startedAt, summary),
+        wholeTree: mirror.unfinishedRuns.length > 0,
+        renderedPaths: rendered > 0 ? output.paths : new Set(),
+      }),
+    );
+    await times.step('confirm', () =>
+      confirmCommitted(store, changes, options.signal?.aborted ? undefined : discovery.validators),
+    );
     if (options.push !== false) {
-      summary.pushes = await pushToRemotes(mirror.git, config, store.remotes, log, now);
-      await pushArchives(retained, log);
+      await times.step('push', async () => {
+        summary.pushes = await pushToRemotes(mirror.git, config, store.remotes, log, now);
+        await pushArchives(retained, log);
+      });
     }
 
     summary.seconds = (Date.now() - startedMs) / 1000;
-    await store.runs.finish(runId, {
-      finishedAt: now().toISOString(),
-      newCount: summary.new,
-      updated: summary.updated,
-      failed: summary.failed,
-      skipped: summary.skipped,
-      commit: summary.commit ?? undefined,
-      bytes: summary.bytesWritten.pages + summary.bytesWritten.images + summary.bytesWritten.other,
+    await times.step('finish', async () => {
+      await store.runs.finish(runId, {
+        finishedAt: now().toISOString(),
+        newCount: summary.new,
+        updated: summary.updated,
+        failed: summary.failed,
+        skipped: summary.skipped,
+        commit: summary.commit ?? undefined,
+        bytes: summary.bytesWritten.pages + summary.bytesWritten.images + summary.bytesWritten.other,
+      });
+      // 7. notify: a webhook hears of broken and recovered channels and failed pushes (a stopping run waits less).
+      await notifyWebhook(config, eventsOf(summary), summary, now(), log, stopping(options));
     });
-    // 7. notify: a webhook hears of broken and recovered channels and failed pushes (a stopping run waits less).
-    await notifyWebhook(config, eventsOf(summary), summary, now(), log, stopping(options));
     return summary;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -2,7 +2,6 @@
 // content), re-encodes it small enough for a phone on a slow link, and names it by its content so a picture shared
 // by many pages is stored once.
 import { createHash } from 'node:crypto';
-import sharp from 'sharp';
 import { FetchError } from '../../internal/errors.ts';
 import { MIRROR_LAYOUT } from '../../internal/mirror-layout.ts';
 import type { HttpClient } from './client.ts';
@@ -110,6 +109,8 @@ async function reencode(
   const maxWidth = options.maxWidth ?? DEFAULT_MAX_WIDTH;
   const quality = options.quality ?? DEFAULT_QUALITY;
   const limitInputPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  // Loaded here, on the first image: a run that hotlinks images never loads libvips (~70 ms of start-up).
+  const { default: sharp } = await import('sharp');
   // SVG can carry scripts and remote references: rasterise it, never publish it as is.
   const input = sharp(original, {
     limitInputPixels,

@@ -2,9 +2,10 @@
 // result is taken from Redis as it is ready, applied by the caller (the single writer), then removed. A job's id
 // is its run and URL, so adding it again (after Redis lost it) is a no-op when it is still there.
 import { createHash } from 'node:crypto';
-import { type Job, Queue } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { QueueConfig } from '../../config/options-queue.ts';
 import { errorMessage } from '../../internal/errors.ts';
+import { lazyRequire } from '../../internal/lazy-require.ts';
 import type { Logger } from '../../internal/log.ts';
 import type { ArticleJobInput, ArticleJobResult } from '../job/types.ts';
 import { describeRedis, openRedis, QueueError } from './connection.ts';
@@ -14,6 +15,8 @@ export const ARTICLE_JOB = 'article';
 
 /** Finished jobs taken per poll of Redis. */
 const BATCH = 200;
+
+const bullmq = lazyRequire<typeof import('bullmq')>('bullmq');
 /** Wait between polls when nothing finished: short against a run's seconds, long against a Redis round trip. */
 const IDLE_POLL_MS = 100;
 /** How often the jobs still expected are looked up, to add again the ones Redis lost (a restart without data). */
@@ -63,6 +66,7 @@ function failedResult(job: Job<ArticleJobInput>, url: string): ArticleJobResult 
 
 export function openArticleQueue(config: QueueConfig, log: Logger): ArticleQueue {
   const connection = openRedis(config.url, 'writer');
+  const { Queue } = bullmq();
   const queue = new Queue<ArticleJobInput, ArticleJobResult>(config.name, { connection });
   queue.on('error', () => undefined);
   const where = describeRedis(config.url);

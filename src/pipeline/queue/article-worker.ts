@@ -1,13 +1,15 @@
 // The worker's side of the queue: takes article jobs from Redis, runs each (plain data in, plain data out) and
 // leaves its result in Redis for the writer. A worker that dies mid-job stops renewing the job's lock; after
 // queue.lockMs another worker's stall check puts the job back, and after queue.attempts tries in all it is failed.
-import { Worker } from 'bullmq';
 import type { QueueConfig } from '../../config/options-queue.ts';
 import { errorMessage } from '../../internal/errors.ts';
+import { lazyRequire } from '../../internal/lazy-require.ts';
 import type { Logger } from '../../internal/log.ts';
 import type { ArticleJobInput, ArticleJobResult } from '../job/types.ts';
 import { ARTICLE_JOB } from './article-queue.ts';
 import { openRedis } from './connection.ts';
+
+const bullmq = lazyRequire<typeof import('bullmq')>('bullmq');
 
 export interface ArticleWorkerOptions {
   config: QueueConfig;
@@ -25,6 +27,7 @@ export interface ArticleWorker {
 export function startArticleWorker(options: ArticleWorkerOptions): ArticleWorker {
   const { config, log } = options;
   const connection = openRedis(config.url, 'worker');
+  const { Worker } = bullmq();
   const worker = new Worker<ArticleJobInput, ArticleJobResult>(
     config.name,
     async (job) => {

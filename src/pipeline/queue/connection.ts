@@ -1,8 +1,11 @@
 // Redis connections of the queue, from `queue.url`. Two kinds, as BullMQ wants them: a worker's blocks and retries
 // its commands forever (a worker outlives a Redis restart), the writer's fails a command at once while Redis is
 // away, so the run can tell how long it has been away and give up clearly (queue.unreachableMs).
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import { NewsmirrorError } from '../../internal/errors.ts';
+import { lazyRequire } from '../../internal/lazy-require.ts';
+
+const ioredis = lazyRequire<typeof import('ioredis')>('ioredis');
 
 /** The queue (Redis) failed or was away too long; retryable: the next run plans the articles not applied again. */
 export class QueueError extends NewsmirrorError {}
@@ -26,6 +29,7 @@ export function redisOptionsOf(url: string, kind: 'worker' | 'writer'): RedisOpt
 }
 
 export function openRedis(url: string, kind: 'worker' | 'writer'): Redis {
+  const { Redis } = ioredis();
   const redis = new Redis(redisOptionsOf(url, kind));
   // Connection errors come back on each command (or, for a worker, are retried); an unhandled 'error' event
   // would otherwise crash the process.

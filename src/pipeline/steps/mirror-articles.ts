@@ -6,6 +6,7 @@ import PQueue from 'p-queue';
 import type { LoadedConfig } from '../../config/load.ts';
 import type { Config } from '../../config/options.ts';
 import type { Logger } from '../../internal/log.ts';
+import type { StageTimes } from '../../internal/stage-times.ts';
 import type { Store } from '../../store/index.ts';
 import { isStopped } from '../fetch/abandon.ts';
 import type { HttpClient } from '../fetch/client.ts';
@@ -42,6 +43,7 @@ export function jobPortsOf(
   workers: PageWorkers,
   store: Store,
   blobs: BlobStore,
+  times?: StageTimes,
 ): ArticleJobPorts {
   return {
     http,
@@ -49,6 +51,16 @@ export function jobPortsOf(
     extract: (page, options) => workers.extract(page, options),
     isMirrored: async (src) => (await store.images.get(src)) !== undefined,
     tried: new Map(),
+    onTime: times && ((part, startedAt) => times.span(part, 'articles', startedAt)),
+  };
+}
+
+/** `writer` with the time each article's store write takes counted as the run's `store` part. */
+export function timedWriter(writer: MirrorWriter, times: StageTimes): MirrorWriter {
+  return {
+    ...writer,
+    applyArticle: (planned, result) =>
+      times.timed('store', 'articles', () => writer.applyArticle(planned, result)),
   };
 }
 

@@ -5,6 +5,7 @@ import PQueue from 'p-queue';
 import type { Config } from '../../config/options.ts';
 import { PublishError } from '../../internal/errors.ts';
 import type { Logger } from '../../internal/log.ts';
+import type { StageTimes } from '../../internal/stage-times.ts';
 import type { StoredArticle, StorePorts } from '../../store/index.ts';
 import { writeFilesAtomic } from '../publish/write-files.ts';
 import { MAIN_REPO, type Placement } from '../render/retention.ts';
@@ -36,6 +37,8 @@ export interface RenderContext {
   batchFiles: number;
   /** With `mirror.keep`: which pages stay in the main mirror (the others are the archive's, archive.ts). */
   placement?: Placement;
+  /** Where the run's time goes (`run --verbose`). */
+  times?: StageTimes;
 }
 
 /** Writes batches of rendered files into the mirror, refusing a path twice per run, remembering every path. */
@@ -47,7 +50,11 @@ export interface RenderedFilesWriter {
   written: number;
 }
 
-export function renderedFilesWriter(mirrorDir: string, summary?: RunSummary): RenderedFilesWriter {
+export function renderedFilesWriter(
+  mirrorDir: string,
+  summary?: RunSummary,
+  times?: StageTimes,
+): RenderedFilesWriter {
   const writer: RenderedFilesWriter = {
     paths: new Set(),
     written: 0,
@@ -63,7 +70,9 @@ export function renderedFilesWriter(mirrorDir: string, summary?: RunSummary): Re
         }
         writer.paths.add(file.path);
       }
+      const started = performance.now();
       const batch = await writeFilesAtomic(mirrorDir, files);
+      times?.span('write', 'files', started, files.length);
       writer.written += batch.written;
       if (summary) {
         summary.filesWritten += batch.written;
@@ -97,6 +106,7 @@ export async function renderChanges(
   const joined = new Map(
     [...changes.joinedChannel].filter(([channelId]) => !changes.rewriteIndexes.has(channelId)),
   );
+  const indexesStarted = performance.now();
   const files = await renderIndexesAndHome(
     context.config,
     store,
@@ -106,6 +116,7 @@ export async function renderChanges(
     bundles,
     context.placement,
   );
+  context.times?.span('indexes', 'files', indexesStarted, files.length);
   rendered += files.length;
   await output.write(files);
   context.log.debug(`rendered ${rendered} files`);

@@ -4,10 +4,11 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, posix, resolve } from 'node:path';
-import yazl from 'yazl';
+import type yazl from 'yazl';
 import type { LoadedConfig } from '../../config/load.ts';
 import type { Config } from '../../config/options.ts';
 import { ConfigError } from '../../internal/errors.ts';
+import { lazyRequire } from '../../internal/lazy-require.ts';
 import { MIRROR_LAYOUT } from '../../internal/mirror-layout.ts';
 import { langInScript } from '../../internal/script.ts';
 import type { ChannelEntry, StorePorts } from '../../store/index.ts';
@@ -26,6 +27,9 @@ import { titleText } from '../render/escape.ts';
 import { transformStoredArticle } from '../threads/article-page.ts';
 import type { OutputFile } from '../types.ts';
 import { articlePageInput, channelTitleOf } from './page-input.ts';
+
+/** Required on the first EPUB: most runs write no bundle. */
+const yazlModule = lazyRequire<typeof yazl>('yazl');
 
 export type BundleFormat = 'epub' | 'html';
 type BundleStore = Pick<StorePorts, 'articles' | 'channels' | 'pageRefs' | 'images'>;
@@ -260,7 +264,7 @@ async function renderFiles(bundle: Bundle, options: WriteBundleOptions): Promise
 
 /** The EPUB container: `mimetype` first and stored, no extra fields (epubcheck checks both). */
 async function zip(bundle: Bundle): Promise<Uint8Array> {
-  const file = new yazl.ZipFile();
+  const file = new (yazlModule().ZipFile)();
   for (const entry of renderEpub(bundle)) {
     file.addBuffer(Buffer.from(entry.content), entry.path, {
       compress: entry.compress,

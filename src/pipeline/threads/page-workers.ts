@@ -3,9 +3,9 @@
 // each page's garbage stays in a worker's capped heap, so a run over 10,000 articles stays small. A task too big
 // for that heap (or a crashed worker) runs on the main thread instead, with a note for the log.
 import { createThreadPool, ThreadCrashedError } from '../../internal/thread-pool.ts';
-import type { ExtractOptions } from '../extract/index.ts';
-import { extractPage, type PageInput } from '../job/extract-page.ts';
-import type { ExtractedArticle, OutputFile } from '../types.ts';
+import type { Extraction, ExtractOptions } from '../extract/index.ts';
+import { extractPageContent, type PageInput } from '../job/extract-page.ts';
+import type { OutputFile } from '../types.ts';
 import { type ArticlePageInput, renderArticlePage } from './article-page.ts';
 
 export type { PageInput } from '../job/extract-page.ts';
@@ -16,7 +16,8 @@ export type PageTask =
   | { kind: 'render'; input: ArticlePageInput };
 
 export interface PageWorkers {
-  extract(page: PageInput, options: ExtractOptions): Promise<ExtractedArticle | null>;
+  /** The article, or why there is none and the classifier's guess (for the failure's message). */
+  extract(page: PageInput, options: ExtractOptions): Promise<Extraction>;
   renderArticle(input: ArticlePageInput): Promise<OutputFile[]>;
   /** Tasks worth keeping in flight at once: enough to keep every worker busy. */
   readonly parallelism: number;
@@ -30,6 +31,8 @@ export interface PageWorkersOptions {
   onFallback?: (what: string, reason: string) => void;
   /** Old-generation heap of each worker in MB (default PAGE_WORKER_HEAP_MB). */
   heapMb?: number;
+  /** Told how long each task took on the thread that ran it (for `run --verbose`). */
+  onTaskTime?: (kind: PageTask['kind'], ms: number) => void;
 }
 
 /**
@@ -44,7 +47,7 @@ const WORKER_ENTRY = import.meta.url.endsWith('.ts')
   : new URL('./page-worker.mjs', import.meta.url);
 
 /** The work of one task, the same on any thread. */
-export async function runPageTask(task: PageTask): Promise<ExtractedArticle | null | OutputFile[]> {
+export async function runPageTask(task: PageTask): Promise<Extraction | OutputFile[]> {
   if (task.kind === 'render') {
     try {
       return await renderArticlePage(task.input);
@@ -54,23 +57,32 @@ export async function runPageTask(task: PageTask): Promise<ExtractedArticle | nu
       throw new Error(`render: ${task.input.pagePath} (${task.input.url}): ${message}`, { cause: error });
     }
   }
-  return extractPage(task.page, task.options);
+  return extractPageContent(task.page, task.options);
 }
 
 export function createPageWorkers(options: PageWorkersOptions): PageWorkers {
+  const runHere = async (task: PageTask) => {
+    const started = performance.now();
+    try {
+      return await runPageTask(task);
+    } finally {
+      options.onTaskTime?.(task.kind, performance.now() - started);
+    }
+  };
   if (options.threads <= 0) {
     return {
       extract: async (page, extractOptions) =>
-        (await runPageTask({ kind: 'extract', page, options: extractOptions })) as ExtractedArticle | null,
-      renderArticle: async (input) => (await runPageTask({ kind: 'render', input })) as OutputFile[],
+        (await runHere({ kind: 'extract', page, options: extractOptions })) as Extraction,
+      renderArticle: async (input) => (await runHere({ kind: 'render', input })) as OutputFile[],
       parallelism: 1,
       close: async () => {},
     };
   }
-  const pool = createThreadPool<PageTask, ExtractedArticle | null | OutputFile[]>({
+  const pool = createThreadPool<PageTask, Extraction | OutputFile[]>({
     size: options.threads,
     entry: WORKER_ENTRY,
     maxOldGenerationSizeMb: options.heapMb ?? PAGE_WORKER_HEAP_MB,
+    onTaskTime: options.onTaskTime && ((task, ms) => options.onTaskTime?.(task.kind, ms)),
   });
   const run = async (task: PageTask, what: string) => {
     try {
@@ -78,15 +90,12 @@ export function createPageWorkers(options: PageWorkersOptions): PageWorkers {
     } catch (error) {
       if (!(error instanceof ThreadCrashedError)) throw error;
       options.onFallback?.(what, error.message);
-      return runPageTask(task);
+      return runHere(task);
     }
   };
   return {
     extract: async (page, extractOptions) =>
-      (await run(
-        { kind: 'extract', page, options: extractOptions },
-        extractOptions.url,
-      )) as ExtractedArticle | null,
+      (await run({ kind: 'extract', page, options: extractOptions }, extractOptions.url)) as Extraction,
     renderArticle: async (input) => (await run({ kind: 'render', input }, input.pagePath)) as OutputFile[],
     // Two tasks per worker: one running, one waiting, so a worker never idles while the main thread prepares.
     parallelism: options.threads * 2,

@@ -2,7 +2,8 @@
 // Queries live in one module per entity, the ports over them in `ports.ts`; this class opens the pool, migrates,
 // and sends each call to a connection: any pooled one, or the one of the transaction the call belongs to.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import pg from 'pg';
+import type pg from 'pg';
+import { lazyRequire } from '../../internal/lazy-require.ts';
 import { StoreError } from '../errors.ts';
 import { portsOf, type QuerySet } from '../ports.ts';
 import type {
@@ -41,11 +42,14 @@ const CONNECT_TIMEOUT_MS = 10_000;
 
 // bigint columns (keys, counts, byte sizes) come back as numbers, as from SQLite: none comes near 2^53.
 const INT8_OID = 20;
+
+/** Required on first use: a SQLite run never loads node-postgres. */
+const pgModule = lazyRequire<typeof pg>('pg');
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
     oid === INT8_OID && format !== 'binary'
       ? (value: string) => Number(value)
-      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+      : pgModule().types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
 /**
@@ -54,7 +58,7 @@ const types = {
  */
 export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<Store> {
   const { safe, hostPort } = describeUrl(url);
-  const pool = new pg.Pool({
+  const pool = new (pgModule().Pool)({
     connectionString: url,
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,

@@ -24,6 +24,10 @@ describe('extract golden fixtures', () => {
       'lazy-images',
       'index-page',
       'gbk-decoded',
+      'generic-noscript-app',
+      'generic-en-discussion-thread',
+      'listing-refused',
+      'listing-any',
     ]) {
       assert.ok(cases.includes(name), `missing fixture ${name}`);
     }
@@ -38,6 +42,7 @@ describe('extract golden fixtures', () => {
       const hint = `${dir}: regenerate with "node bin/run-ts.js scripts/add-fixture.ts all" if the change is intended`;
       assert.deepEqual(actual.json, expected.json, hint);
       assert.equal(actual.markdown, expected.markdown, hint);
+      assert.deepEqual(actual.verdict, expected.verdict, hint);
     });
   }
 });

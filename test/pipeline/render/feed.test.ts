@@ -88,6 +88,23 @@ describe('QR code', () => {
     const png = PNG.sync.read(Buffer.from(await renderQrPng(url)));
     assert.equal(jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data, url);
   });
+
+  test('with the fixed mask, URLs of every length and kind decode back', async () => {
+    // The mask is no longer chosen per code: codes of each size (versions 3 to 11 here) must still read.
+    const urls: string[] = [];
+    for (let length = 10; length <= 220; length += 7) {
+      const id = String(length * 7919).padStart(8, '0');
+      urls.push(`https://e.org/${'p'.repeat(length)}/n${id}.md`);
+      urls.push(`https://example.org/镜像/${'频道'.repeat(Math.ceil(length / 12))}/n${id}.md`);
+    }
+    let decoded = 0;
+    for (const url of urls) {
+      const png = PNG.sync.read(Buffer.from(await renderQrPng(url)));
+      assert.equal(jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data, url, url);
+      decoded++;
+    }
+    assert.equal(decoded, urls.length);
+  });
 });
 
 describe('mirrors list', () => {

@@ -17,8 +17,8 @@ describe('extraction in worker threads', () => {
       for (const name of ['generic-en-news', 'generic-zh-table', 'epochtimes-article']) {
         const bytes = fixture(name);
         const options = { url: `https://news.example.org/${name}.html` };
-        const expected = extractArticle(bytes.toString('utf8'), options);
-        assert.ok(expected, `${name} is an article`);
+        const expected = extractArticle(bytes.toString('utf8'), { ...options, explain: true });
+        assert.ok(expected.article, `${name} is an article`);
         assert.deepEqual(
           await extractor.extract({ bytes, contentType: 'text/html' }, options),
           expected,
@@ -42,8 +42,8 @@ describe('extraction in worker threads', () => {
         { bytes: gbk, contentType: 'text/html; charset=gbk' },
         { url: 'https://news.example.org/gbk.html' },
       );
-      assert.ok(result);
-      assert.match(JSON.stringify(result.body), /国标码编码的中文新闻报道/);
+      assert.ok(result.article);
+      assert.match(JSON.stringify(result.article.body), /国标码编码的中文新闻报道/);
     } finally {
       await extractor.close();
     }
@@ -65,12 +65,14 @@ describe('extraction in worker threads', () => {
       const html = `<html><body><article><h1>Long report</h1>${paragraphs.join('')}</article></body></html>`;
       const options = { url: 'https://news.example.org/long.html' };
       const result = await extractor.extract({ html }, options);
-      assert.deepEqual(result, extractArticle(html, options));
+      assert.deepEqual(result, extractArticle(html, { ...options, explain: true }));
       assert.equal(fallbacks.length, 1);
       assert.match(fallbacks[0], /long\.html: worker thread ran out of its 32 MB heap/);
       // The pool replaced its worker: a small page goes through a worker again.
       const small = fixture('generic-en-news');
-      assert.ok(await extractor.extract({ bytes: small }, { url: 'https://news.example.org/a.html' }));
+      assert.ok(
+        (await extractor.extract({ bytes: small }, { url: 'https://news.example.org/a.html' })).article,
+      );
       assert.equal(fallbacks.length, 1);
     } finally {
       await extractor.close();

@@ -2,7 +2,6 @@
 // chat app should stay small. EPUB gets JPEG (a core media type every reading system shows; transparency is
 // flattened onto white), HTML gets WebP (every current browser shows it, smaller still). Animated images keep
 // their first frame: e-readers cannot play them and a bundle is for reading.
-import sharp from 'sharp';
 import type { BundleImage } from './types.ts';
 
 /** Fits a Kindle Paperwhite-class screen (1072 x 1448) with room to zoom on a phone. */
@@ -11,6 +10,8 @@ const MAX_HEIGHT = 1400;
 const QUALITY = 60;
 
 export async function bundleImage(bytes: Uint8Array, format: 'epub' | 'html'): Promise<BundleImage> {
+  // Loaded here: a run whose bundles have no images (or that makes none) never loads libvips.
+  const { default: sharp } = await import('sharp');
   const pipeline = sharp(bytes, { animated: false, failOn: 'none' })
     .rotate()
     .resize({ width: MAX_WIDTH, height: MAX_HEIGHT, fit: 'inside', withoutEnlargement: true });
