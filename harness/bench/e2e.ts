@@ -141,7 +141,10 @@ export function parseStageLines(stderr: string): Array<{ name: string; fields: R
   for (const line of stderr.split('\n')) {
     const match = /^debug stage (\S+)((?: \w+=\d+)*)$/.exec(line);
     if (!match) continue;
-    const pairs = match[2].trim().split(' ').map((pair) => pair.split('='));
+    const pairs = match[2]
+      .trim()
+      .split(' ')
+      .map((pair) => pair.split('='));
     stages.push({ name: match[1], fields: Object.fromEntries(pairs.map(([k, v]) => [k, Number(v)])) });
   }
   return stages;
@@ -218,7 +221,8 @@ export async function runE2eCase(
       articles,
       written,
       summarySeconds: summary ? Number(summary) : undefined,
-      stages: verbose && kind !== 'seed' && kind !== 'readability' ? parseStageLines(figures.stderr) : undefined,
+      stages:
+        verbose && kind !== 'seed' && kind !== 'readability' ? parseStageLines(figures.stderr) : undefined,
     };
   } finally {
     rmSync(work, { recursive: true, force: true });

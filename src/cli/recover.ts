@@ -22,8 +22,11 @@ export async function recoverCommand(options: { config: string }): Promise<numbe
     const changed = result.differing.length;
     process.stdout.write(
       `recovered ${result.recovered} articles and ${result.images} images from ${loaded.mirrorDir} into ` +
-        `${loaded.storePath}: ${result.identical} pages render back the same, ${changed} would change on a ` +
-        `rebuild, ${result.skipped.length} files skipped\n`,
+        `${loaded.storePath}: ${
+          result.identical === undefined
+            ? 'pages not compared (retention is on)'
+            : `${result.identical} pages render back the same, ${changed} would change on a rebuild`
+        }, ${result.skipped.length} files skipped\n`,
     );
     for (const { path, reason } of result.skipped) process.stdout.write(`  skipped ${path}: ${reason}\n`);
     for (const { path, line } of result.differing) {

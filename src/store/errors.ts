@@ -32,6 +32,8 @@ export type StoreErrorCode =
 const SQLITE_CODES: Array<[RegExp, StoreErrorCode, boolean]> = [
   [/^SQLITE_(BUSY|LOCKED|PROTOCOL)/, 'store_busy', true],
   [/^SQLITE_FULL/, 'store_full', true],
+  // The -shm file could not grow: on a full disk this is what opening the store meets first.
+  [/^SQLITE_IOERR_SHMSIZE/, 'store_full', true],
   [/^SQLITE_IOERR/, 'store_io', true],
   [/^SQLITE_CONSTRAINT/, 'store_constraint', false],
   [/^SQLITE_(CORRUPT|NOTADB)/, 'store_corrupt', false],
@@ -60,7 +62,12 @@ export function toStoreError(error: unknown, what: string, where: string): Store
   const reason = error instanceof Error ? error.message : String(error);
   const detail = backendCode === undefined ? '' : ` (${backendCode})`;
   const advice =
-    code === 'store_corrupt' && backendCode?.startsWith('SQLITE_') ? damagedFileAdvice(where) : '';
+    code === 'store_corrupt' && backendCode?.startsWith('SQLITE_')
+      ? damagedFileAdvice(where)
+      : code === 'store_full'
+        ? `. The disk holding ${where} is full: free space there (or move the store with store.path) and run ` +
+          'again; the run stopped before writing to the mirror'
+        : '';
   return new StoreError(
     `store: ${what} failed on ${where}: ${reason}${detail}${retryable ? '; retry may help' : ''}${advice}`,
     { code, where, retryable, cause: error },
@@ -75,8 +82,7 @@ function damagedFileAdvice(file: string): string {
   return (
     `. The store file is damaged (truncated or overwritten); the mirror's committed pages are untouched. Move it ` +
     `aside with its -wal and -shm files (mv ${file} ${file}.damaged), then put back a copy (a backup, or the CI ` +
-    `cache), or salvage what SQLite can read (sqlite3 ${file}.damaged .recover | sqlite3 ${file}), or run again ` +
-    'with no store: a fresh one mirrors what the channels list now, and older pages stay in the mirror but leave ' +
-    'its indexes'
+    `cache), or salvage what SQLite can read (sqlite3 ${file}.damaged .recover | sqlite3 ${file}), or rebuild ` +
+    'it from the mirror: `newsmirror recover -c <config>` stores every page again with its channels and dates'
   );
 }

@@ -181,7 +181,10 @@ describe('state and faults between runs', () => {
     const result = await run();
     assert.equal(result.code, EXIT_RUN_FAILED, result.out);
     assert.match(result.out, /store: opening the store failed on .*store\.sqlite: file is not a database/);
-    assert.match(result.out, /The store file is damaged .* Move it aside .*\.recover/);
+    assert.match(
+      result.out,
+      /The store file is damaged .* Move it aside .*\.recover .*newsmirror recover -c/,
+    );
     assert.equal(await head(mirror), before);
     assert.equal(await status(mirror), '');
     copyFileSync(good, storeFile);
@@ -296,5 +299,33 @@ describe('disk full during a run', () => {
     for (const page of pages) assert.ok(after.has(page), page);
     assert.equal(await status(mirror), '');
     await git(mirror, ['fsck', '--no-progress']);
+  });
+
+  test('the store on the full disk: exit 3 naming it, the mirror untouched, and the next run completes', async (t) => {
+    if (!mounted) return t.skip('mounting a tmpfs needs root');
+    // The same mirror with its store moved onto the small disk too.
+    const onDisk = join(work, 'store.sqlite');
+    copyFileSync(join(storeDir, 'store.sqlite'), onDisk);
+    const storeConfig = join(storeDir, 'store-on-disk.yaml');
+    writeFileSync(
+      storeConfig,
+      readFileSync(configFile, 'utf8').replace(join(storeDir, 'store.sqlite'), onDisk),
+    );
+    const before = await committed(mirror);
+    const head0 = await head(mirror);
+    const pages = Array.from({ length: 10 }, (_, i) => addArticle(site, 200 + i));
+    execFileSync('mount', ['-o', `remount,size=${used() + 8 * 1024}`, work]);
+    const full = await cli(['run', '-c', storeConfig]);
+    assert.equal(full.code, EXIT_RUN_FAILED, full.out);
+    assert.match(full.out, /store: .* failed on .*store\.sqlite: .*\. The disk holding .*store\.sqlite is full/);
+    assert.equal(await head(mirror), head0);
+    const kept = await committed(mirror);
+    for (const [path, text] of before) assert.equal(kept.get(path), text, path);
+    execFileSync('mount', ['-o', 'remount,size=64m', work]);
+    const next = await cli(['run', '-c', storeConfig]);
+    assert.equal(next.code, 0, next.out);
+    const after = await committed(mirror);
+    for (const page of pages) assert.ok(after.has(page), page);
+    assert.equal(await status(mirror), '');
   });
 });

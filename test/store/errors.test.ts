@@ -93,6 +93,7 @@ describe('store errors', () => {
       assert.equal(error.retryable, retryable, sqliteCode);
     }
     assert.deepEqual(classifyStoreError('SQLITE_FULL'), { code: 'store_full', retryable: true });
+    assert.deepEqual(classifyStoreError('SQLITE_IOERR_SHMSIZE'), { code: 'store_full', retryable: true });
     assert.deepEqual(classifyStoreError('SQLITE_IOERR_WRITE'), { code: 'store_io', retryable: true });
     assert.deepEqual(classifyStoreError('SQLITE_CONSTRAINT_UNIQUE'), {
       code: 'store_constraint',

@@ -7,9 +7,13 @@ import { type AnyNode, type Document, type Element, isTag, isText } from 'domhan
 import { textContent } from 'domutils';
 import { BLOCK_ELEMENTS } from '../../internal/block-elements.ts';
 import type { ImageRef } from '../types.ts';
+import { markedAuthor, markedDate } from './credits.ts';
 import { dateOffset, findVisibleDate, normalizeDate } from './dates.ts';
-import { bylineIn, cleanAuthor, cleanTitle, collapseWhitespace, siteSuffixes } from './fields.ts';
+import { bylineIn, cleanAuthor, collapseWhitespace, siteSuffixes } from './fields.ts';
+import { type JsonObject, jsonLdImage, jsonLdName, readJsonLd, resolve, stringOf } from './jsonld.ts';
 import { normalizeLang } from './lang.ts';
+import { isLeadImageCandidate } from './lead-image.ts';
+import { chooseTitle } from './title.ts';
 
 export { bylineIn, cleanAuthor, cleanTitle, collapseWhitespace } from './fields.ts';
 export { guessLang, normalizeLang } from './lang.ts';
@@ -41,10 +45,24 @@ export interface MetadataOptions {
 
 /** How much text after the title is searched for a byline or a printed date: the header, not the story. */
 const NEAR_TITLE_CHARS = 600;
+/** Further meta tags that carry the publication date (Dublin Core, Highwire/Scholar citations, publishers' own). */
+const DATE_META = [
+  'published',
+  'published_time',
+  'og:published_time',
+  'article.published',
+  'parsely-pub-date',
+  'sailthru.date',
+  'dc.date.issued',
+  'dcterms.issued',
+  'dc.date',
+  'dcterms.date',
+  'dcterms.created',
+  'citation_publication_date',
+  'citation_date',
+];
 /** og:image values that are the site's logo or default card, not the article's picture. */
 const LOGO_IMAGE = /logo|favicon|default[-_]?(?:share|og|image|thumb)|site[-_]?(?:image|card)|placeholder/i;
-/** JSON-LD types that describe an article. */
-const ARTICLE_TYPE = /Article$|^BlogPosting$|^Report$|^LiveBlogPosting$|^NewsArticle$/;
 const NON_CONTENT_ELEMENTS = new Set(['script', 'style', 'noscript', 'template', 'head', 'select', 'button']);
 const TEXT_BREAK_ELEMENTS = new Set([...BLOCK_ELEMENTS, 'br', 'nav', 'td', 'th']);
 
@@ -53,34 +71,33 @@ export function readMetadata(document: Document, options: MetadataOptions): Page
   const { baseUrl } = options;
   const elements = allElements(document);
   const meta = metaContents(elements);
-  const article = jsonLdArticle(elements);
+  const jsonLd = readJsonLd(elements);
+  const article = jsonLd.article;
   const metadata: PageMetadata = {};
 
   const siteName = firstText(
     meta.get('og:site_name'),
     meta.get('application-name'),
-    jsonLdName(article?.publisher),
+    jsonLdName(resolve(article?.publisher, jsonLd.nodes)),
     meta.get('twitter:site')?.replace(/^@/, ''),
   );
   if (siteName) metadata.siteName = siteName;
 
   const h1 = elements.find((element) => element.name === 'h1');
-  const h1Text = h1 ? collapseWhitespace(textContent(h1)) : undefined;
   const titleTag = elements.find((element) => element.name === 'title' && !isInsideSvg(element));
   const titleTagText = titleTag ? collapseWhitespace(textContent(titleTag)) : undefined;
-  const suffixes = siteSuffixes(siteName, titleTagText);
-  const title = firstText(
-    cleanTitle(meta.get('og:title') ?? '', suffixes),
-    cleanTitle(meta.get('twitter:title') ?? '', suffixes),
-    cleanTitle(stringOf(article?.headline) ?? '', suffixes),
-    h1Text,
-    titleTagText ? cleanTitle(titleTagText, suffixes, true) : undefined,
-  );
-  if (title) metadata.title = title;
+  const chosen = chooseTitle({
+    elements,
+    declared: [meta.get('og:title'), meta.get('twitter:title'), stringOf(article?.headline)],
+    titleTagText,
+    siteNames: siteSuffixes(siteName, titleTagText),
+    pageUrl: options.pageUrl,
+  });
+  if (chosen) metadata.title = chosen.title;
 
   const offset = pageOffset(meta, article, elements);
   if (offset) metadata.offset = offset;
-  const anchor = options.titleElement ?? h1;
+  const anchor = options.titleElement ?? chosen?.heading ?? h1;
   const nearTitle = anchor ? textNear(document, anchor) : '';
 
   const timeElement =
@@ -96,10 +113,14 @@ export function readMetadata(document: Document, options: MetadataOptions): Page
       meta.get('publishdate'),
       meta.get('publish-date'),
       meta.get('datepublished'),
+      ...DATE_META.map((key) => meta.get(key)),
       meta.get('date'),
     ].map((value) => (value ? normalizeDate(value, offset) : undefined)),
   );
-  const visibleDate = published ? undefined : findVisibleDate(nearTitle, offset);
+  // Then what the page prints: a date element marked as such near the headline, else a date just after it.
+  const visibleDate = published
+    ? undefined
+    : (markedDate(elements, anchor, offset) ?? findVisibleDate(nearTitle, offset));
   if (published ?? visibleDate) metadata.published = published ?? visibleDate;
   const urlDate = options.pageUrl ? dateInUrl(options.pageUrl) : undefined;
   if (urlDate) metadata.urlDate = urlDate;
@@ -111,11 +132,11 @@ export function readMetadata(document: Document, options: MetadataOptions): Page
   const author = [
     meta.get('author'),
     meta.get('article:author'),
-    jsonLdName(article?.author),
+    jsonLdName(resolve(article?.author, jsonLd.nodes)),
     relAuthor ? textContent(relAuthor) : undefined,
   ]
     .map(cleanAuthor)
-    .concat(bylineIn(nearTitle))
+    .concat(bylineIn(nearTitle), markedAuthor(elements, anchor))
     .find((name) => name && name !== siteName);
   if (author) metadata.author = author;
 
@@ -140,11 +161,14 @@ export function readMetadata(document: Document, options: MetadataOptions): Page
     meta.get('og:image:url'),
     meta.get('twitter:image'),
     meta.get('twitter:image:src'),
-    jsonLdImage(article?.image),
+    jsonLdImage(resolve(article?.image, jsonLd.nodes)),
   ];
+  // og:image:width/height describe the first og:image; a declared icon-sized card is no lead picture either.
+  const declaredSize = { width: meta.get('og:image:width'), height: meta.get('og:image:height') };
   for (const candidate of imageCandidates) {
     const src = candidate ? httpUrl(candidate, baseUrl) : undefined;
-    if (src && !LOGO_IMAGE.test(new URL(src).pathname)) {
+    const size = candidate === meta.get('og:image') ? declaredSize : {};
+    if (src && !LOGO_IMAGE.test(new URL(src).pathname) && isLeadImageCandidate({ src, ...size })) {
       const alt = collapseWhitespace(meta.get('og:image:alt') ?? meta.get('twitter:image:alt') ?? '');
       metadata.leadImage = alt ? { src, alt } : { src };
       break;
@@ -233,59 +257,6 @@ function metaContents(elements: Element[]): Map<string, string> {
     }
   }
   return contents;
-}
-
-type JsonObject = Record<string, unknown>;
-
-/** The first JSON-LD object whose @type is an article kind (through @graph and arrays); bad JSON is skipped. */
-function jsonLdArticle(elements: Element[]): JsonObject | undefined {
-  for (const element of elements) {
-    if (element.name !== 'script' || !/ld\+json/i.test(element.attribs.type ?? '')) continue;
-    let data: unknown;
-    try {
-      // Publishers leave raw newlines and tabs inside strings; JSON forbids them.
-      data = JSON.parse(textContent(element).replace(/[\u0000-\u001f]+/g, ' '));
-    } catch {
-      continue;
-    }
-    const queue: unknown[] = [data];
-    while (queue.length > 0) {
-      const item = queue.shift();
-      if (Array.isArray(item)) queue.push(...item);
-      else if (item && typeof item === 'object') {
-        const object = item as JsonObject;
-        const types = ([] as unknown[]).concat(object['@type'] ?? []);
-        if (types.some((type) => typeof type === 'string' && ARTICLE_TYPE.test(type))) return object;
-        if (object['@graph']) queue.push(object['@graph']);
-        if (object.mainEntity) queue.push(object.mainEntity);
-      }
-    }
-  }
-  return undefined;
-}
-
-function stringOf(value: unknown): string | undefined {
-  if (typeof value === 'string') return value.trim() || undefined;
-  if (Array.isArray(value)) return stringOf(value[0]);
-  return undefined;
-}
-
-/** JSON-LD person/organisation name: 'X', {name: 'X'}, or a list of those (joined). */
-function jsonLdName(value: unknown): string | undefined {
-  if (typeof value === 'string') return value.trim() || undefined;
-  if (Array.isArray(value)) {
-    const names = value.map(jsonLdName).filter(Boolean);
-    return names.length > 0 ? names.join(', ') : undefined;
-  }
-  if (value && typeof value === 'object') return stringOf((value as JsonObject).name);
-  return undefined;
-}
-
-function jsonLdImage(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value)) return jsonLdImage(value[0]);
-  if (value && typeof value === 'object') return stringOf((value as JsonObject).url);
-  return undefined;
 }
 
 /** The offset of the first machine-readable date on the page that has one. */

@@ -17,6 +17,8 @@ export interface BodyReadOptions {
   imageSource: (mirrorPath: string) => string | undefined;
   /** The publisher's URL of the page at a mirror-root path, or undefined when that is no mirrored page. */
   pageUrl: (mirrorPath: string) => string | undefined;
+  /** The publisher's URL of a page linked by its public URL (a page in another repository, `mirror.archive`). */
+  publicPageUrl?: (publicUrl: string) => string | undefined;
 }
 
 /** The prefix the sanitiser puts on ids, and so on in-page links (transform/links.ts); markdown.ts drops it. */
@@ -55,8 +57,9 @@ export function extractedFromPage(
   published: string | undefined,
   imageSource: (mirrorPath: string) => string | undefined,
   pageUrl: (mirrorPath: string) => string | undefined,
+  publicPageUrl?: (publicUrl: string) => string | undefined,
 ): ExtractedArticle {
-  const body = readBody(page.bodyMarkdown, { pagePath, imageSource, pageUrl });
+  const body = readBody(page.bodyMarkdown, { pagePath, imageSource, pageUrl, publicPageUrl });
   const lead = page.leadImage;
   const leadSrc = lead
     ? /^https?:\/\//i.test(lead.src)
@@ -129,7 +132,7 @@ function restore(parent: Root | Element, options: BodyReadOptions): Root | Eleme
       if (href.startsWith(`#${ANCHOR_PREFIX}`))
         child.properties.href = `#${href.slice(ANCHOR_PREFIX.length + 1)}`;
       else if (!href.startsWith('#')) {
-        const target = absoluteSource(href, options, options.pageUrl);
+        const target = options.publicPageUrl?.(href) ?? absoluteSource(href, options, options.pageUrl);
         // A relative link to no page of the mirror: its text is what the reader had that can be kept.
         if (target === undefined) {
           children.push(...child.children);

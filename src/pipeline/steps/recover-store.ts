@@ -3,10 +3,11 @@
 // channels come from the indexes and the feed, its first and last sight from git; mirrored images are recorded under
 // the asset they are. Every recovered article is then rendered again and compared with its file: a page that would
 // come out different is reported (and left as it is until a `rebuild`).
-import { readFileSync, statSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, posix, relative } from 'node:path';
 import type { LoadedConfig } from '../../config/load.ts';
 import type { Config, SiteConfig } from '../../config/options.ts';
+import { YEAR_PLACEHOLDER } from '../../config/options-retention.ts';
 import { ConfigError } from '../../internal/errors.ts';
 import type { Logger } from '../../internal/log.ts';
 import { MIRROR_LAYOUT } from '../../internal/mirror-layout.ts';
@@ -16,15 +17,17 @@ import {
   csvKey,
   type FeedDates,
   fileTime,
+  type IndexListing,
   listPageFiles,
   type PageHistory,
   pageHistories,
   readFeed,
   readIndexes,
 } from '../publish/read-mirror.ts';
+import { publicUrlOf } from '../render/paths.ts';
 import { extractedFromPage } from '../render/read-body.ts';
 import { PageFormatError, type PageReadBack, readPage } from '../render/read-page.ts';
-import { sortTimeOf } from '../render/retention.ts';
+import { ARCHIVE_REPO, forArchive, retains, sortTimeOf } from '../render/retention.ts';
 import { renderArticlePage } from '../threads/article-page.ts';
 import { articlePageInput } from './page-input.ts';
 
@@ -37,8 +40,8 @@ export const RECOVERED_IMAGE_ORIGIN = 'https://recovered.newsmirror.invalid/';
 export interface RecoverResult {
   /** Pages stored as articles. */
   recovered: number;
-  /** Of those, pages that render back byte for byte. */
-  identical: number;
+  /** Of those, pages that render back byte for byte; undefined with retention on (not checked). */
+  identical?: number;
   /** Pages that a `rebuild` would write differently (first lines differ), with the first differing line. */
   differing: Array<{ path: string; line: number }>;
   /** Files under pages/ that could not be taken, and why. */
@@ -47,6 +50,8 @@ export interface RecoverResult {
 }
 
 interface ReadArticle {
+  /** The repository the page is in: the main mirror, or an archive (`mirror.archive`). */
+  repoDir: string;
   path: string;
   site: SiteConfig;
   channelId: string;
@@ -71,23 +76,33 @@ export async function recoverStore(options: {
     );
   }
   const skipped: RecoverResult['skipped'] = [];
-  const histories = await pageHistories(mirrorDir);
+  const channelIds = config.sites.flatMap((site) => site.channels.map((channel) => channel.id));
   const read: ReadArticle[] = [];
-  for (const path of listPageFiles(mirrorDir)) {
-    const found = readArticleFile(config, mirrorDir, path, histories);
-    if ('reason' in found) {
-      skipped.push({ path, reason: found.reason });
-      log.warn(`recover: ${path} skipped: ${found.reason}`);
-    } else read.push(found);
+  const indexes: IndexListing = { dates: new Map(), channels: new Map(), order: new Map() };
+  const feed = new Map<string, FeedDates>();
+  const publicPages = new Map<string, string>();
+  for (const repo of mirrorRepos(config, mirrorDir)) {
+    const histories = await pageHistories(repo.dir);
+    for (const path of listPageFiles(repo.dir)) {
+      const found = readArticleFile(config, repo.dir, path, histories);
+      if ('reason' in found) {
+        skipped.push({ path: relative(mirrorDir, join(repo.dir, path)), reason: found.reason });
+        log.warn(`recover: ${path} in ${repo.dir} skipped: ${found.reason}`);
+        continue;
+      }
+      read.push(found);
+      // Pages in another repository are linked by their public URL.
+      if (repo.publicUrl) publicPages.set(publicUrlOf(repo.publicUrl, path), found.page.url);
+    }
+    const listing = readIndexes(repo.dir, channelIds);
+    for (const [path, date] of listing.dates) indexes.dates.set(path, date);
+    for (const [path, channels] of listing.channels) indexes.channels.set(path, channels);
+    for (const [key, position] of listing.order) indexes.order.set(key, position);
+    for (const [path, dates] of readFeed(repo.dir)) feed.set(path, dates);
   }
 
   const urlOfPath = new Map(read.map((article) => [article.path, article.page.url]));
-  const images = await recordImages(mirrorDir, read, store, skipped);
-  const indexes = readIndexes(
-    mirrorDir,
-    config.sites.flatMap((site) => site.channels.map((channel) => channel.id)),
-  );
-  const feed = readFeed(mirrorDir);
+  const images = await recordImages(read, store, skipped);
   const dated = read.map((article) => ({
     article,
     ...datesOf(article, feed.get(article.path), indexes.dates.get(article.path)),
@@ -114,6 +129,7 @@ export async function recoverStore(options: {
         return undefined;
       },
       (mirrorPath) => urlOfPath.get(mirrorPath),
+      (publicUrl) => publicPages.get(publicUrl),
     );
     const channels = [
       article.channelId,
@@ -144,20 +160,53 @@ export async function recoverStore(options: {
   }
   // The pages are in the mirror already: the next run must not write them again.
   await store.articles.markRendered(keys);
-  log.info(`recover: ${keys.length} articles stored from ${mirrorDir}; checking that they render back`);
+  log.info(`recover: ${keys.length} articles stored from ${mirrorDir}`);
 
+  // With retention, a page renders against where every page it links lives (rebuild works that out); only
+  // without it is the check the same render a rebuild makes.
   const differing: RecoverResult['differing'] = [];
-  for await (const stored of store.articles.all()) {
-    const files = await renderArticlePage(await articlePageInput(stored, config, store));
-    const rendered = String(files[0].content);
-    const onDisk = readFileSync(join(mirrorDir, stored.pagePath), 'utf8');
-    if (rendered !== onDisk)
-      differing.push({ path: stored.pagePath, line: firstDifferentLine(rendered, onDisk) });
+  const checked = !retains(config);
+  if (checked) {
+    for await (const stored of store.articles.all()) {
+      const files = await renderArticlePage(await articlePageInput(stored, config, store));
+      const rendered = String(files[0].content);
+      const onDisk = readFileSync(join(mirrorDir, stored.pagePath), 'utf8');
+      if (rendered !== onDisk)
+        differing.push({ path: stored.pagePath, line: firstDifferentLine(rendered, onDisk) });
+    }
   }
   for (const { path, line } of differing.slice(0, 20)) {
     log.warn(`recover: ${path} would render differently from line ${line} on a rebuild; kept as it is`);
   }
-  return { recovered: keys.length, identical: keys.length - differing.length, differing, skipped, images };
+  return {
+    recovered: keys.length,
+    identical: checked ? keys.length - differing.length : undefined,
+    differing,
+    skipped,
+    images,
+  };
+}
+
+interface MirrorRepo {
+  dir: string;
+  publicUrl?: string;
+}
+
+/** The main mirror, then every archive repository that exists (`mirror.archive`, one per year with `{year}`). */
+function mirrorRepos(config: Config, mirrorDir: string): MirrorRepo[] {
+  const repos: MirrorRepo[] = [{ dir: mirrorDir, publicUrl: config.mirror.publicUrl }];
+  const archive = config.mirror.archive;
+  if (!archive) return repos;
+  const keys = archive.dir.includes(YEAR_PLACEHOLDER)
+    ? Array.from({ length: new Date().getUTCFullYear() + 2 - 1970 }, (_, index) => String(1970 + index))
+    : [ARCHIVE_REPO];
+  for (const key of keys) {
+    const dir = forArchive(archive.dir, key);
+    if (existsSync(join(dir, MIRROR_LAYOUT.pagesFolder))) {
+      repos.push({ dir, publicUrl: forArchive(archive.publicUrl, key) });
+    }
+  }
+  return repos;
 }
 
 /**
@@ -236,7 +285,7 @@ function readArticleFile(
       firstSeen: fileTime(mirrorDir, path),
       updatedAt: fileTime(mirrorDir, path),
     };
-    return { path, site, channelId, id, page, history };
+    return { repoDir: mirrorDir, path, site, channelId, id, page, history };
   } catch (error) {
     if (error instanceof PageFormatError) return { reason: `not a page newsmirror wrote: ${error.message}` };
     throw error;
@@ -254,25 +303,25 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 
 /** Every asset the read pages show, recorded as a mirrored image; a missing file is reported, not recorded. */
 async function recordImages(
-  mirrorDir: string,
   read: ReadArticle[],
   store: Store,
   skipped: RecoverResult['skipped'],
 ): Promise<number> {
-  const assets = new Set<string>();
+  // Asset path -> the repository holding it (an archived page's images moved with it).
+  const assets = new Map<string, string>();
   const asset = new RegExp(
     `(?:^|/)(${MIRROR_LAYOUT.assetsFolder}/[0-9a-f]{2}/[0-9a-f]{64}\\.[a-z0-9]+)`,
     'g',
   );
-  for (const { page } of read) {
+  for (const { page, repoDir } of read) {
     for (const match of `${page.leadImage?.src ?? ''}\n${page.bodyMarkdown}`.matchAll(asset))
-      assets.add(match[1]);
+      if (!assets.has(match[1])) assets.set(match[1], repoDir);
   }
   let recorded = 0;
-  for (const assetPath of assets) {
+  for (const [assetPath, repoDir] of assets) {
     let bytes: number;
     try {
-      bytes = statSync(join(mirrorDir, assetPath)).size;
+      bytes = statSync(join(repoDir, assetPath)).size;
     } catch {
       skipped.push({ path: assetPath, reason: 'an image a page shows is missing from the mirror' });
       continue;

@@ -50,7 +50,7 @@ const WORKER_ENTRY = import.meta.url.endsWith('.ts')
 export async function runPageTask(task: PageTask): Promise<Extraction | OutputFile[]> {
   if (task.kind === 'render') {
     try {
-      return await renderArticlePage(task.input);
+      return asBytes(await renderArticlePage(task.input));
     } catch (error) {
       // Rendering has no per-article failure record: the run stops, so the message must name the page.
       const message = error instanceof Error ? error.message : String(error);
@@ -58,6 +58,28 @@ export async function runPageTask(task: PageTask): Promise<Extraction | OutputFi
     }
   }
   return extractPageContent(task.page, task.options);
+}
+
+/**
+ * A page's text as UTF-8 bytes, encoded where it was rendered (writing needs the bytes anyway). Rendered files wait
+ * on the main thread for their batch to be written, long enough for V8 to move them to its old generation: as
+ * strings they were garbage there that grew the main heap by ~90 MB over 10,000 pages; bytes live outside the heap.
+ */
+function asBytes(files: OutputFile[]): OutputFile[] {
+  return files.map((file) =>
+    typeof file.content === 'string' ? { ...file, content: Buffer.from(file.content, 'utf8') } : file,
+  );
+}
+
+/** Bytes that crossed from a worker arrive as plain Uint8Arrays: as Buffers again (a view, no copy). */
+function asBuffers(files: OutputFile[]): OutputFile[] {
+  for (const file of files) {
+    const { content } = file;
+    if (typeof content !== 'string' && !Buffer.isBuffer(content)) {
+      file.content = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+    }
+  }
+  return files;
 }
 
 export function createPageWorkers(options: PageWorkersOptions): PageWorkers {
@@ -96,7 +118,8 @@ export function createPageWorkers(options: PageWorkersOptions): PageWorkers {
   return {
     extract: async (page, extractOptions) =>
       (await run({ kind: 'extract', page, options: extractOptions }, extractOptions.url)) as Extraction,
-    renderArticle: async (input) => (await run({ kind: 'render', input }, input.pagePath)) as OutputFile[],
+    renderArticle: async (input) =>
+      asBuffers((await run({ kind: 'render', input }, input.pagePath)) as OutputFile[]),
     // Two tasks per worker: one running, one waiting, so a worker never idles while the main thread prepares.
     parallelism: options.threads * 2,
     close: () => pool.close(),

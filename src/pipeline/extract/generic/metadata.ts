@@ -2,7 +2,9 @@
 // Page metadata (meta tags, JSON-LD) is read by the caller; this covers pages that have none.
 import { type AnyNode, type Document, type Element, isTag, isText } from 'domhandler';
 import { textContent } from 'domutils';
+import { MONTHS as MONTH_NUMBERS } from '../../../internal/months.ts';
 import type { ImageRef } from '../../types.ts';
+import { isLeadImageCandidate } from '../lead-image.ts';
 import { cleanAuthor } from '../metadata.ts';
 
 export interface ContentMetadata {
@@ -234,16 +236,18 @@ function parseDate(text: string): string | undefined {
   }
   const word = text.match(WORD_DATE);
   if (word) {
-    const month = MONTHS.split('|').indexOf(word[1].toLowerCase().slice(0, 3)) + 1;
-    const index = month > 0 ? month : 9;
-    return `${word[3]}-${String(index).padStart(2, '0')}-${word[2].padStart(2, '0')}`;
+    // Month numbers from the shared table: an index into MONTHS (which lists 'sept' too) was one off from October.
+    const month = MONTH_NUMBERS[word[1].toLowerCase().slice(0, 3)];
+    if (!month || Number(word[2]) < 1 || Number(word[2]) > 31) return undefined;
+    return `${word[3]}-${String(month).padStart(2, '0')}-${word[2].padStart(2, '0')}`;
   }
   return undefined;
 }
 
+/** The first image of the article that can be its picture (not an icon, logo, avatar, badge or pixel). */
 function firstImage(content: Element[]): Element | undefined {
   const find = (node: Element): Element | undefined => {
-    if (node.name === 'img') return node;
+    if (node.name === 'img' && isLeadImageCandidate(imageAttributes(node))) return node;
     for (const child of node.children) {
       if (!isTag(child)) continue;
       const found = find(child);
@@ -256,6 +260,21 @@ function firstImage(content: Element[]): Element | undefined {
     if (found) return found;
   }
   return undefined;
+}
+
+function imageAttributes(image: Element) {
+  const { width, height, srcset, style, id, alt } = image.attribs;
+  const src = image.attribs.src ?? image.attribs['data-src'];
+  return {
+    src,
+    width,
+    height,
+    srcset: srcset ?? image.attribs['data-srcset'],
+    style,
+    class: image.attribs.class,
+    id,
+    alt,
+  };
 }
 
 function captionOf(image: Element): string | undefined {
