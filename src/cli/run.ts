@@ -6,6 +6,7 @@ import { createLogger, inert } from '../internal/log.ts';
 import { createHttpClient } from '../pipeline/fetch/client.ts';
 import { type RunSummary, runMirror } from '../pipeline/run.ts';
 import { openStore } from '../store/index.ts';
+import { limitHeapGrowth } from './heap.ts';
 import { handleStopSignals } from './stop.ts';
 
 export interface RunCommandOptions {
@@ -28,6 +29,7 @@ export const EXIT_ARTICLES_FAILED = 1;
 export const EXIT_RUN_FAILED = 3;
 
 export async function runCommand(options: RunCommandOptions): Promise<number> {
+  limitHeapGrowth();
   const loaded = loadConfig(options.config);
   const log = createLogger({
     level: options.quiet ? 'error' : options.verbose ? 'debug' : 'info',

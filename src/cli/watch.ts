@@ -7,6 +7,7 @@ import { createHttpClient } from '../pipeline/fetch/client.ts';
 import { runMirror } from '../pipeline/run.ts';
 import { observeSites, parseDuration, watchLoop } from '../pipeline/watch.ts';
 import { openStore } from '../store/index.ts';
+import { limitHeapGrowth } from './heap.ts';
 import { formatSummary } from './run.ts';
 import { handleStopSignals } from './stop.ts';
 
@@ -20,6 +21,7 @@ export interface WatchCommandOptions {
 
 /** Exit codes: 0 stopped by a signal (after finishing the run in flight), 2 bad config or usage. */
 export async function watchCommand(options: WatchCommandOptions): Promise<number> {
+  limitHeapGrowth();
   const everyMs = parseDuration(options.every);
   if (everyMs === null || everyMs <= 0) {
     throw new ConfigError(

@@ -40,7 +40,7 @@ export function createStageTimes(): StageTimes {
   const entries = new Map<string, StageLine | PartEntry>();
   const part = (name: string, unit: string): PartEntry => {
     let entry = entries.get(name);
-    if (!entry || entry.kind !== 'part') {
+    if (entry?.kind !== 'part') {
       entry = { name, kind: 'part', busyMs: 0, unit, count: 0, spans: [] };
       entries.set(name, entry);
     }

@@ -114,38 +114,49 @@ async function runSteps(options: RunOptions, state: RunState): Promise<RunSummar
       config,
       log,
       async (workers) => {
-      // 3. fetch + extract + images: one job per article; the writer stores each result as it arrives.
-      //    With `queue:` the jobs run on worker processes, their images come through a shared folder.
-      await times.step('mirror', async () => {
-        const { blobs, queue } = openJobs(loaded, log);
-        try {
-          const writer = createMirrorWriter({ config, mirrorDir, store, blobs, summary, changes, log, now });
-          const jobs = {
-            config,
-            store,
-            ports: jobPortsOf(http, workers, store, blobs, times),
-            writer: timedWriter(writer, times),
-            signal: options.signal,
-            onProgress: options.onProgress,
-            queue: queue && { jobs: queue, runId },
-          };
-          await retryFailedImages(jobs, changes);
-          await mirrorArticles(plan, jobs);
-        } finally {
-          await queue?.close();
-        }
-        await addUnrendered(store, changes);
-      });
+        // 3. fetch + extract + images: one job per article; the writer stores each result as it arrives.
+        //    With `queue:` the jobs run on worker processes, their images come through a shared folder.
+        await times.step('mirror', async () => {
+          const { blobs, queue } = openJobs(loaded, log);
+          try {
+            const writer = createMirrorWriter({
+              config,
+              mirrorDir,
+              store,
+              blobs,
+              summary,
+              changes,
+              log,
+              now,
+            });
+            const jobs = {
+              config,
+              store,
+              ports: jobPortsOf(http, workers, store, blobs, times),
+              writer: timedWriter(writer, times),
+              signal: options.signal,
+              onProgress: options.onProgress,
+              queue: queue && { jobs: queue, runId },
+            };
+            await retryFailedImages(jobs, changes);
+            await mirrorArticles(plan, jobs);
+          } finally {
+            await queue?.close();
+          }
+          await addUnrendered(store, changes);
+        });
 
-      // 4-5. transform + render what changed, written in batches as it is ready.
-      const batchFiles = options.writeBatchFiles ?? WRITE_BATCH_FILES;
-      const render = { config, mirrorDir, store, workers, log, batchFiles, times };
-      return times.step('render', async () => {
-        // With `mirror.keep`, pages beyond it go to the archive (committed there) before the main mirror renders.
-        retained = await moveToArchive(render, changes, now(), output);
-        return renderChanges({ ...render, placement: retained?.placement }, changes, now(), output);
-      });
-    }, times);
+        // 4-5. transform + render what changed, written in batches as it is ready.
+        const batchFiles = options.writeBatchFiles ?? WRITE_BATCH_FILES;
+        const render = { config, mirrorDir, store, workers, log, batchFiles, times };
+        return times.step('render', async () => {
+          // With `mirror.keep`, pages beyond it go to the archive (committed there) before the main mirror renders.
+          retained = await moveToArchive(render, changes, now(), output);
+          return renderChanges({ ...render, placement: retained?.placement }, changes, now(), output);
+        });
+      },
+      times,
+    );
 
     // 6. publish: one commit, then what may be recorded only once committed, then every remote.
     summary.commit = await times.step('commit', () =>

@@ -36,10 +36,14 @@ async function demoRun(args: string[]) {
       .replace('url: ./out/remote.git', `url: ${JSON.stringify(remote)}`);
     const file = join(work, 'newsmirror.yaml');
     writeFileSync(file, config);
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, 'run', '-c', file, ...args], {
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      [CLI, 'run', '-c', file, ...args],
+      {
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
     return { stdout, stderr, articles: site.manifest.articles.length };
   } finally {
     await site.server.close();
@@ -85,7 +89,10 @@ describe('newsmirror run --verbose', () => {
       const wall = number(fields.wall_ms, `${name} wall_ms`);
       number(fields.cpu_ms, `${name} cpu_ms`);
       const rss = number(fields.rss_mb, `${name} rss_mb`);
-      assert.ok(number(fields.peak_rss_mb, `${name} peak_rss_mb`) >= rss, `${name}: the peak is at least the RSS`);
+      assert.ok(
+        number(fields.peak_rss_mb, `${name} peak_rss_mb`) >= rss,
+        `${name}: the peak is at least the RSS`,
+      );
       if (name !== 'total') stepsWall += wall;
     }
     // The steps run one after another inside the run: together no longer than it (rounding aside).
@@ -96,7 +103,8 @@ describe('newsmirror run --verbose', () => {
       number(fields.busy_ms, `${name} busy_ms`);
       const count = number(fields[unit], `${name} ${unit}`);
       if (name === 'images') assert.ok(count > 0 && count <= articles, `articles with images: ${count}`);
-      else if (unit === 'articles' || name === 'extract') assert.equal(count, articles, `${name}: every article`);
+      else if (unit === 'articles' || name === 'extract')
+        assert.equal(count, articles, `${name}: every article`);
       else assert.ok(count > 0, `${name}: ${count} files`);
     }
     // Parts timed on the main thread also say how long at least one was in flight: no longer than the sum.

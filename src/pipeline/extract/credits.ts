@@ -1,8 +1,7 @@
 // Bylines and publication dates the page marks up without declaring them in <head>: elements whose itemprop,
 // class or id says author / byline / datePublished / post-date, and links to an author page ('/author/jane-doe').
 // Of several, the one nearest the headline wins (related-story cards and comments carry names and dates too).
-import type { Element } from 'domhandler';
-import { textContent } from 'domutils';
+import { type Element, isTag, isText } from 'domhandler';
 import { findVisibleDate } from './dates.ts';
 import { cleanAuthor, collapseWhitespace } from './fields.ts';
 
@@ -22,9 +21,14 @@ const FOREIGN_ANCESTOR = /comment|related|recommend|sidebar|widget|footer|promo|
 const FOREIGN_ELEMENTS = new Set(['nav', 'footer', 'aside', 'form']);
 /** Longer text in a marked element is a biography or a byline box, not a name or a date. */
 const MAX_CREDIT_CHARS = 100;
+/** Text lines of a date element searched for the date. */
+const MAX_DATE_PARTS = 4;
 /** Labels before a name ("Written by", "Author:"). */
-const NAME_LABEL =
-  /^(?:(?:written|posted|published|words|story|reviewed)\s+)?by\s*:?\s*|^(?:author|writer)s?\s*:\s*/i;
+const NAME_LABEL = /^(?:(?:written|posted|published|words|story)\s+)?by\s*:?\s*|^(?:author|writer)s?\s*:\s*/i;
+
+/** A text node that is only a label or a separator. */
+const BARE_LABEL =
+  /^(?:(?:written|posted|published|words|story)\s+)?by\s*:?$|^(?:author|writer)s?\s*:?$|^[|,·•:–—-]$/i;
 
 interface Found<T> {
   value: T;
@@ -67,9 +71,29 @@ function authorOf(element: Element): string | undefined {
   if (!marked) return undefined;
   // A microdata author holds its name in an itemprop="name" child.
   const nameElement = /\bauthor\b/i.test(itemprop) ? itempropChild(element, 'name') : undefined;
-  const text = collapseWhitespace(textContent(nameElement ?? element));
-  if (!text || text.length > MAX_CREDIT_CHARS) return undefined;
-  return cleanAuthor(text.replace(NAME_LABEL, ''));
+  const parts = textParts(nameElement ?? element);
+  const text = parts.join(' ');
+  if (!text) return undefined;
+  // An author box (name, job title, biography): its first line is the name.
+  if (text.length > MAX_CREDIT_CHARS) return cleanAuthor(parts[0]?.replace(NAME_LABEL, ''));
+  // "By" in one span and the name in the next; the name, then a date or a job title in a span of its own.
+  const name = parts.map((part) => part.replace(NAME_LABEL, '')).find((part) => part.length > 0);
+  return cleanAuthor(name) ?? cleanAuthor(text.replace(NAME_LABEL, ''));
+}
+
+/** The element's text nodes, whitespace collapsed, empty ones and bare labels ("By", "Author:") dropped. */
+function textParts(element: Element): string[] {
+  const parts: string[] = [];
+  const visit = (node: Element): void => {
+    for (const child of node.children) {
+      if (isText(child)) {
+        const text = collapseWhitespace(child.data);
+        if (text && !BARE_LABEL.test(text)) parts.push(text);
+      } else if (isTag(child) && child.name !== 'script' && child.name !== 'style') visit(child);
+    }
+  };
+  visit(element);
+  return parts;
 }
 
 function dateOf(element: Element, offset: string | undefined): string | undefined {
@@ -77,16 +101,20 @@ function dateOf(element: Element, offset: string | undefined): string | undefine
   const names = `${className} ${id}`;
   const published = /\bdatePublished\b/i.test(itemprop);
   if (!published && !(DATE_MARK.test(names) && !NOT_CREDIT_MARK.test(names))) return undefined;
-  const value =
-    element.attribs.datetime ?? element.attribs.content ?? collapseWhitespace(textContent(element));
-  if (!value || value.length > MAX_CREDIT_CHARS) return undefined;
-  return findVisibleDate(value, offset);
+  const attribute = element.attribs.datetime ?? element.attribs.content;
+  if (attribute) return findVisibleDate(attribute, offset);
+  // A dateline box ("Posted on April 13, 2023", then tags): the first few lines that hold a date.
+  for (const part of textParts(element).slice(0, MAX_DATE_PARTS)) {
+    const date = part.length <= MAX_CREDIT_CHARS ? findVisibleDate(part, offset) : undefined;
+    if (date) return date;
+  }
+  return undefined;
 }
 
 function itempropChild(element: Element, prop: string): Element | undefined {
   for (const child of element.children) {
-    if (!('name' in child)) continue;
-    const childElement = child as Element;
+    if (!isTag(child)) continue;
+    const childElement = child;
     if (new RegExp(`\\b${prop}\\b`, 'i').test(childElement.attribs.itemprop ?? '')) return childElement;
     const deeper = itempropChild(childElement, prop);
     if (deeper) return deeper;
@@ -95,8 +123,8 @@ function itempropChild(element: Element, prop: string): Element | undefined {
 }
 
 function isForeign(element: Element): boolean {
-  for (let node = element.parent; node && 'name' in node; node = node.parent) {
-    const parent = node as Element;
+  for (let node = element.parent; node && isTag(node); node = node.parent) {
+    const parent = node;
     if (FOREIGN_ELEMENTS.has(parent.name)) return true;
     if (FOREIGN_ANCESTOR.test(`${parent.attribs.class ?? ''} ${parent.attribs.id ?? ''}`)) return true;
   }

@@ -167,7 +167,7 @@ function extract(html: string, options: ExtractOptions): Extraction {
     removedCaption ??
     (leadImage ? figcaptionOf(document, leadImage.src) : undefined);
 
-  const author = ruleValues.author ?? metadata.author ?? generic?.author;
+  const author = ruleValues.author ?? metadata.author ?? generic?.author ?? metadata.publisherAuthor;
   const published = ruleValues.published ?? metadata.published ?? generic?.published ?? metadata.urlDate;
   const lang = metadata.lang ?? options.lang ?? guessLang(`${title}\n${hastText(body)}`);
   const ruleMisses: string[] = [];

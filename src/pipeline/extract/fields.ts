@@ -14,7 +14,7 @@ const NOT_A_NAME =
 const BYLINE_PATTERNS = [
   /(?:作者|撰文|文)\s*[：:／/]\s*([^\s|｜,，;；/（）()【】\]]{1,20})/,
   /记者\s*([\u4e00-\u9fff·]{2,4}?)(?=综合|报导|报道|编译|采访|撰文|整理|专访|发自|[）)\s,，、】\]/|]|$)/,
-  /(?:^|\n)[ \t]*[Bb][Yy][ \t]+((?:[\p{Lu}][\p{L}.'’-]*)(?:[ \t]+(?:[\p{Lu}][\p{L}.'’-]*|van|von|de|der|da|la|and|&))*)/u,
+  /(?:^|\n)[ \t]*(?:(?:Written|Posted|Words)[ \t]+)?[Bb][Yy]:?[ \t]+((?:[\p{Lu}][\p{L}.'’-]*)(?:[ \t]+(?:[\p{Lu}][\p{L}.'’-]*|van|von|de|der|da|la|and|&))*)/u,
 ];
 
 export function collapseWhitespace(text: string): string {
@@ -27,14 +27,20 @@ export function cleanAuthor(raw: string | undefined): string | undefined {
   let name = collapseWhitespace(raw)
     .replace(/^(?:by|from)\s+/i, '')
     .replace(/^(?:作者|撰文|记者|文|编辑|责任编辑)\s*[：:／/]?\s*/, '')
+    // An outlet's reporter credit before the name: '信报记者 蔡雪婧', '总台记者 张倩'.
+    .replace(/^[\u4e00-\u9fff]{1,6}记者\s+(?=[\u4e00-\u9fff·]{2,4}$)/, '')
     .replace(/\s*(?:综合报导|综合报道|报导|报道|编译)$/, '')
     .replace(/\s*[|｜,，;；]$/, '')
+    .replace(/^[|｜,，;；]\s*/, '')
     .trim();
   if (/^(?:and|&)\s|\s(?:and|&)$/i.test(name)) name = name.replace(/^(?:and|&)\s+|\s+(?:and|&)$/gi, '');
   if (!name || name.length > MAX_AUTHOR_CHARS || NOT_A_NAME.test(name)) return undefined;
   return looksLikeName(name) ? name : undefined;
 }
 
+/** Interface words and placeholders that byline markup holds instead of a name ("5 min read", "Administrator"). */
+const NOT_A_NAME_LATIN =
+  /^(?:the\s+)?(?:authors?|admin|administrator|name|editor|staff|guest|anonymous|unknown|user|hi|hello)$|\babout\b|\bmins?\s+read\b|\bminutes?\s+read\b|\blog\s?in\b|\bsign\s?in\b|\bsubscribe\b/i;
 /** Characters no name contains: markup leftovers and sentence punctuation. */
 const NOT_IN_NAME = /[<>="{}。！？；：:!?]|，.*，/;
 /** Han words that mark a phrase, a label or an organisation, never a person ("转载文章", "云南日报", "经历了"). */
@@ -47,7 +53,7 @@ const MAX_LATIN_NAME_WORDS = 6;
 
 /** Whether a byline candidate reads like one or more names rather than a sentence fragment or a label. */
 export function looksLikeName(name: string): boolean {
-  if (NOT_IN_NAME.test(name)) return false;
+  if (NOT_IN_NAME.test(name) || NOT_A_NAME_LATIN.test(name)) return false;
   const han = name.match(/[\u3400-\u9fff]+/g);
   if (han) {
     if (NOT_A_PERSON_HAN.test(name)) return false;

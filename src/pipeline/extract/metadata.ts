@@ -28,6 +28,8 @@ export interface PageMetadata {
   canonicalUrl?: string;
   leadImage?: ImageRef;
   siteName?: string;
+  /** The site's own name given as the author: the last resort for `author`, after any byline. */
+  publisherAuthor?: string;
   /** The day the page URL names: a last resort for `published`, after anything the page itself says. */
   urlDate?: string;
   /** Time-zone offset the page uses in its machine-readable dates ('+08:00'), for dates it prints without one. */
@@ -100,10 +102,12 @@ export function readMetadata(document: Document, options: MetadataOptions): Page
   const anchor = options.titleElement ?? chosen?.heading ?? h1;
   const nearTitle = anchor ? textNear(document, anchor) : '';
 
+  // A <time> whose datetime does not parse ('02-12-2025') must not hide the next one.
+  const isDatedTime = (element: Element) =>
+    element.name === 'time' && normalizeDate(element.attribs.datetime ?? '') !== undefined;
   const timeElement =
-    elements.find(
-      (element) => element.name === 'time' && element.attribs.datetime && isPublishedTime(element),
-    ) ?? elements.find((element) => element.name === 'time' && element.attribs.datetime);
+    elements.find((element) => isDatedTime(element) && isPublishedTime(element)) ??
+    elements.find(isDatedTime);
   const published = firstDefined(
     [
       meta.get('article:published_time'),
@@ -128,16 +132,19 @@ export function readMetadata(document: Document, options: MetadataOptions): Page
   const relAuthor = elements.find(
     (element) => element.name === 'a' && /\bauthor\b/i.test(element.attribs.rel ?? ''),
   );
-  // Publishers often name themselves as the author; that says nothing about who wrote the piece.
-  const author = [
+  // Publishers often name themselves as the author; that says nothing about who wrote the piece, so a name
+  // printed in the page (or the generic extractor's byline) comes first, and the publisher only last.
+  const declaredAuthors = [
     meta.get('author'),
     meta.get('article:author'),
     jsonLdName(resolve(article?.author, jsonLd.nodes)),
     relAuthor ? textContent(relAuthor) : undefined,
-  ]
-    .map(cleanAuthor)
-    .concat(bylineIn(nearTitle), markedAuthor(elements, anchor))
+  ].map(cleanAuthor);
+  const author = declaredAuthors
+    .concat(markedAuthor(elements, anchor), bylineIn(nearTitle))
     .find((name) => name && name !== siteName);
+  const publisherAuthor = declaredAuthors.find((name) => name && name === siteName);
+  if (publisherAuthor) metadata.publisherAuthor = publisherAuthor;
   if (author) metadata.author = author;
 
   const htmlElement = elements.find((element) => element.name === 'html');

@@ -1,7 +1,7 @@
 // The article's headline: the page's visible heading when it is the story's (it agrees with what the page
 // declares: og:title, twitter:title, JSON-LD headline, <title>), else the declared title; never the site's brand
 // heading (a logo <h1>, the site name), and without the site name publishers put before or after it.
-import type { Element } from 'domhandler';
+import { type Element, isTag } from 'domhandler';
 import { textContent } from 'domutils';
 import { cleanTitle, collapseWhitespace } from './fields.ts';
 
@@ -43,10 +43,14 @@ const BRAND_ANCESTORS = 4;
 export function chooseTitle(input: TitleInput): ChosenTitle | undefined {
   const names = [...input.siteNames, hostName(input.pageUrl)].filter((name): name is string => Boolean(name));
   const isBrand = (text: string) => names.some((name) => comparable(name) === comparable(text));
-  const declared = [
-    ...input.declared.map((title) => (title ? stripSiteName(cleanTitle(title, names), names) : undefined)),
-    input.titleTagText ? stripSiteName(cleanTitle(input.titleTagText, names, true), names) : undefined,
-  ].filter((title): title is string => Boolean(title) && !isBrand(title ?? ''));
+  const usable = (title: string | undefined): title is string => Boolean(title) && !isBrand(title ?? '');
+  const meta = input.declared
+    .map((title) => (title ? stripSiteName(cleanTitle(title, names), names) : undefined))
+    .filter(usable);
+  const titleTag = input.titleTagText
+    ? stripSiteName(cleanTitle(input.titleTagText, names, true), names)
+    : undefined;
+  const declared = usable(titleTag) ? [...meta, titleTag] : meta;
 
   const headings = (name: string) =>
     input.elements
@@ -66,16 +70,19 @@ export function chooseTitle(input: TitleInput): ChosenTitle | undefined {
   const heading = agreeing(h1s) ?? (h1s.length === 0 ? agreeing(headings('h2')) : undefined);
   if (heading) {
     // A heading that holds a declared title and more carries a kicker, a date or a count with it: the title is
-    // the declared one.
-    const inner = declared.find(
+    // the declared one. Not <title>'s: cutting its suffixes may have cut the headline's own tail.
+    const inner = meta.find(
       (title) =>
         comparable(title) !== comparable(heading.text) &&
         comparable(heading.text).includes(comparable(title)),
     );
     return { title: inner ?? heading.text, heading: heading.element };
   }
-  if (declared[0]) return { title: declared[0] };
+  // No heading agrees: the meta tags' title, then the page's own heading, then <title> (the weakest: it is the
+  // browser tab's, and often a shortened or SEO version).
+  if (meta[0]) return { title: meta[0] };
   if (h1s[0]) return { title: h1s[0].text, heading: h1s[0].element };
+  if (usable(titleTag)) return { title: titleTag };
   return input.titleTagText ? { title: input.titleTagText } : undefined;
 }
 
@@ -105,9 +112,9 @@ function isSiteHeading(heading: Element, pageUrl: string | undefined): boolean {
     if (FURNITURE_ELEMENTS.has(node.name)) return true;
     const names = `${node.attribs.class ?? ''} ${node.attribs.id ?? ''}`;
     if (BRAND_NAME.test(names) || COMMENTS_NAME.test(names)) return true;
-    node = node.parent && 'name' in node.parent ? (node.parent as Element) : null;
+    node = node.parent && isTag(node.parent) ? node.parent : null;
   }
-  const links = heading.children.filter((child): child is Element => 'name' in child && child.name === 'a');
+  const links = heading.children.filter((child): child is Element => isTag(child) && child.name === 'a');
   const only = links.length === 1 && comparable(textContent(links[0])) === comparable(textContent(heading));
   return only && isHomeLink(links[0].attribs.href, pageUrl);
 }

@@ -56,7 +56,10 @@ interface ReadArticle {
   site: SiteConfig;
   channelId: string;
   id: string;
+  /** The page without its body (read again when the article is stored: a big mirror's bodies do not fit). */
   page: PageReadBack;
+  /** Mirrored images the page shows (asset paths). */
+  assets: string[];
   history: PageHistory;
 }
 
@@ -118,7 +121,8 @@ export async function recoverStore(options: {
   );
   const keys: ArticleKey[] = [];
   for (const { article, published, firstSeen } of dated) {
-    const { page, history, site, id, path } = article;
+    const { history, site, id, path } = article;
+    const page = readPageOf(config, article.repoDir, path, site, id);
     const extracted = extractedFromPage(
       page,
       path,
@@ -267,29 +271,53 @@ function readArticleFile(
   const shard = rest.length === 2 ? rest[0] : undefined;
   if (rest.length > 2 || (shard !== undefined && !/^(\d{4}-\d{2}|undated)$/.test(shard)))
     return { reason: 'not where a page goes (pages/<channel>/[<yyyy-mm>/]<id>.md)' };
-  let text: string;
+  let page: PageReadBack;
   try {
-    text = readFileSync(join(mirrorDir, path), 'utf8');
-  } catch (error) {
-    return { reason: `unreadable: ${(error as Error).message}` };
-  }
-  try {
-    const page = readPage(text, {
-      mirror: config.mirror,
-      pagePath: path,
-      id,
-      siteLabels: site.labels,
-      siteLang: site.lang,
-    });
-    const history = histories.get(path) ?? {
-      firstSeen: fileTime(mirrorDir, path),
-      updatedAt: fileTime(mirrorDir, path),
-    };
-    return { repoDir: mirrorDir, path, site, channelId, id, page, history };
+    page = readPageOf(config, mirrorDir, path, site, id);
   } catch (error) {
     if (error instanceof PageFormatError) return { reason: `not a page newsmirror wrote: ${error.message}` };
-    throw error;
+    return { reason: `unreadable: ${(error as Error).message}` };
   }
+  const history = histories.get(path) ?? {
+    firstSeen: fileTime(mirrorDir, path),
+    updatedAt: fileTime(mirrorDir, path),
+  };
+  const assets = [...`${page.leadImage?.src ?? ''}\n${page.bodyMarkdown}`.matchAll(ASSET_REFERENCE)].map(
+    (match) => match[1],
+  );
+  return {
+    repoDir: mirrorDir,
+    path,
+    site,
+    channelId,
+    id,
+    page: { ...page, bodyMarkdown: '' },
+    history,
+    assets,
+  };
+}
+
+/** Mirrored images as pages reference them (relative paths ending in `assets/xx/<sha256>.<ext>`). */
+const ASSET_REFERENCE = new RegExp(
+  `(?:^|/)(${MIRROR_LAYOUT.assetsFolder}/[0-9a-f]{2}/[0-9a-f]{64}\\.[a-z0-9]+)`,
+  'g',
+);
+
+/** A page file read back with its site's labels; throws PageFormatError for a file newsmirror did not write. */
+function readPageOf(
+  config: Config,
+  repoDir: string,
+  path: string,
+  site: SiteConfig,
+  id: string,
+): PageReadBack {
+  return readPage(readFileSync(join(repoDir, path), 'utf8'), {
+    mirror: config.mirror,
+    pagePath: path,
+    id,
+    siteLabels: site.labels,
+    siteLang: site.lang,
+  });
 }
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
@@ -309,13 +337,8 @@ async function recordImages(
 ): Promise<number> {
   // Asset path -> the repository holding it (an archived page's images moved with it).
   const assets = new Map<string, string>();
-  const asset = new RegExp(
-    `(?:^|/)(${MIRROR_LAYOUT.assetsFolder}/[0-9a-f]{2}/[0-9a-f]{64}\\.[a-z0-9]+)`,
-    'g',
-  );
-  for (const { page, repoDir } of read) {
-    for (const match of `${page.leadImage?.src ?? ''}\n${page.bodyMarkdown}`.matchAll(asset))
-      if (!assets.has(match[1])) assets.set(match[1], repoDir);
+  for (const { assets: shown, repoDir } of read) {
+    for (const assetPath of shown) if (!assets.has(assetPath)) assets.set(assetPath, repoDir);
   }
   let recorded = 0;
   for (const [assetPath, repoDir] of assets) {

@@ -119,7 +119,7 @@ export function dropClutter(root: Root, title?: string): void {
     if (node.type === 'comment') return [];
     if (node.type !== 'element') return undefined;
     if (CLUTTER_TAGS.has(node.tagName) || isHidden(node)) return [];
-    if (hasClutterName(node) && !isEmbeddedPost(node)) {
+    if (hasClutterName(node) && !isEmbeddedPost(node) && !isBuilderProse(node)) {
       const share = bodyTextLength === 0 ? 0 : collapseWhitespace(textOf(node)).length / bodyTextLength;
       if (share <= CLUTTER_MAX_TEXT_SHARE) return [];
     }
@@ -189,14 +189,40 @@ function isHidden(element: Element): boolean {
   return style !== undefined && /(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)/i.test(style);
 }
 
-function hasClutterName(element: Element): boolean {
+function hasClutterName(element: Element, except?: ReadonlySet<string>): boolean {
   const names = [propertyString(element, 'className'), propertyString(element, 'id')];
   if (element.tagName.includes('-')) names.push(element.tagName);
   for (const name of names) {
     if (name === undefined) continue;
-    for (const word of words(name)) if (CLUTTER_WORDS.has(word)) return true;
+    for (const word of words(name)) if (CLUTTER_WORDS.has(word) && !except?.has(word)) return true;
   }
   return false;
+}
+
+/** The word page builders give every block (Elementor's `elementor-widget-text-editor`, HubSpot's `widget-span`). */
+const BUILDER_WORDS: ReadonlySet<string> = new Set(['widget', 'widgets']);
+/** Prose has sentences and few links: under this share of its text inside links. */
+const PROSE_MAX_LINK_SHARE = 0.25;
+const SENTENCE_MARK = /[.!?;:。！？；：]/;
+
+/**
+ * A block named clutter only by its page builder's word for every block, whose text reads as prose: the
+ * extractor kept it as the article's text (generic/clean.ts `isBuilderProse`), and a link box named so still goes.
+ */
+function isBuilderProse(node: Element): boolean {
+  if (hasClutterName(node, BUILDER_WORDS)) return false;
+  const text = collapseWhitespace(textOf(node));
+  if (text === '' || !SENTENCE_MARK.test(text)) return false;
+  let linked = 0;
+  const visit = (element: Element): void => {
+    for (const child of element.children) {
+      if (child.type !== 'element') continue;
+      if (child.tagName === 'a') linked += collapseWhitespace(textOf(child)).length;
+      else visit(child);
+    }
+  };
+  visit(node);
+  return linked < PROSE_MAX_LINK_SHARE * text.length;
 }
 
 /** `below_article_ad shareBar` -> below, article, ad, share, bar. */

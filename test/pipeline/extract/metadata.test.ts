@@ -15,15 +15,48 @@ const BASE = 'https://news.example/world/2023/story.html';
 const read = (html: string) => readMetadata(parseHtml(html), { baseUrl: BASE });
 
 describe('title', () => {
-  test('og:title first, then twitter:title, JSON-LD headline, h1, <title>', () => {
+  test('og:title first, then twitter:title, JSON-LD headline, h1, <title>, when no heading agrees', () => {
     const jsonLd =
       '<script type="application/ld+json">{"@type":"NewsArticle","headline":"From JSON-LD"}</script>';
-    const full = `<head><meta property="og:title" content="From OG"><meta name="twitter:title" content="From Twitter">${jsonLd}<title>From title - Site</title></head><h1>From h1</h1>`;
+    const full = `<head><meta property="og:title" content="From OG"><meta name="twitter:title" content="From Twitter">${jsonLd}<title>From title - Site</title></head><h1>Weather today</h1>`;
     assert.equal(read(full).title, 'From OG');
     assert.equal(read(full.replace('property="og:title"', 'property="x"')).title, 'From Twitter');
-    assert.equal(read(`<head>${jsonLd}<title>T</title></head><h1>From h1</h1>`).title, 'From JSON-LD');
+    assert.equal(read(`<head>${jsonLd}<title>T</title></head><h1>Weather today</h1>`).title, 'From JSON-LD');
     assert.equal(read('<head><title>T - Site</title></head><h1> From   h1 </h1>').title, 'From h1');
     assert.equal(read('<head><title>Only the title - The Daily Site</title></head>').title, 'Only the title');
+  });
+
+  test('the visible headline when it agrees with the declared title', () => {
+    const head =
+      '<head><meta property="og:title" content="Storm shuts the harbour | The Courier"><title>Storm shuts the harbour | The Courier</title></head>';
+    // The headline as printed, worded a little differently from the SEO title.
+    assert.equal(
+      read(`${head}<h1>Storm shuts the old harbour for a week</h1>`).title,
+      'Storm shuts the old harbour for a week',
+    );
+    // A heading that holds the declared title and a kicker or a date: the declared title.
+    assert.equal(
+      read(`${head}<h1>Dec 18 2025 Storm shuts the harbour</h1>`).title,
+      'Storm shuts the harbour',
+    );
+  });
+
+  test('a brand heading is never the title', () => {
+    const head =
+      '<head><meta property="og:site_name" content="The Courier"><meta property="og:title" content="Storm shuts the harbour"></head>';
+    const logo = `${head}<header><h1 class="site-logo"><a href="/">Storm Courier</a></h1></header><h1>Storm shuts the old harbour for a week</h1>`;
+    assert.equal(read(logo).title, 'Storm shuts the old harbour for a week');
+    // The site name as the only heading, and the site name before the title in og:title.
+    const named =
+      '<head><meta property="og:site_name" content="Courier"><meta property="og:title" content="Courier | Storm shuts the harbour"></head><h1>Courier</h1>';
+    assert.equal(read(named).title, 'Storm shuts the harbour');
+    // A heading that only links to the home page is the logo.
+    assert.equal(
+      read(
+        '<head><title>Harbour closed by the storm</title></head><h1><a href="/">Harbour Daily</a></h1><h1>Harbour closed by the storm</h1>',
+      ).title,
+      'Harbour closed by the storm',
+    );
   });
 
   test('removes the site name suffix in its usual forms', () => {
@@ -154,8 +187,39 @@ describe('author', () => {
     assert.equal(read('<h1>T</h1><div>By <a href="/staff/jane">Jane Doe</a></div>').author, 'Jane Doe');
   });
 
+  test('byline markup near the headline, JSON-LD references, and the publisher only as a last resort', () => {
+    const byline =
+      '<h1>Storm shuts the harbour</h1><div class="byline"><span>By</span> <a href="/staff/jane-doe">Jane Doe</a><span>May 3, 2025</span></div>';
+    assert.equal(read(byline).author, 'Jane Doe');
+    // Names in comments and related-story cards are not the writer's.
+    assert.equal(
+      read('<h1>T</h1><div class="comments"><span class="comment-author">Troll</span></div>').author,
+      undefined,
+    );
+    const graph =
+      '<script type="application/ld+json">{"@graph":[{"@type":"Article","author":{"@id":"#p"}},{"@type":"Person","@id":"#p","name":"Ann Lee"}]}</script>';
+    assert.equal(read(graph).author, 'Ann Lee');
+    const publisher = '<meta property="og:site_name" content="Acme"><meta name="author" content="Acme">';
+    assert.equal(read(publisher).author, undefined);
+    assert.equal(read(publisher).publisherAuthor, 'Acme');
+  });
+
+  test('dates: a <time> that does not parse does not hide the next; marked date elements', () => {
+    assert.equal(
+      read('<time datetime="02-12-2025">x</time><time datetime="2025-12-02">2 Dec</time>').published,
+      '2025-12-02',
+    );
+    assert.equal(
+      read('<h1>T</h1><div class="post-date"><span>Posted on April 13, 2023</span></div>').published,
+      '2023-04-13',
+    );
+  });
+
   test('cleanAuthor refuses what is not a name', () => {
     assert.equal(cleanAuthor('By  Jane Doe '), 'Jane Doe');
+    assert.equal(cleanAuthor('信报记者 蔡雪婧'), '蔡雪婧');
+    assert.equal(cleanAuthor('5 min read'), undefined);
+    assert.equal(cleanAuthor('Administrator'), undefined);
     assert.equal(cleanAuthor('https://www.facebook.com/someone'), undefined);
     assert.equal(cleanAuthor('x'.repeat(80)), undefined);
     assert.equal(cleanAuthor('  '), undefined);

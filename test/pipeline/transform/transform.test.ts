@@ -269,6 +269,20 @@ describe('clutter', () => {
     assert.equal(html, '<div><p>The whole article text is here and it is long enough.</p></div><p>x</p>');
   });
 
+  test("a page builder's prose blocks (named widget) stay; its link boxes and blocks named for clutter go", () => {
+    const { html } = run(
+      '<div class="elementor-widget elementor-widget-text-editor"><p>First part of the article, in sentences.</p></div>' +
+        '<div class="elementor-widget elementor-widget-text-editor"><p>Second part: more of the same text.</p></div>' +
+        '<div class="elementor-widget elementor-widget-icon-list"><a href="https://x/1">One</a> <a href="https://x/2">Two</a></div>' +
+        '<div class="elementor-widget elementor-widget-related"><p>Read this next, it is good.</p></div>' +
+        '<div class="elementor-widget elementor-widget-text-editor"><p>Third and last part.</p></div>',
+    );
+    assert.equal(
+      html,
+      '<div><p>First part of the article, in sentences.</p></div><div><p>Second part: more of the same text.</p></div><div><p>Third and last part.</p></div>',
+    );
+  });
+
   test('raw attribute names from the extractor are understood (colspan, data-src, class)', () => {
     const result = transformArticle(
       { title: 't', body: rawAttributeBody(), method: 'rules', ruleMisses: [], canonicalUrl: PAGE_URL },

@@ -2,7 +2,7 @@
 import { type ChildNode, type Document, type Element, isComment, isTag, isText } from 'domhandler';
 import { removeElement, textContent } from 'domutils';
 import { BOILERPLATE_ATTR, KEEP_ATTR } from './patterns.ts';
-import { adjustAncestors, computeStats, type TextStats, textWeight } from './text-stats.ts';
+import { adjustAncestors, computeStats, linkDensity, type TextStats, textWeight } from './text-stats.ts';
 
 /** Elements with no readable text of their own, or whose text is code, controls or chrome. */
 const JUNK_TAGS = new Set([
@@ -128,19 +128,54 @@ export function accountFurniture(furniture: Element[], stats: Map<Element, TextS
   for (const node of furniture) adjustAncestors(node, stats, sign);
 }
 
-/** Removes furniture from the tree, except blocks that hold any of `content` (the page put its article there). */
-export function removeFurniture(furniture: Element[], content: Element[]): void {
+/**
+ * Removes furniture from the tree, except blocks that hold any of `content` (the page put its article there) and,
+ * inside `content`, blocks `keepInside` accepts.
+ */
+export function removeFurniture(
+  furniture: Element[],
+  content: Element[],
+  keepInside?: (node: Element) => boolean,
+): void {
   const holders = new Set<Element>();
   for (const node of content) {
-    for (
-      let current: Element | null = node;
-      current;
-      current = current.parent && isTag(current.parent) ? current.parent : null
-    ) {
-      holders.add(current);
-    }
+    for (let current: Element | null = node; current; current = parentElement(current)) holders.add(current);
   }
-  for (const node of furniture) if (!holders.has(node)) removeElement(node);
+  const selected = new Set(content);
+  const isInside = (node: Element): boolean => {
+    for (let current = parentElement(node); current; current = parentElement(current)) {
+      if (selected.has(current)) return true;
+    }
+    return false;
+  };
+  for (const node of furniture) {
+    if (holders.has(node)) continue;
+    if (keepInside && isInside(node) && keepInside(node)) continue;
+    removeElement(node);
+  }
+}
+
+function parentElement(node: Element): Element | null {
+  return node.parent && isTag(node.parent) ? node.parent : null;
+}
+
+/** Below this share of its text in links a furniture-named block reads as prose. */
+const PROSE_LINK_DENSITY = 0.25;
+
+/** The word page builders give every block (Elementor's `elementor-widget-text-editor`, HubSpot's `widget-span`). */
+const BUILDER_WORD = /(?:^|[\s_-])widgets?(?=$|[\s_-])/gi;
+
+/**
+ * A block that is furniture only by its page builder's name for every block, and reads as prose: sentences, few
+ * links. Once the article was found with such blocks counted, they are its text; link boxes and share bars still
+ * go, and so does a block named for what it is (comments, related, newsletter), however well it reads.
+ */
+export function isBuilderProse(node: Element, stats: Map<Element, TextStats>): boolean {
+  if (CHROME_TAGS.has(node.name)) return false;
+  const words = classAndId(node);
+  if (!words || BOILERPLATE_ATTR.test(words.replace(BUILDER_WORD, ' '))) return false;
+  const own = stats.get(node);
+  return own !== undefined && own.punctuation > 0 && linkDensity(own) < PROSE_LINK_DENSITY;
 }
 
 /** Share of a block's text its quotation must hold for the block to be a wrapper around an embedded post. */

@@ -1,7 +1,7 @@
 // Second pass, inside the chosen container only: remove what sits in the article's box but is not the article.
 import { type ChildNode, type Element, isTag, isText, type Text } from 'domhandler';
 import { removeElement, textContent } from 'domutils';
-import { classAndId, isEmbeddedQuote } from './clean.ts';
+import { classAndId, isBuilderProse, isEmbeddedQuote } from './clean.ts';
 import { containsDate } from './metadata.ts';
 import { BOILERPLATE_ATTR, BOILERPLATE_LINE, KEEP_ATTR } from './patterns.ts';
 import { emptyStats, linkDensity, type TextStats, textWeight } from './text-stats.ts';
@@ -58,20 +58,31 @@ const MAX_BOILERPLATE_LINE_CHARS = 200;
 /** A furniture-named block holding more than this share of the selection is the article itself. */
 const MAX_PRUNED_SHARE = 0.5;
 
+export interface PruneOptions {
+  /** Any page's main content (`pages: any`): link lists and rows of items stay. */
+  keepLinks?: boolean;
+  /** Furniture-named blocks that read as prose stay (the article was found only with them counted). */
+  keepProseFurniture?: boolean;
+}
+
 export function pruneContent(
   nodes: Element[],
   titleHeading: Element | undefined,
   stats: Map<Element, TextStats>,
   titles: string[] = [],
-  keepLinks = false,
+  options: PruneOptions = {},
 ): Element[] {
+  const { keepLinks = false, keepProseFurniture = false } = options;
   const total = Math.max(
     1,
     nodes.reduce((sum, node) => sum + textWeight(stats.get(node) ?? emptyStats()), 0),
   );
   const doomed: ChildNode[] = [];
   const visit = (node: Element, isRoot: boolean): void => {
-    if (node === titleHeading || (!isRoot && shouldRemove(node, stats, total, keepLinks))) {
+    if (
+      node === titleHeading ||
+      (!isRoot && shouldRemove(node, stats, total, keepLinks, keepProseFurniture))
+    ) {
       doomed.push(node);
       const label = node === titleHeading ? undefined : listLabel(node, stats);
       if (label) doomed.push(label);
@@ -84,7 +95,7 @@ export function pruneContent(
   };
   const kept: Element[] = [];
   for (const node of nodes) {
-    if (nodes.length > 1 && shouldRemove(node, stats, total, keepLinks)) continue;
+    if (nodes.length > 1 && shouldRemove(node, stats, total, keepLinks, keepProseFurniture)) continue;
     visit(node, true);
     kept.push(node);
   }
@@ -102,6 +113,7 @@ function shouldRemove(
   stats: Map<Element, TextStats>,
   total: number,
   keepLinks: boolean,
+  keepProseFurniture: boolean,
 ): boolean {
   const own = stats.get(node);
   if (!own) return false;
@@ -120,7 +132,8 @@ function shouldRemove(
     BOILERPLATE_ATTR.test(words) &&
     !KEEP_ATTR.test(words) &&
     textWeight(own) < MAX_PRUNED_SHARE * total &&
-    !isEmbeddedQuote(node, stats)
+    !isEmbeddedQuote(node, stats) &&
+    !(keepProseFurniture && isBuilderProse(node, stats))
   ) {
     return true;
   }

@@ -268,8 +268,13 @@ const MIN_ADDED_SHARE = 0.2;
 /** ...and reads like the container: few links, and at least this share of its punctuation per character. */
 const MAX_ADDED_LINK_DENSITY = 0.25;
 const MIN_ADDED_PUNCTUATION_RATIO = 0.6;
+/** An addition of at least this many times the container's text needs only this share of its punctuation. */
+const BULK_SHARE = 2;
+const BULK_PUNCTUATION_RATIO = 0.4;
 /** Additions smaller than this share are wrappers' leftovers (a date, a label): climb past them. */
 const NEGLIGIBLE_SHARE = 0.05;
+/** Wrapper levels climbed past without counting as one of MAX_CLIMB_LEVELS. */
+const MAX_WRAPPER_LEVELS = 8;
 
 /** The highest-scoring container inside `root` (or `root` itself). */
 function bestInside(root: Element, scores: Map<Element, number>): Element {
@@ -298,7 +303,9 @@ function climb(best: Element, stats: Map<Element, TextStats>, limit?: Element): 
   let current = best;
   const baseWeight = Math.max(1, textWeight(base));
   const basePunctuation = base.punctuation / baseWeight;
-  for (let level = 0; level < MAX_CLIMB_LEVELS && current !== limit; level++) {
+  // Wrappers that add next to nothing (a section's label, a date) do not count as levels: builders nest
+  // a section's text six deep, and the article is the sections' common parent.
+  for (let level = 0, wrappers = 0; level < MAX_CLIMB_LEVELS && current !== limit; level++) {
     const parent = parentElement(current);
     if (!parent || parent.name === 'body' || parent.name === 'html') break;
     const own = stats.get(parent);
@@ -307,13 +314,20 @@ function climb(best: Element, stats: Map<Element, TextStats>, limit?: Element): 
     const addedChars = own.chars - inner.chars;
     const addedWeight = textWeight(own) - textWeight(inner);
     current = parent;
-    if (addedWeight < NEGLIGIBLE_SHARE * baseWeight) continue;
+    if (addedWeight < NEGLIGIBLE_SHARE * baseWeight) {
+      if (++wrappers <= MAX_WRAPPER_LEVELS) level--;
+      continue;
+    }
     const addedLinkDensity = addedChars > 0 ? (own.linkChars - inner.linkChars) / addedChars : 0;
     const addedPunctuation = (own.punctuation - inner.punctuation) / addedWeight;
+    // Much more text than the start reads like the article when it is prose of its own kind: the start may be
+    // one dense section (a list of references) of an article of many.
+    const punctuationRatio =
+      addedWeight >= BULK_SHARE * baseWeight ? BULK_PUNCTUATION_RATIO : MIN_ADDED_PUNCTUATION_RATIO;
     if (
       addedWeight >= MIN_ADDED_SHARE * baseWeight &&
       addedLinkDensity <= MAX_ADDED_LINK_DENSITY &&
-      addedPunctuation >= MIN_ADDED_PUNCTUATION_RATIO * basePunctuation
+      addedPunctuation >= punctuationRatio * basePunctuation
     ) {
       chosen = parent;
       continue;
