@@ -84,6 +84,9 @@ function printStages(result: E2eResult, log: (line: string) => void): void {
   if (!result.stages?.length) return;
   log(`\n  where the time and memory went, ${result.label} (its --verbose stage lines):`);
   log(
+    '  (steps: wall, CPU, RSS at the end, peak so far; parts: wall = time with one in flight, busy = summed)',
+  );
+  log(
     `  ${'stage'.padEnd(18)} ${'wall s'.padStart(8)} ${'CPU s'.padStart(8)} ${'busy s'.padStart(8)} ` +
       `${'RSS MB'.padStart(7)} ${'peak MB'.padStart(8)}  count`,
   );

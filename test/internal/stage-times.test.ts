@@ -44,7 +44,7 @@ describe('stage times', () => {
     );
     const written: string[] = [];
     logStageTimes(times, createLogger({ level: 'info', write: (line) => written.push(line) }));
-    assert.deepEqual(written, []);
+    assert.equal(written.length, 0);
     logStageTimes(times, createLogger({ level: 'debug', write: (line) => written.push(line) }));
     assert.match(written[0], /^debug stage commit wall_ms=\d+ cpu_ms=\d+ rss_mb=\d+ peak_rss_mb=\d+$/);
     assert.match(written[1], /^debug stage total wall_ms=\d+ /);

@@ -39,6 +39,8 @@ const JUNK_TAGS = new Set([
   'label',
 ]);
 
+const HEADING_TAGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+
 /** Page chrome elements: removed wherever they are, unless they hold most of the page (a misused <header>). */
 const CHROME_TAGS = new Set(['header', 'footer', 'aside']);
 
@@ -65,10 +67,16 @@ export function removeJunk(document: Document): CleanedPage {
   let pageTitle: string | undefined;
   const pageChars = Math.max(1, visibleChars(document));
   const hiddenKept = new Set<Element>();
+  let controlledIds: Set<string> | undefined;
+  const controlled = (): Set<string> => {
+    controlledIds ??= idsControlled(document);
+    return controlledIds;
+  };
   const isJunk = (node: Element): boolean => {
     if (JUNK_TAGS.has(node.name)) return true;
     if (!isHidden(node) || hiddenKept.has(node)) return false;
-    if (visibleChars(node) <= MAX_HIDDEN_SHARE * pageChars) return true;
+    if (visibleChars(node) <= MAX_HIDDEN_SHARE * pageChars && !isCollapsedPanel(node, controlled()))
+      return true;
     hiddenKept.add(node);
     // Content now, so no longer hidden: a mirrored page (and the transform stage) would hide it again.
     delete node.attribs.hidden;
@@ -86,6 +94,8 @@ export function removeJunk(document: Document): CleanedPage {
       if (!isTag(node)) continue;
       if (node.name === 'title' && pageTitle === undefined) pageTitle = textContent(node).trim();
       if (node.name === 'head' && pageTitle === undefined) pageTitle = titleIn(node);
+      // An accordion's header is a button inside a heading (ARIA's pattern): its text is the section's heading.
+      if (node.name === 'button' && isTag(parent) && HEADING_TAGS.has(parent.name)) node.name = 'span';
       if (isJunk(node)) {
         removed = true;
         continue;
@@ -227,6 +237,47 @@ function visibleChars(node: Document | Element): number {
     else if (isTag(child) && !JUNK_TAGS.has(child.name)) chars += visibleChars(child);
   }
   return chars;
+}
+
+/** A collapsed panel is content when under this share of its text is in links (a hidden mega-menu is not). */
+const MAX_PANEL_LINK_SHARE = 0.5;
+
+/**
+ * A hidden panel that a reader opens on the page: an accordion's or a tab's panel (ARIA's `region` / `tabpanel`,
+ * or the target of a control's `aria-controls`). A mirror has no script to open it, and the text is the
+ * article's (the steps of a guide, the answers of a FAQ), so it is shown open; hidden menus and link boxes are not.
+ */
+function isCollapsedPanel(node: Element, controlledIds: ReadonlySet<string>): boolean {
+  const { role, id } = node.attribs;
+  if (role !== 'region' && role !== 'tabpanel' && !(id && controlledIds.has(id))) return false;
+  let chars = 0;
+  let linkChars = 0;
+  const visit = (parent: Element, inLink: boolean): void => {
+    for (const child of parent.children) {
+      if (isText(child)) {
+        const length = child.data.trim().length;
+        chars += length;
+        if (inLink) linkChars += length;
+      } else if (isTag(child) && !JUNK_TAGS.has(child.name)) visit(child, inLink || child.name === 'a');
+    }
+  };
+  visit(node, false);
+  return chars > 0 && linkChars < MAX_PANEL_LINK_SHARE * chars;
+}
+
+/** Every id an element names in `aria-controls` (space-separated ids). */
+function idsControlled(document: Document): Set<string> {
+  const ids = new Set<string>();
+  const visit = (parent: Document | Element): void => {
+    for (const child of parent.children) {
+      if (!isTag(child)) continue;
+      const controls = child.attribs['aria-controls'];
+      if (controls) for (const id of controls.split(/\s+/)) if (id) ids.add(id);
+      visit(child);
+    }
+  };
+  visit(document);
+  return ids;
 }
 
 function isHidden(node: Element): boolean {
