@@ -4,6 +4,7 @@ import { removeElement, textContent } from 'domutils';
 import { classAndId, isBuilderProse, isEmbeddedQuote } from './clean.ts';
 import { containsDate } from './metadata.ts';
 import { BOILERPLATE_ATTR, BOILERPLATE_LINE, KEEP_ATTR } from './patterns.ts';
+import { cutTail } from './tail.ts';
 import { emptyStats, linkDensity, type TextStats, textWeight } from './text-stats.ts';
 
 /** Containers that may hold link lists or furniture rather than prose. */
@@ -101,10 +102,16 @@ export function pruneContent(
   }
   for (const node of doomed) removeElement(node);
   dropHeaderLines(kept, titles);
-  dropTrailingHeadings(kept);
-  dropTrailingLabels(kept);
-  for (const node of kept) dropTrailingBreaks(node);
-  return kept.filter((node) => textContent(node).trim() || hasImage(node));
+  const untailed = anyPageTail(kept, keepLinks);
+  dropTrailingHeadings(untailed);
+  dropTrailingLabels(untailed);
+  for (const node of untailed) dropTrailingBreaks(node);
+  return untailed.filter((node) => textContent(node).trim() || hasImage(node));
+}
+
+/** An article's tail (bio, more to read, comments) goes; any page's main content keeps everything. */
+function anyPageTail(kept: Element[], keepLinks: boolean): Element[] {
+  return keepLinks ? kept : cutTail(kept);
 }
 
 /** With `keepLinks` (a page that is no article: its items are links), link-heavy blocks are not boilerplate. */
