@@ -203,7 +203,8 @@ function hasClutterName(element: Element, except?: ReadonlySet<string>): boolean
 const BUILDER_WORDS: ReadonlySet<string> = new Set(['widget', 'widgets']);
 /** Prose has sentences and few links: under this share of its text inside links. */
 const PROSE_MAX_LINK_SHARE = 0.25;
-const SENTENCE_MARK = /[.!?;:。！？；：]/;
+const SENTENCE_MARKS = /[.!?;:,。！？；：，]/g;
+const MIN_PROSE_CHARS = 60;
 
 /**
  * A block named clutter only by its page builder's word for every block, whose text reads as prose: the
@@ -212,7 +213,8 @@ const SENTENCE_MARK = /[.!?;:。！？；：]/;
 function isBuilderProse(node: Element): boolean {
   if (hasClutterName(node, BUILDER_WORDS)) return false;
   const text = collapseWhitespace(textOf(node));
-  if (text === '' || !SENTENCE_MARK.test(text)) return false;
+  // About two sentences at least: "Like this: Like Loading..." is a widget's label.
+  if (text.length < MIN_PROSE_CHARS || (text.match(SENTENCE_MARKS) ?? []).length < 2) return false;
   let linked = 0;
   const visit = (element: Element): void => {
     for (const child of element.children) {

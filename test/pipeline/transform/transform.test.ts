@@ -269,18 +269,19 @@ describe('clutter', () => {
     assert.equal(html, '<div><p>The whole article text is here and it is long enough.</p></div><p>x</p>');
   });
 
-  test("a page builder's prose blocks (named widget) stay; its link boxes and blocks named for clutter go", () => {
+  const FIRST = 'First part of the article, in sentences. It goes on for a while, as articles do.';
+  const SECOND = 'Second part: more of the same text, with a comma, and a full stop at the end.';
+  const THIRD = 'Third and last part, which ends the article. Nothing follows it but the footer.';
+  test("a page builder's prose blocks (named widget) stay; its link boxes, labels and blocks named for clutter go", () => {
     const { html } = run(
-      '<div class="elementor-widget elementor-widget-text-editor"><p>First part of the article, in sentences.</p></div>' +
-        '<div class="elementor-widget elementor-widget-text-editor"><p>Second part: more of the same text.</p></div>' +
+      `<div class="elementor-widget elementor-widget-text-editor"><p>${FIRST}</p></div>` +
+        `<div class="elementor-widget elementor-widget-text-editor"><p>${SECOND}</p></div>` +
         '<div class="elementor-widget elementor-widget-icon-list"><a href="https://x/1">One</a> <a href="https://x/2">Two</a></div>' +
-        '<div class="elementor-widget elementor-widget-related"><p>Read this next, it is good.</p></div>' +
-        '<div class="elementor-widget elementor-widget-text-editor"><p>Third and last part.</p></div>',
+        '<div class="elementor-widget elementor-widget-related"><p>Read this next, it is good, and so is the one after it.</p></div>' +
+        '<div class="jetpack-likes-widget-wrapper"><h3>Like this:</h3><p>Like Loading...</p></div>' +
+        `<div class="elementor-widget elementor-widget-text-editor"><p>${THIRD}</p></div>`,
     );
-    assert.equal(
-      html,
-      '<div><p>First part of the article, in sentences.</p></div><div><p>Second part: more of the same text.</p></div><div><p>Third and last part.</p></div>',
-    );
+    assert.equal(html, `<div><p>${FIRST}</p></div><div><p>${SECOND}</p></div><div><p>${THIRD}</p></div>`);
   });
 
   test('raw attribute names from the extractor are understood (colspan, data-src, class)', () => {

@@ -2,6 +2,7 @@
 import { type ChildNode, type Document, type Element, isComment, isTag, isText } from 'domhandler';
 import { removeElement, textContent } from 'domutils';
 import { BOILERPLATE_ATTR, KEEP_ATTR } from './patterns.ts';
+import { placeStreamedChunks } from './streamed.ts';
 import { adjustAncestors, computeStats, linkDensity, type TextStats, textWeight } from './text-stats.ts';
 
 /** Elements with no readable text of their own, or whose text is code, controls or chrome. */
@@ -64,6 +65,7 @@ export interface CleanedPage {
 const MAX_HIDDEN_SHARE = 0.5;
 
 export function removeJunk(document: Document): CleanedPage {
+  placeStreamedChunks(document);
   let pageTitle: string | undefined;
   const pageChars = Math.max(1, visibleChars(document));
   const hiddenKept = new Set<Element>();
@@ -120,7 +122,13 @@ export function findFurniture(document: Document, stats: Map<Element, TextStats>
   const total = Math.max(1, totalWeight(document, stats));
   const furniture: Element[] = [];
   const find = (node: Element): void => {
-    if (node.name !== 'body' && node.name !== 'html' && isFurniture(node) && !isEmbeddedQuote(node, stats)) {
+    if (
+      node.name !== 'body' &&
+      node.name !== 'html' &&
+      isFurniture(node) &&
+      !isEmbeddedQuote(node, stats) &&
+      !isBuilderProse(node, stats)
+    ) {
       const own = stats.get(node);
       if (!own || textWeight(own) < MAX_REMOVED_SHARE * total) {
         furniture.push(node);
@@ -138,37 +146,21 @@ export function accountFurniture(furniture: Element[], stats: Map<Element, TextS
   for (const node of furniture) adjustAncestors(node, stats, sign);
 }
 
-/**
- * Removes furniture from the tree, except blocks that hold any of `content` (the page put its article there) and,
- * inside `content`, blocks `keepInside` accepts.
- */
-export function removeFurniture(
-  furniture: Element[],
-  content: Element[],
-  keepInside?: (node: Element) => boolean,
-): void {
+/** Removes furniture from the tree, except blocks that hold any of `content` (the page put its article there). */
+export function removeFurniture(furniture: Element[], content: Element[]): void {
   const holders = new Set<Element>();
   for (const node of content) {
     for (let current: Element | null = node; current; current = parentElement(current)) holders.add(current);
   }
-  const selected = new Set(content);
-  const isInside = (node: Element): boolean => {
-    for (let current = parentElement(node); current; current = parentElement(current)) {
-      if (selected.has(current)) return true;
-    }
-    return false;
-  };
-  for (const node of furniture) {
-    if (holders.has(node)) continue;
-    if (keepInside && isInside(node) && keepInside(node)) continue;
-    removeElement(node);
-  }
+  for (const node of furniture) if (!holders.has(node)) removeElement(node);
 }
 
 function parentElement(node: Element): Element | null {
   return node.parent && isTag(node.parent) ? node.parent : null;
 }
 
+/** A builder block reads as prose from about two sentences ("Like this: Like Loading..." is a widget's label). */
+const MIN_PROSE_WEIGHT = 100;
 /** Below this share of its text in links a furniture-named block reads as prose. */
 const PROSE_LINK_DENSITY = 0.25;
 
@@ -177,15 +169,21 @@ const BUILDER_WORD = /(?:^|[\s_-])widgets?(?=$|[\s_-])/gi;
 
 /**
  * A block that is furniture only by its page builder's name for every block, and reads as prose: sentences, few
- * links. Once the article was found with such blocks counted, they are its text; link boxes and share bars still
- * go, and so does a block named for what it is (comments, related, newsletter), however well it reads.
+ * links. It is no furniture: it is scored, chosen and kept like any block (page builders name every block of an
+ * article so). Link boxes and share bars still go, and so does a block named for what it is (comments, related,
+ * newsletter) however well it reads, or one inside a furniture block (a sidebar's text widget).
  */
 export function isBuilderProse(node: Element, stats: Map<Element, TextStats>): boolean {
   if (CHROME_TAGS.has(node.name)) return false;
   const words = classAndId(node);
   if (!words || BOILERPLATE_ATTR.test(words.replace(BUILDER_WORD, ' '))) return false;
   const own = stats.get(node);
-  return own !== undefined && own.punctuation > 0 && linkDensity(own) < PROSE_LINK_DENSITY;
+  return (
+    own !== undefined &&
+    textWeight(own) >= MIN_PROSE_WEIGHT &&
+    own.punctuation > 1 &&
+    linkDensity(own) < PROSE_LINK_DENSITY
+  );
 }
 
 /** Share of a block's text its quotation must hold for the block to be a wrapper around an embedded post. */

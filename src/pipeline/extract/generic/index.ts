@@ -12,7 +12,7 @@
 import type { AnyNode, Document, Element } from 'domhandler';
 import type { HastRoot, ImageRef } from '../../types.ts';
 import { domToHast } from '../dom.ts';
-import { accountFurniture, findFurniture, isBuilderProse, removeFurniture, removeJunk } from './clean.ts';
+import { accountFurniture, findFurniture, removeFurniture, removeJunk } from './clean.ts';
 import { findMetadata } from './metadata.ts';
 import { pruneContent } from './prune.ts';
 import { selectContent } from './select.ts';
@@ -45,23 +45,19 @@ export function extractGeneric(document: Document, url: string, anyPage = false)
   const furniture = findFurniture(document, stats);
   accountFurniture(furniture, stats, -1);
   let selection = selectContent(document, stats, new Set(furniture), anyPage);
-  let retried = false;
   if (!selection || selection.weight < RETRY_BELOW_WEIGHT) {
     // Some pages put the article in a box named like furniture: look again with nothing set aside.
     accountFurniture(furniture, stats, 1);
     const retry = selectContent(document, stats, new Set(), anyPage);
-    retried = retry !== null && retry.weight > (selection?.weight ?? 0);
-    if (retried) selection = retry;
+    if (retry && retry.weight > (selection?.weight ?? 0)) selection = retry;
     else accountFurniture(furniture, stats, -1);
   }
   if (!selection) return null;
-  // Found only with the furniture counted: its prose blocks inside the selection are the article.
-  removeFurniture(furniture, selection.nodes, retried ? (node) => isBuilderProse(node, stats) : undefined);
+  removeFurniture(furniture, selection.nodes);
   const metadata = findMetadata(document, selection.nodes, pageTitle, url);
   const titles = [metadata.title, pageTitle].filter((title): title is string => Boolean(title));
   const nodes: Element[] = pruneContent(selection.nodes, metadata.titleHeading, stats, titles, {
     keepLinks: anyPage,
-    keepProseFurniture: retried,
   });
   if (nodes.length === 0) return null;
   return {

@@ -62,8 +62,6 @@ const MAX_PRUNED_SHARE = 0.5;
 export interface PruneOptions {
   /** Any page's main content (`pages: any`): link lists and rows of items stay. */
   keepLinks?: boolean;
-  /** Furniture-named blocks that read as prose stay (the article was found only with them counted). */
-  keepProseFurniture?: boolean;
 }
 
 export function pruneContent(
@@ -73,17 +71,14 @@ export function pruneContent(
   titles: string[] = [],
   options: PruneOptions = {},
 ): Element[] {
-  const { keepLinks = false, keepProseFurniture = false } = options;
+  const { keepLinks = false } = options;
   const total = Math.max(
     1,
     nodes.reduce((sum, node) => sum + textWeight(stats.get(node) ?? emptyStats()), 0),
   );
   const doomed: ChildNode[] = [];
   const visit = (node: Element, isRoot: boolean): void => {
-    if (
-      node === titleHeading ||
-      (!isRoot && shouldRemove(node, stats, total, keepLinks, keepProseFurniture))
-    ) {
+    if (node === titleHeading || (!isRoot && shouldRemove(node, stats, total, keepLinks))) {
       doomed.push(node);
       const label = node === titleHeading ? undefined : listLabel(node, stats);
       if (label) doomed.push(label);
@@ -96,7 +91,7 @@ export function pruneContent(
   };
   const kept: Element[] = [];
   for (const node of nodes) {
-    if (nodes.length > 1 && shouldRemove(node, stats, total, keepLinks, keepProseFurniture)) continue;
+    if (nodes.length > 1 && shouldRemove(node, stats, total, keepLinks)) continue;
     visit(node, true);
     kept.push(node);
   }
@@ -120,7 +115,6 @@ function shouldRemove(
   stats: Map<Element, TextStats>,
   total: number,
   keepLinks: boolean,
-  keepProseFurniture: boolean,
 ): boolean {
   const own = stats.get(node);
   if (!own) return false;
@@ -140,7 +134,7 @@ function shouldRemove(
     !KEEP_ATTR.test(words) &&
     textWeight(own) < MAX_PRUNED_SHARE * total &&
     !isEmbeddedQuote(node, stats) &&
-    !(keepProseFurniture && isBuilderProse(node, stats))
+    !isBuilderProse(node, stats)
   ) {
     return true;
   }
