@@ -317,7 +317,10 @@ describe('disk full during a run', () => {
     execFileSync('mount', ['-o', `remount,size=${used() + 8 * 1024}`, work]);
     const full = await cli(['run', '-c', storeConfig]);
     assert.equal(full.code, EXIT_RUN_FAILED, full.out);
-    assert.match(full.out, /store: .* failed on .*store\.sqlite: .*\. The disk holding .*store\.sqlite is full/);
+    assert.match(
+      full.out,
+      /store: .* failed on .*store\.sqlite: .*\. The disk holding .*store\.sqlite is full/,
+    );
     assert.equal(await head(mirror), head0);
     const kept = await committed(mirror);
     for (const [path, text] of before) assert.equal(kept.get(path), text, path);
