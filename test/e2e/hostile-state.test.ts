@@ -3,7 +3,7 @@
 // or truncated, a mirror edited by hand, a full disk. Each time the run ends with a clear outcome, nothing committed
 // is lost, and the next run completes.
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   copyFileSync,
@@ -21,8 +21,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { type DemoSite, serveDemoSite } from '../../harness/demo-site.ts';
+import { addDemoArticle, type DemoSite, serveDemoSite } from '../../harness/demo-site.ts';
 import {
   type BareRemote,
   freePort,
@@ -32,36 +31,13 @@ import {
   startGitDaemon,
 } from '../../harness/git.ts';
 import { EXIT_RUN_FAILED } from '../../src/cli/run.ts';
+import { runCli } from '../helpers/cli.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/newsmirror.js', import.meta.url));
-
-/** The built `newsmirror <args>` (npm run build): its exit code and everything it printed. */
-function cli(args: string[]): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { maxBuffer: 1 << 24 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, out: `${stdout}${stderr}` });
-    });
-  });
-}
+const cli = runCli;
 
 /** Adds a copy of a demo article under a new id to the first listing channel; returns its page path. */
 function addArticle(site: DemoSite, n: number): string {
-  const id = `n5000000${n}`;
-  const template = '/gb/23/10/16/n14097688.htm';
-  const html = readFileSync(join(site.root, template), 'utf8')
-    .replaceAll('n14097688', id)
-    .replace(/<h1 class="title">[^<]+<\/h1>/, `<h1 class="title">状态测试新闻${n}</h1>`);
-  writeFileSync(join(site.root, `/gb/23/10/16/${id}.htm`), html);
-  const listing = join(site.root, '/gb/ncid1078159.htm');
-  writeFileSync(
-    listing,
-    readFileSync(listing, 'utf8').replace(
-      '<div class="post_list"><ul>',
-      `<div class="post_list"><ul><li><div class="title"><a href="/gb/23/10/16/${id}.htm">状态测试新闻${n}</a></div></li>`,
-    ),
-  );
-  return `pages/ncid1078159/${id}.md`;
+  return addDemoArticle(site, `n5000000${n}`, `状态测试新闻${n}`);
 }
 
 /** Every file committed at HEAD, with its content: what must never be lost. */

@@ -2,44 +2,21 @@
 // with its channels and dates, a rebuild from the recovered store writes the mirror as it was, and the next run
 // mirrors only what is new while the indexes keep listing the old pages. Built CLI (npm run build) on the demo site.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { type DemoSite, serveDemoSite } from '../../harness/demo-site.ts';
+import { addDemoArticle, type DemoSite, serveDemoSite } from '../../harness/demo-site.ts';
 import { type BareRemote, git, makeBareRemote } from '../../harness/git.ts';
+import { runCli } from '../helpers/cli.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/newsmirror.js', import.meta.url));
-
-function cli(args: string[]): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { maxBuffer: 1 << 24 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, out: `${stdout}${stderr}` });
-    });
-  });
-}
+const cli = runCli;
 
 /** Adds a copy of a demo article under a new id to the first listing channel. */
 function addArticle(site: DemoSite, n: number): { path: string; title: string } {
-  const id = `n6000000${n}`;
   const title = `恢复测试新闻${n}`;
-  const html = readFileSync(join(site.root, '/gb/23/10/16/n14097688.htm'), 'utf8')
-    .replaceAll('n14097688', id)
-    .replace(/<h1 class="title">[^<]+<\/h1>/, `<h1 class="title">${title}</h1>`);
-  writeFileSync(join(site.root, `/gb/23/10/16/${id}.htm`), html);
-  const listing = join(site.root, '/gb/ncid1078159.htm');
-  writeFileSync(
-    listing,
-    readFileSync(listing, 'utf8').replace(
-      '<div class="post_list"><ul>',
-      `<div class="post_list"><ul><li><div class="title"><a href="/gb/23/10/16/${id}.htm">${title}</a></div></li>`,
-    ),
-  );
-  return { path: `pages/ncid1078159/${id}.md`, title };
+  return { path: addDemoArticle(site, `n6000000${n}`, title), title };
 }
 
 /** Every committed text file, with what changes on any re-render (cache busters, "updated at" times) blanked. */

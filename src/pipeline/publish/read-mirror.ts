@@ -15,7 +15,12 @@ export function listPageFiles(mirrorDir: string): string[] {
     .map((entry) =>
       posix.join(
         MIRROR_LAYOUT.pagesFolder,
-        posix.relative(root.split('\\').join('/'), join(entry.parentPath, entry.name).split('\\').join('/')),
+        posix.relative(
+          root.split('\\').join('/'),
+          join(entry.parentPath ?? (entry as { path?: string }).path ?? root, entry.name)
+            .split('\\')
+            .join('/'),
+        ),
       ),
     )
     .sort();

@@ -78,6 +78,13 @@ export async function recoverStore(options: {
       { code: 'store_not_empty', where: loaded.storePath, retryable: false },
     );
   }
+  if (!existsSync(join(mirrorDir, '.git')) && !existsSync(join(mirrorDir, MIRROR_LAYOUT.pagesFolder))) {
+    throw new ConfigError(`recover: no mirror at ${mirrorDir} (mirror.dir): nothing to recover from`, {
+      code: 'no_mirror',
+      where: mirrorDir,
+      retryable: false,
+    });
+  }
   const skipped: RecoverResult['skipped'] = [];
   const channelIds = config.sites.flatMap((site) => site.channels.map((channel) => channel.id));
   const read: ReadArticle[] = [];

@@ -25,6 +25,7 @@ const TAIL_HEADING = new RegExp(
 /** Punctuation and words a tail heading may end with ("Disclaimer:", "You might also be interested in…"). */
 const TAIL_END = /^[^.!?。！？]{0,60}[:：…]?\.{0,3}$/;
 const HEADING_TAGS = new Set(['h2', 'h3', 'h4', 'h5', 'h6']);
+/** A line on its own: a short paragraph, a label block, bold text. */
 const LINE_TAGS = new Set(['p', 'div', 'strong', 'b', 'span', 'header']);
 /** The heading must come after this share of the container's text. */
 const MIN_TEXT_BEFORE = 0.5;
@@ -33,9 +34,12 @@ function isTailHeading(node: Element): boolean {
   if (!HEADING_TAGS.has(node.name) && !LINE_TAGS.has(node.name)) return false;
   const text = textContent(node).replace(/\s+/g, ' ').trim();
   if (text.length === 0 || text.length > 70 || !TAIL_END.test(text)) return false;
-  // A line element counts only when it is the heading alone, not a paragraph that starts like one.
-  if (!HEADING_TAGS.has(node.name) && node.children.some((child) => isTag(child) && child.name === 'p'))
-    return false;
+  // A line element counts only when it is the heading alone, not a paragraph that starts like one, nor a
+  // sentence ("Comments were mixed.").
+  if (!HEADING_TAGS.has(node.name)) {
+    if (node.children.some((child) => isTag(child) && child.name === 'p')) return false;
+    if (/[^.]\.$/.test(text)) return false;
+  }
   return TAIL_HEADING.test(text);
 }
 
