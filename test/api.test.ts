@@ -19,6 +19,7 @@ test('the public API exports exactly these names', () => {
     'openSqliteStore',
     'parseConfigText',
     'rebuildMirror',
+    'recoverStore',
     'runMirror',
   ]);
 });
