@@ -24,10 +24,61 @@ const anchorHandler: Handle = (_state, node) => ({
 });
 
 export function toMarkdown(root: Root): string {
-  const tree = withAnchors(structuredClone(root));
+  const tree = withAnchors(withBreaksOutside(structuredClone(root)));
   const mdast = toMdast(tree, { handlers: { [ANCHOR_TAG]: anchorHandler } }) as MdastRoot;
   const markdown = mdastToMarkdown(mdast, MARKDOWN_OPTIONS);
   return markdown.replace(/\n+$/, '') + (markdown.trim() === '' ? '' : '\n');
+}
+
+/** Inline formatting a line break at its edge is moved out of. */
+const FORMATTING = new Set([
+  'strong',
+  'b',
+  'em',
+  'i',
+  'del',
+  's',
+  'u',
+  'mark',
+  'small',
+  'sub',
+  'sup',
+  'a',
+  'span',
+]);
+
+/**
+ * `<strong>text<br></strong>` (common in CMS output) has no Markdown form: the serialiser writes the break as
+ * `\\` + an encoded newline, which a git host shows as a stray backslash. A break at the end (or start) of inline
+ * formatting is moved just outside it, where it means the same.
+ */
+function withBreaksOutside(root: Root): Root {
+  const visit = (parent: Root | Element): void => {
+    const children: Array<RootContent | ElementContent> = [];
+    for (const child of parent.children) {
+      if (child.type !== 'element') {
+        children.push(child);
+        continue;
+      }
+      visit(child);
+      if (!FORMATTING.has(child.tagName)) {
+        children.push(child);
+        continue;
+      }
+      const before: ElementContent[] = [];
+      const after: ElementContent[] = [];
+      while (isBreak(child.children[0])) before.push(child.children.shift() as ElementContent);
+      while (isBreak(child.children.at(-1))) after.unshift(child.children.pop() as ElementContent);
+      children.push(...before, child, ...after);
+    }
+    (parent as Element).children = children as ElementContent[];
+  };
+  visit(root);
+  return root;
+}
+
+function isBreak(node: RootContent | ElementContent | undefined): boolean {
+  return node?.type === 'element' && node.tagName === 'br';
 }
 
 /** Every element with an id gets an anchor element GitHub keeps (`<a name>`), so `#user-content-x` works. */

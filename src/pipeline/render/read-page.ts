@@ -95,8 +95,8 @@ export function readPage(markdown: string, context: PageReadContext): PageReadBa
       const date = dateInNotice(notice, removeText ? labels.retractedRemoved : labels.retracted);
       if (date) retracted = { date, removeText };
     }
-    if (!retracted) fail(at, 'a retraction notice');
-    at += 3;
+    // Anything else is the body opening with a quotation.
+    if (retracted) at += 3;
   }
 
   let leadImage: PageReadBack['leadImage'];

@@ -43,6 +43,19 @@ describe('toMarkdown', () => {
     );
   });
 
+  test('a line break at the edge of bold or a link is a line break, not a stray backslash', () => {
+    const md = toMarkdown(
+      fromHtml(
+        '<p><strong>Plan ahead<br></strong>Book early.<br><a href="https://x.example/"><br>Map</a></p>',
+        {
+          fragment: true,
+        },
+      ),
+    );
+    assert.equal(md, '**Plan ahead**\\\nBook early.\\\n\\\n[Map](https://x.example/)\n');
+    assert.doesNotMatch(md, /&#x/);
+  });
+
   test('empty body gives an empty string', () => {
     assert.equal(toMarkdown({ type: 'root', children: [] }), '');
   });

@@ -120,6 +120,18 @@ describe('a page read back renders the same bytes', () => {
     assert.equal(again, page);
   });
 
+  test('a body that opens with a quotation is no retraction notice', async () => {
+    const mirrorConfig = mirror({});
+    const { page, again, read } = await roundTrip(
+      extraction('<blockquote><p>A quotation opens the story.</p></blockquote><p>Then the story.</p>'),
+      mirrorConfig,
+      { imageSrc: 'none' },
+    );
+    assert.equal(read.retracted, undefined);
+    assert.match(read.bodyMarkdown, /^> A quotation opens the story\./);
+    assert.equal(again, page);
+  });
+
   test('links inert, images dropped, traditional script', async () => {
     const mirrorConfig = mirror({ links: 'inert', images: 'drop', script: 'traditional' });
     const extracted = extraction(RICH_BODY.replace('First', '简体的文字 First'));
