@@ -70,7 +70,8 @@ export function extractedFromPage(
     title: page.title,
     ...(published ? { published } : {}),
     ...(page.lang ? { lang: page.lang } : {}),
-    canonicalUrl: page.url,
+    // No canonical URL: the page does not show it, and every link and image read back is absolute already (a
+    // base would turn links to the page itself plus a fragment into in-page links the page never had).
     ...(lead && leadSrc ? { leadImage: { src: leadSrc, alt: lead.alt } } : {}),
     ...(page.caption !== undefined ? { caption: page.caption } : {}),
     body,
