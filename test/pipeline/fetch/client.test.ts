@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { type FixtureServer, startFixtureServer } from '../../../harness/fixture-server.ts';
-import { type FetchConfig, fetchSchema } from '../../../src/config/options.ts';
-import { FetchError } from '../../../src/internal/errors.ts';
+import { createHttpClient, DEFAULT_USER_AGENT } from '../../../src/pipeline/fetch/client.ts';
 import {
-  createHttpClient,
-  DEFAULT_USER_AGENT,
-  type HttpClient,
-  type HttpClientOptions,
-} from '../../../src/pipeline/fetch/client.ts';
-import { isPrivateAddress, resolveHost } from '../../../src/pipeline/fetch/private-address.ts';
+  concurrencyGate,
+  fetchError,
+  html,
+  startSecondHost,
+  testConfig,
+  withClient,
+  writeForever,
+} from './client-helpers.ts';
 
 // '新闻自由是民主社会的基石，记者应当独立报道。' encoded as GBK (python3 '...'.encode('gbk')).
 const SIMPLIFIED = '新闻自由是民主社会的基石，记者应当独立报道。';
@@ -20,112 +20,6 @@ const GBK_BYTES = Buffer.from(
   'd0c2cec5d7d4d3c9cac7c3f1d6f7c9e7bbe1b5c4bbf9caafa3acbcc7d5dfd3a6b5b1b6c0c1a2b1a8b5c0a1a3',
   'hex',
 );
-
-/** Small budgets so failure cases end in well under a second; retries off unless a test asks. */
-function testConfig(overrides: Partial<FetchConfig> = {}): FetchConfig {
-  return fetchSchema.parse({
-    connectTimeoutMs: 1000,
-    headersTimeoutMs: 1500,
-    bodyTimeoutMs: 1500,
-    retries: 0,
-    ...overrides,
-  });
-}
-
-async function withClient<T>(
-  config: FetchConfig,
-  run: (client: HttpClient) => Promise<T>,
-  options: HttpClientOptions = {},
-): Promise<T> {
-  const client = createHttpClient(config, { backoffBaseMs: 1, ...options });
-  try {
-    return await run(client);
-  } finally {
-    await client.close();
-  }
-}
-
-async function fetchError(promise: Promise<unknown>): Promise<FetchError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof FetchError, `expected a FetchError, got ${error}`);
-    return error;
-  }
-  assert.fail('expected the fetch to fail');
-}
-
-/** A second loopback host (127.0.0.2) for cross-host redirects and the global concurrency limit. */
-async function startSecondHost(): Promise<{
-  origin: string;
-  route: (path: string, handler: (req: IncomingMessage, res: ServerResponse) => void) => void;
-  close: () => Promise<void>;
-}> {
-  const routes = new Map<string, (req: IncomingMessage, res: ServerResponse) => void>();
-  const server: Server = createServer((req, res) => {
-    const handler = routes.get(req.url ?? '/');
-    if (handler) return handler(req, res);
-    res.writeHead(404).end();
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.2', done));
-  const { port } = server.address() as AddressInfo;
-  return {
-    origin: `http://127.0.0.2:${port}`,
-    route: (path, handler) => routes.set(path, handler),
-    close: () =>
-      new Promise((done) => {
-        server.closeAllConnections();
-        server.close(() => done());
-      }),
-  };
-}
-
-function html(res: ServerResponse, body: string | Buffer, headers: Record<string, string> = {}): void {
-  res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', ...headers });
-  res.end(body);
-}
-
-/** Writes `chunk` forever, respecting backpressure, until the client goes away. */
-function writeForever(res: ServerResponse, chunk: Buffer): void {
-  let open = true;
-  res.on('close', () => {
-    open = false;
-  });
-  const pump = () => {
-    while (open && res.write(chunk)) {}
-    if (open) res.once('drain', pump);
-  };
-  pump();
-}
-
-/**
- * Holds each request until `expected` are in flight together (or a grace period passes, for the last few), so
- * the highest concurrency seen is the client's limit whatever the machine's speed, and above it when broken.
- */
-function concurrencyGate(expected: number) {
-  const GRACE_MS = 300;
-  let active = 0;
-  let most = 0;
-  let waiting: Array<() => void> = [];
-  const releaseAll = () => {
-    const released = waiting;
-    waiting = [];
-    for (const release of released) release();
-  };
-  return {
-    hold(respond: () => void) {
-      active++;
-      most = Math.max(most, active);
-      waiting.push(() => {
-        active--;
-        respond();
-      });
-      if (active >= expected) releaseAll();
-      else setTimeout(releaseAll, GRACE_MS);
-    },
-    most: () => most,
-  };
-}
 
 let server: FixtureServer;
 let other: Awaited<ReturnType<typeof startSecondHost>>;
@@ -465,77 +359,6 @@ describe('redirects', () => {
       withClient(testConfig(), (client) => client.fetch(`${server.origin}/to-file`)),
     );
     assert.equal(error.code, 'unsupported_scheme');
-  });
-});
-
-describe('private addresses', () => {
-  test('a fromContent fetch to loopback is refused before any request, unless allowPrivateAddresses', async () => {
-    server.route('/internal', (_req, res) => html(res, 'secret'));
-    const url = `${server.origin}/internal`;
-    const error = await fetchError(
-      withClient(testConfig({ allowPrivateAddresses: false }), (client) =>
-        client.fetch(url, { fromContent: true }),
-      ),
-    );
-    assert.equal(error.code, 'private_address');
-    assert.equal(error.retryable, false);
-    assert.match(error.message, /127\.0\.0\.1, a private or loopback address/);
-    assert.equal(server.hits('/internal').length, 0);
-
-    const allowed = await withClient(testConfig({ allowPrivateAddresses: true }), (client) =>
-      client.fetch(url, { fromContent: true }),
-    );
-    assert.equal(allowed.text, 'secret');
-    const configured = await withClient(testConfig({ allowPrivateAddresses: false }), (client) =>
-      client.fetch(url),
-    );
-    assert.equal(configured.text, 'secret', 'URLs from the config are not restricted');
-  });
-
-  test('names resolving to loopback are refused too', async () => {
-    const error = await fetchError(
-      withClient(testConfig({ allowPrivateAddresses: false }), (client) =>
-        client.fetch(`http://localhost:${server.port}/internal`, { fromContent: true }),
-      ),
-    );
-    assert.equal(error.code, 'private_address');
-  });
-
-  test('every redirect hop is checked: a public page redirecting into loopback is refused', async () => {
-    // 127.0.0.2 plays a public host here; only 127.0.0.1 counts as private.
-    other.route(
-      '/innocent',
-      (_req, res) => void res.writeHead(302, { Location: `${server.origin}/admin` }).end(),
-    );
-    server.route('/admin', (_req, res) => html(res, 'admin panel'));
-    const error = await fetchError(
-      withClient(
-        testConfig({ allowPrivateAddresses: false }),
-        (client) => client.fetch(`${other.origin}/innocent`, { fromContent: true }),
-        { isPrivateAddress: (address) => address === '127.0.0.1' },
-      ),
-    );
-    assert.equal(error.code, 'private_address');
-    assert.equal(error.where, `${other.origin}/innocent`);
-    assert.equal(server.hits('/admin').length, 0);
-  });
-});
-
-describe('private addresses at connect time', () => {
-  test('a name that passes the check and then resolves into loopback (DNS rebinding) is still refused', async () => {
-    server.route('/rebound', (_req, res) => html(res, 'admin panel'));
-    // The first look-up (our check) sees only public answers; the connection's own look-up sees loopback.
-    let checksLeft = (await resolveHost('localhost')).length;
-    const error = await fetchError(
-      withClient(
-        testConfig({ allowPrivateAddresses: false }),
-        (client) => client.fetch(`http://localhost:${server.port}/rebound`, { fromContent: true }),
-        { isPrivateAddress: (address) => checksLeft-- <= 0 && isPrivateAddress(address) },
-      ),
-    );
-    assert.equal(error.code, 'private_address');
-    assert.equal(error.retryable, false);
-    assert.equal(server.hits('/rebound').length, 0);
   });
 });
 
