@@ -7,8 +7,9 @@
 // Entries have fixed names (dist/cli.mjs, dist/index.mjs, dist/page-worker.mjs); shared code goes to chunks named by
 // a hash of their content. The build is written to a temp dir and renamed into dist/ file by file, chunks first:
 // dist/ always holds a complete build, and a running process (`newsmirror watch`) that starts a page worker later
-// finds dist/page-worker.mjs and every chunk it imports. Our code has no dynamic imports, so a process has loaded all
-// of its own chunks at start-up and those of an older build can go.
+// finds dist/page-worker.mjs and every chunk it imports. Our code imports its own modules dynamically only as a
+// command starts (cli/main.ts picks the command's module; `extract` loads the HTTP client for URL inputs), so a
+// long-running process has loaded all of its own chunks early and those of an older build can go.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
