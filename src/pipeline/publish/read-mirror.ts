@@ -65,6 +65,30 @@ export async function pageHistories(mirrorDir: string): Promise<Map<string, Page
   return histories;
 }
 
+/** Whether `dir` holds a mirror (a git repository or a pages folder). */
+export function isMirror(dir: string): boolean {
+  return existsSync(join(dir, '.git')) || existsSync(join(dir, MIRROR_LAYOUT.pagesFolder));
+}
+
+/** Whether `dir` holds pages (an archive repository of a year may not exist). */
+export function hasPages(dir: string): boolean {
+  return existsSync(join(dir, MIRROR_LAYOUT.pagesFolder));
+}
+
+/** A page's text as it is on disk. */
+export function readPageText(dir: string, path: string): string {
+  return readFileSync(join(dir, path), 'utf8');
+}
+
+/** Size of a mirrored file, or undefined when it is missing. */
+export function fileSize(dir: string, path: string): number | undefined {
+  try {
+    return statSync(join(dir, path)).size;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A file's modification time: the history of a page git never committed. */
 export function fileTime(mirrorDir: string, path: string): string {
   return statSync(join(mirrorDir, path)).mtime.toISOString();

@@ -3,7 +3,6 @@
 // channels come from the indexes and the feed, its first and last sight from git; mirrored images are recorded under
 // the asset they are. Every recovered article is then rendered again and compared with its file: a page that would
 // come out different is reported (and left as it is until a `rebuild`).
-import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, posix, relative } from 'node:path';
 import type { LoadedConfig } from '../../config/load.ts';
 import type { Config, SiteConfig } from '../../config/options.ts';
@@ -16,13 +15,17 @@ import { pageRefsOf } from '../job/article-job.ts';
 import {
   csvKey,
   type FeedDates,
+  fileSize,
   fileTime,
+  hasPages,
   type IndexListing,
+  isMirror,
   listPageFiles,
   type PageHistory,
   pageHistories,
   readFeed,
   readIndexes,
+  readPageText,
 } from '../publish/read-mirror.ts';
 import { publicUrlOf } from '../render/paths.ts';
 import { extractedFromPage } from '../render/read-body.ts';
@@ -78,7 +81,7 @@ export async function recoverStore(options: {
       { code: 'store_not_empty', where: loaded.storePath, retryable: false },
     );
   }
-  if (!existsSync(join(mirrorDir, '.git')) && !existsSync(join(mirrorDir, MIRROR_LAYOUT.pagesFolder))) {
+  if (!isMirror(mirrorDir)) {
     throw new ConfigError(`recover: no mirror at ${mirrorDir} (mirror.dir): nothing to recover from`, {
       code: 'no_mirror',
       where: mirrorDir,
@@ -181,7 +184,7 @@ export async function recoverStore(options: {
     for await (const stored of store.articles.all()) {
       const files = await renderArticlePage(await articlePageInput(stored, config, store));
       const rendered = String(files[0].content);
-      const onDisk = readFileSync(join(mirrorDir, stored.pagePath), 'utf8');
+      const onDisk = readPageText(mirrorDir, stored.pagePath);
       if (rendered !== onDisk)
         differing.push({ path: stored.pagePath, line: firstDifferentLine(rendered, onDisk) });
     }
@@ -213,7 +216,7 @@ function mirrorRepos(config: Config, mirrorDir: string): MirrorRepo[] {
     : [ARCHIVE_REPO];
   for (const key of keys) {
     const dir = forArchive(archive.dir, key);
-    if (existsSync(join(dir, MIRROR_LAYOUT.pagesFolder))) {
+    if (hasPages(dir)) {
       repos.push({ dir, publicUrl: forArchive(archive.publicUrl, key) });
     }
   }
@@ -318,7 +321,7 @@ function readPageOf(
   site: SiteConfig,
   id: string,
 ): PageReadBack {
-  return readPage(readFileSync(join(repoDir, path), 'utf8'), {
+  return readPage(readPageText(repoDir, path), {
     mirror: config.mirror,
     pagePath: path,
     id,
@@ -349,10 +352,8 @@ async function recordImages(
   }
   let recorded = 0;
   for (const [assetPath, repoDir] of assets) {
-    let bytes: number;
-    try {
-      bytes = statSync(join(repoDir, assetPath)).size;
-    } catch {
+    const bytes = fileSize(repoDir, assetPath);
+    if (bytes === undefined) {
       skipped.push({ path: assetPath, reason: 'an image a page shows is missing from the mirror' });
       continue;
     }
