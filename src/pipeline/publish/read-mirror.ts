@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { MIRROR_LAYOUT } from '../../internal/mirror-layout.ts';
+import { mirrorPathOf } from '../../internal/paths.ts';
 import { runGit } from './run-git.ts';
 
 /** Every page file under `pages/`, as mirror-root paths with '/' separators, sorted. */
@@ -123,7 +124,7 @@ export function readIndexes(mirrorDir: string, channelIds: string[]): IndexListi
       for (const line of text.split('\n')) {
         const row = INDEX_ROW.exec(line);
         if (!row) continue;
-        const path = resolveLink(file, row[2]);
+        const path = mirrorPathOf(file, row[2]);
         if (path === undefined) continue;
         if (!listing.dates.has(path)) listing.dates.set(path, row[1]);
         const channels = listing.channels.get(path) ?? [];
@@ -179,19 +180,6 @@ export function readFeed(mirrorDir: string): Map<string, FeedDates> {
     dates.set(path, { updated, ...(entry.published ? { published: String(entry.published) } : {}) });
   }
   return dates;
-}
-
-/** A mirror-root path linked from `fromFile` (relative, query dropped), or undefined when it leaves the mirror. */
-function resolveLink(fromFile: string, href: string): string | undefined {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(href)) return undefined;
-  let decoded = href;
-  try {
-    decoded = decodeURI(href);
-  } catch {
-    // Kept as written.
-  }
-  const path = posix.normalize(posix.join(posix.dirname(fromFile), decoded));
-  return path.startsWith('../') ? undefined : path;
 }
 
 function readText(mirrorDir: string, path: string): string | undefined {

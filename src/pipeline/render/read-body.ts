@@ -1,12 +1,8 @@
-// A page's body Markdown read back into the tree the transform stage takes, for `newsmirror recover`: the inverse
-// of what transform + toMarkdown did to it, as far as the page keeps it. Headings go back up the levels the
-// transform demoted them by, mirrored images and links to mirrored pages get back an absolute source (the caller
-// says which), so transforming the tree again writes the same page. Pure.
-import { posix } from 'node:path';
 import type { Element, ElementContent, Root, RootContent } from 'hast';
 import { fromHtml } from 'hast-util-from-html';
 import type { Image, Link, RootContent as MdastContent } from 'mdast';
 import { type Handler, toHast } from 'mdast-util-to-hast';
+import { mirrorPathOf } from '../../internal/paths.ts';
 import type { ExtractedArticle } from '../types.ts';
 import { type PageReadBack, parseMarkdown } from './read-page.ts';
 
@@ -61,11 +57,7 @@ export function extractedFromPage(
 ): ExtractedArticle {
   const body = readBody(page.bodyMarkdown, { pagePath, imageSource, pageUrl, publicPageUrl });
   const lead = page.leadImage;
-  const leadSrc = lead
-    ? /^https?:\/\//i.test(lead.src)
-      ? lead.src
-      : imageSource(posix.normalize(posix.join(posix.dirname(pagePath), lead.src)))
-    : undefined;
+  const leadSrc = lead ? absoluteSource(lead.src, pagePath, imageSource) : undefined;
   return {
     title: page.title,
     ...(published ? { published } : {}),
@@ -125,7 +117,7 @@ function restore(parent: Root | Element, options: BodyReadOptions): Root | Eleme
     const promoted = PROMOTED_LEVEL[child.tagName];
     if (promoted) child.tagName = promoted;
     if (child.tagName === 'img') {
-      const src = absoluteSource(String(child.properties.src ?? ''), options, options.imageSource);
+      const src = absoluteSource(String(child.properties.src ?? ''), options.pagePath, options.imageSource);
       if (src) child.properties.src = src;
       else delete child.properties.src;
     } else if (child.tagName === 'a' && typeof child.properties.href === 'string') {
@@ -133,7 +125,8 @@ function restore(parent: Root | Element, options: BodyReadOptions): Root | Eleme
       if (href.startsWith(`#${ANCHOR_PREFIX}`))
         child.properties.href = `#${href.slice(ANCHOR_PREFIX.length + 1)}`;
       else if (!href.startsWith('#')) {
-        const target = options.publicPageUrl?.(href) ?? absoluteSource(href, options, options.pageUrl);
+        const target =
+          options.publicPageUrl?.(href) ?? absoluteSource(href, options.pagePath, options.pageUrl);
         // A relative link to no page of the mirror: its text is what the reader had that can be kept.
         if (target === undefined) {
           children.push(...child.children);
@@ -188,33 +181,16 @@ function withIdsFromAnchors(
   return result;
 }
 
-/** An http(s) URL kept as it is; a relative one resolved to a mirror-root path and looked up. */
+/** An absolute URL kept as it is; a relative one resolved to a mirror-root path and looked up (fragment kept). */
 function absoluteSource(
   value: string,
-  options: BodyReadOptions,
+  pagePath: string,
   lookUp: (mirrorPath: string) => string | undefined,
 ): string | undefined {
   // Absolute (the publisher's http(s), mailto:): the transform applies the link policy to it again.
   if (/^[a-z][a-z0-9+.-]*:/i.test(value)) return value;
-  if (value === '') return undefined;
-  const [path, fragment] = splitFragment(value);
-  const mirrorPath = posix.normalize(posix.join(posix.dirname(options.pagePath), safeDecode(path)));
-  if (mirrorPath.startsWith('../')) return undefined;
-  const found = lookUp(mirrorPath);
-  return found === undefined ? undefined : found + fragment;
-}
-
-function splitFragment(value: string): [string, string] {
+  const mirrorPath = mirrorPathOf(pagePath, value);
+  const found = mirrorPath === undefined ? undefined : lookUp(mirrorPath);
   const hash = value.indexOf('#');
-  const query = value.indexOf('?');
-  const cut = [hash, query].filter((index) => index >= 0).sort((a, b) => a - b)[0];
-  return cut === undefined ? [value, ''] : [value.slice(0, cut), hash >= 0 ? value.slice(hash) : ''];
-}
-
-function safeDecode(value: string): string {
-  try {
-    return decodeURI(value);
-  } catch {
-    return value;
-  }
+  return found === undefined ? undefined : found + (hash >= 0 ? value.slice(hash) : '');
 }

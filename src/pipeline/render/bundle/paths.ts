@@ -1,23 +1,6 @@
 // How references of a mirrored page (relative to the page) map to mirror-root paths, and which scripts of the
 // world are written right to left (the book's page progression and each article's direction follow them).
-import { posix } from 'node:path';
-import { isAbsoluteUrl } from '../paths.ts';
-
-/** Mirror-root path a page's relative reference points at; undefined for URLs, anchors and paths outside. */
-export function mirrorPathOf(pagePath: string, href: string): string | undefined {
-  if (href === '' || href.startsWith('#') || isAbsoluteUrl(href) || /^[a-z][a-z0-9+.-]*:/i.test(href)) {
-    return undefined;
-  }
-  const bare = href.replace(/[?#].*$/s, '');
-  let decoded: string;
-  try {
-    decoded = decodeURI(bare);
-  } catch {
-    return undefined;
-  }
-  const path = posix.normalize(posix.join(posix.dirname(pagePath), decoded));
-  return path.startsWith('../') || path.startsWith('/') || path === '..' ? undefined : path;
-}
+export { mirrorPathOf } from '../../../internal/paths.ts';
 
 /** The fragment of a reference (`#x` -> `x`), if any. */
 export function fragmentOf(href: string): string | undefined {
