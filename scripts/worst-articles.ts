@@ -3,7 +3,10 @@
 // lowest F1 listed as a Markdown table with the page, word counts and the page classifier's verdict. For reading
 // the pages by hand (docs/extraction.md, "Hardest articles"); nothing here tunes the extractor.
 //
-//   node bin/run-ts.js scripts/worst-articles.ts [--count 10] [--pages articles|any] [--data DIR]
+//   node bin/run-ts.js scripts/worst-articles.ts [--count 10] [--pages articles|any] [--type article] [--data DIR]
+//
+// --type names another of WCXB's page types (forum, product, collection, listing, documentation, service): the
+// same table for those pages, read with `--pages any` as the bench reads them.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { hastToText } from '../harness/bench/hast-text.ts';
@@ -41,6 +44,7 @@ function main(): void {
     options: {
       count: { type: 'string', default: '10' },
       pages: { type: 'string', default: 'articles' },
+      type: { type: 'string', default: 'article' },
       data: { type: 'string', default: '../shared/bench-data' },
     },
   });
@@ -50,14 +54,15 @@ function main(): void {
   if (values.pages !== 'articles' && values.pages !== 'any')
     throw new Error(`worst-articles: --pages must be articles or any (got "${values.pages}")`);
   const mode = values.pages;
-  const articles = loadWcxb(resolve(values.data)).filter((page) => page.type === 'article');
+  const articles = loadWcxb(resolve(values.data)).filter((page) => page.type === values.type);
+  if (articles.length === 0) throw new Error(`worst-articles: no wcxb-dev pages of type "${values.type}"`);
   const scored = articles.map((page) => scorePage(page, mode));
   const mean = scored.reduce((sum, s) => sum + s.f1, 0) / scored.length;
   const worst = [...scored].sort((a, b) => a.f1 - b.f1 || a.page.id.localeCompare(b.page.id)).slice(0, count);
   const f = (n: number) => n.toFixed(3);
   console.log(
-    `node bin/run-ts.js scripts/worst-articles.ts --count ${count} --pages ${mode}: ${scored.length} article ` +
-      `pages, mean F1 ${f(mean)}; the ${worst.length} worst:\n`,
+    `node bin/run-ts.js scripts/worst-articles.ts --count ${count} --pages ${mode} --type ${values.type}: ` +
+      `${scored.length} pages, mean F1 ${f(mean)}; the ${worst.length} worst:\n`,
   );
   console.log('| id | page | F1 | P | R | our words | truth words | classifier verdict |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');

@@ -147,7 +147,7 @@ function extract(html: string, options: ExtractOptions): Extraction {
     page = classifyPage(document, html, options.url);
     const refusal = anyPage ? undefined : notAnArticle(document, page);
     if (refusal) return { article: null, reason: refusal, page };
-    generic = extractGeneric(document, baseUrl, anyPage);
+    generic = extractGeneric(document, baseUrl, { anyPage, page });
     if (!generic) {
       const reason = anyPage ? 'no main content found' : 'no article body found (too short, or mostly links)';
       return { article: null, reason, page };

@@ -11,6 +11,7 @@
 // See docs/extraction.md for the reasoning and the benchmark figures.
 import type { AnyNode, Document, Element } from 'domhandler';
 import type { HastRoot, ImageRef } from '../../types.ts';
+import type { PageGuess } from '../classify/classify.ts';
 import { domToHast } from '../dom.ts';
 import { accountFurniture, findFurniture, removeFurniture, removeJunk } from './clean.ts';
 import { findMetadata } from './metadata.ts';
@@ -36,11 +37,23 @@ function unwrapLayoutCell(node: Element): AnyNode[] {
   return node.name === 'td' || node.name === 'th' ? node.children : [node];
 }
 
+export interface GenericOptions {
+  /** Any page's main content is wanted (`--pages any`), not only an article's. */
+  anyPage?: boolean;
+  /** The page classifier's guess, when it ran: a hint for pages that are not articles. */
+  page?: PageGuess;
+}
+
 /**
  * Returns null when the page does not look like an article, or with `anyPage` when it has no main content at
  * all. May remove nodes from `document`.
  */
-export function extractGeneric(document: Document, url: string, anyPage = false): GenericExtraction | null {
+export function extractGeneric(
+  document: Document,
+  url: string,
+  options: GenericOptions = {},
+): GenericExtraction | null {
+  const anyPage = options.anyPage ?? false;
   const { pageTitle, stats } = removeJunk(document);
   const furniture = findFurniture(document, stats);
   accountFurniture(furniture, stats, -1);
