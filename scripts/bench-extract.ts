@@ -6,6 +6,7 @@ import { type Run, runCli } from '../harness/bench/cli-run.ts';
 import { hastToText } from '../harness/bench/hast-text.ts';
 import { METADATA_RULES, metadataTable, scoreMetadata } from '../harness/bench/metadata-score.ts';
 import { defuddle, type Output, readability } from '../harness/bench/peers.ts';
+import { processTable, timeProcesses } from '../harness/bench/process-speed.ts';
 import {
   hanCharTokens,
   type PageScore,
@@ -35,6 +36,8 @@ const { values: options } = parseArgs({
     'wcxb-pages': { type: 'string' },
     /** Outputs of another extractor on wcxb-dev (JSON, {id: text}) to score beside ours: a scorer check. */
     'wcxb-predictions': { type: 'string', multiple: true },
+    /** Scrapinghub as whole processes (ours and Readability's, alternating): repeats, 0 to skip. */
+    processes: { type: 'string', default: '3' },
   },
 });
 
@@ -319,6 +322,9 @@ async function benchDataset(name: string, pages: Page[], references: Map<string,
     console.log(
       `  speed ratio newsmirror/readability (in process, same pages): ${(baseline.seconds / timed.seconds).toFixed(2)}x`,
     );
+  const repeat = Number(options.processes);
+  if (name === 'scrapinghub' && baseline && repeat > 0)
+    console.log(processTable(await timeProcesses(pages, repeat), repeat));
   if (name === 'zh-content')
     printMetadata(pages, [
       [genericOnly ? 'newsmirror generic' : 'newsmirror extract (CLI)', ours],

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `npm run build` (also `prepare`, so `npm ci` and `npm pack` build): bundles our own code in src/ with esbuild into
 // plain ES modules under dist/, so `newsmirror` runs with no TypeScript loader (tsx keeps ~50 MB in each thread).
-// Dependencies stay imports of node_modules. `--types` also writes the public API's declarations to dist/types/
+// The small pure-JavaScript dependencies on every command's path (the unified, hast and mdast packages, htmlparser2,
+// css-select, commander ...) are bundled in: Node resolved, read and compiled them as some 200 separate modules, a
+// third of `extract`'s start-up. The rest stay imports of node_modules (KEPT_EXTERNAL says which and why). `--types` also writes the public API's declarations to dist/types/
 // (tsc, several seconds: only for packing).
 //
 // Entries have fixed names (dist/cli.mjs, dist/index.mjs, dist/page-worker.mjs); shared code goes to chunks named by
@@ -29,6 +31,42 @@ const PACKAGE_ENTRIES = {
 };
 
 /**
+ * Dependencies left as imports of node_modules: native addons (better-sqlite3, sharp), packages that load files,
+ * workers or WebAssembly of their own at run time (bullmq's Lua scripts, pino's transports, recheck, opencc-js's
+ * dictionaries), build tools, and the large ones only some commands load (HTTP client, config schema, store,
+ * queue, feed, archive, server), which a command that does not need them never reads.
+ */
+const KEPT_EXTERNAL = [
+  '@hono/node-server',
+  'better-sqlite3',
+  'bullmq',
+  'cheerio',
+  'cli-progress',
+  'esbuild',
+  'fast-xml-parser',
+  'feed',
+  'hono',
+  'ioredis',
+  'opencc-js',
+  'pg',
+  'pino',
+  'prom-client',
+  'qrcode',
+  'recheck',
+  'sharp',
+  'simple-git',
+  'typescript',
+  'undici',
+  'yaml',
+  'yazl',
+  'zod',
+];
+
+/** Bundled CommonJS code calls require() for Node's own modules: an ES module has none of its own. */
+const REQUIRE_BANNER =
+  "import { createRequire as createRequireOfBundle } from 'node:module'; const require = createRequireOfBundle(import.meta.url);";
+
+/**
  * Bundles `entries` ({ name: path relative to the package root }) into `outDir` as `<name>.mjs` plus shared chunks,
  * all in outDir itself: a worker entry found by file name beside a module must be an entry here too.
  */
@@ -44,7 +82,8 @@ export async function buildBundle(entries, outDir) {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    packages: 'external',
+    external: KEPT_EXTERNAL,
+    banner: { js: REQUIRE_BANNER },
     outExtension: { '.js': '.mjs' },
     logLevel: 'warning',
   });

@@ -88,6 +88,32 @@ describe('newsmirror command line', () => {
     assert.doesNotMatch(markdown.stdout, /<script|twitter-widget/);
   });
 
+  test('extract of many files on worker threads prints what one thread prints, in input order', () => {
+    const pages = ['demo/site/gb/23/10/18/n14097883.htm', 'demo/site/gbk/a/1042.html'].map((page) =>
+      join(...page.split('/')),
+    );
+    // Enough inputs for a worker to start, a missing file among them: its error keeps its place.
+    const inputs = Array.from({ length: 40 }, (_, i) => (i === 17 ? 'no-such-page.html' : pages[i % 2]));
+    const one = newsmirror(['extract', ...inputs, '--threads', '1', '--format', 'text']);
+    const three = newsmirror(['extract', ...inputs, '--threads', '3', '--format', 'text']);
+    assert.equal(one.code, 1, one.stderr);
+    assert.equal(three.code, 1, three.stderr);
+    assert.equal(three.stdout, one.stdout);
+    const files = [...one.stdout.matchAll(/^<!-- (\S+)(?::| -->)/gm)].map((match) => match[1]);
+    assert.deepEqual(files, inputs);
+    assert.match(one.stdout, /<!-- no-such-page\.html: .*ENOENT/);
+    const json = newsmirror(['extract', ...inputs, '--threads', '2'])
+      .stdout.trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    assert.deepEqual(
+      json.map((result) => result.file),
+      inputs,
+    );
+    assert.ok(json[0].markdown.length > 0, 'JSON carries the Markdown');
+    assert.equal(newsmirror(['extract', 'x.html', '--threads', '0']).code, 2);
+  });
+
   test('extract of a missing file exits 1 and says which', () => {
     const result = newsmirror(['extract', 'no-such-page.html']);
     assert.equal(result.code, 1);

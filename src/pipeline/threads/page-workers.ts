@@ -5,6 +5,7 @@
 import { createThreadPool, ThreadCrashedError } from '../../internal/thread-pool.ts';
 import type { Extraction, ExtractOptions } from '../extract/index.ts';
 import { extractPageContent, type PageInput } from '../job/extract-page.ts';
+import { type PagePreview, type PreviewOptions, previewPage } from '../steps/preview-article.ts';
 import type { OutputFile } from '../types.ts';
 import { type ArticlePageInput, renderArticlePage } from './article-page.ts';
 
@@ -13,12 +14,17 @@ export type { ArticlePageInput } from './article-page.ts';
 
 export type PageTask =
   | { kind: 'extract'; page: PageInput; options: ExtractOptions }
-  | { kind: 'render'; input: ArticlePageInput };
+  | { kind: 'render'; input: ArticlePageInput }
+  | { kind: 'preview'; page: PageInput; options: PreviewOptions };
+
+type PageTaskResult = Extraction | OutputFile[] | PagePreview;
 
 export interface PageWorkers {
   /** The article, or why there is none and the classifier's guess (for the failure's message). */
   extract(page: PageInput, options: ExtractOptions): Promise<Extraction>;
   renderArticle(input: ArticlePageInput): Promise<OutputFile[]>;
+  /** A page as `newsmirror extract` shows it. */
+  preview(page: PageInput, options: PreviewOptions): Promise<PagePreview>;
   /** Tasks worth keeping in flight at once: enough to keep every worker busy. */
   readonly parallelism: number;
   close(): Promise<void>;
@@ -47,7 +53,7 @@ const WORKER_ENTRY = import.meta.url.endsWith('.ts')
   : new URL('./page-worker.mjs', import.meta.url);
 
 /** The work of one task, the same on any thread. */
-export async function runPageTask(task: PageTask): Promise<Extraction | OutputFile[]> {
+export async function runPageTask(task: PageTask): Promise<PageTaskResult> {
   if (task.kind === 'render') {
     try {
       return asBytes(await renderArticlePage(task.input));
@@ -57,6 +63,7 @@ export async function runPageTask(task: PageTask): Promise<Extraction | OutputFi
       throw new Error(`render: ${task.input.pagePath} (${task.input.url}): ${message}`, { cause: error });
     }
   }
+  if (task.kind === 'preview') return previewPage(task.page, task.options);
   return extractPageContent(task.page, task.options);
 }
 
@@ -96,11 +103,13 @@ export function createPageWorkers(options: PageWorkersOptions): PageWorkers {
       extract: async (page, extractOptions) =>
         (await runHere({ kind: 'extract', page, options: extractOptions })) as Extraction,
       renderArticle: async (input) => (await runHere({ kind: 'render', input })) as OutputFile[],
+      preview: async (page, previewOptions) =>
+        (await runHere({ kind: 'preview', page, options: previewOptions })) as PagePreview,
       parallelism: 1,
       close: async () => {},
     };
   }
-  const pool = createThreadPool<PageTask, Extraction | OutputFile[]>({
+  const pool = createThreadPool<PageTask, PageTaskResult>({
     size: options.threads,
     entry: WORKER_ENTRY,
     maxOldGenerationSizeMb: options.heapMb ?? PAGE_WORKER_HEAP_MB,
@@ -120,6 +129,8 @@ export function createPageWorkers(options: PageWorkersOptions): PageWorkers {
       (await run({ kind: 'extract', page, options: extractOptions }, extractOptions.url)) as Extraction,
     renderArticle: async (input) =>
       asBuffers((await run({ kind: 'render', input }, input.pagePath)) as OutputFile[]),
+    preview: async (page, previewOptions) =>
+      (await run({ kind: 'preview', page, options: previewOptions }, previewOptions.url)) as PagePreview,
     // Two tasks per worker: one running, one waiting, so a worker never idles while the main thread prepares.
     parallelism: options.threads * 2,
     close: () => pool.close(),
