@@ -184,6 +184,8 @@ export async function runE2eCase(
           links: kind === 'mirror' ? 'mirror' : 'inert',
           channels: E2E_CHANNELS,
           feed: false,
+          // BENCH_WORKERS: the config's `workers` (page worker threads) instead of the machine's default.
+          ...(process.env.BENCH_WORKERS ? { workers: Number(process.env.BENCH_WORKERS) } : {}),
         }),
       );
       figures = await measureProcess(process.execPath, [

@@ -63,6 +63,8 @@ export function markedDate(
 
 function authorOf(element: Element): string | undefined {
   const { itemprop = '', class: className = '', id = '', rel = '', href } = element.attribs;
+  // Most elements carry none of these: asked of every element of the page.
+  if (!itemprop && !className && !id && !rel && href === undefined) return undefined;
   const names = `${className} ${id}`;
   const marked =
     /\bauthor\b/i.test(itemprop) ||

@@ -3,7 +3,7 @@
 // whatever neither gave. Pure: no I/O, one parse per page.
 
 import { type AnyNode, type Document, type Element, isTag, isText } from 'domhandler';
-import { textContent } from 'domutils';
+import { findAll, findOne, textContent } from 'domutils';
 import type { ElementContent, Element as HastElement, Root as HastRoot, RootContent } from 'hast';
 import { BLOCK_ELEMENTS } from '../../internal/block-elements.ts';
 import { ExtractError } from '../../internal/errors.ts';
@@ -214,7 +214,8 @@ function documentBaseUrl(document: Document, pageUrl: string): string {
       },
     );
   }
-  const base = safeSelectAll('base[href]', document)[0];
+  // A walk, not a CSS selector: this runs on every page and css-select compiles the selector each time.
+  const base = findOne((element) => element.name === 'base' && 'href' in element.attribs, document.children);
   return httpUrl(base?.attribs.href, page.href) ?? page.href;
 }
 
@@ -272,14 +273,15 @@ function absoluteImage(image: ImageRef | undefined, baseUrl: string): ImageRef |
 /** The figcaption of the <figure> holding the image with this source, if any. */
 function figcaptionOf(document: Document, src: string): string | undefined {
   const key = imageKey(src);
-  for (const img of safeSelectAll('figure img', document)) {
-    if (!img.attribs.src || imageKey(img.attribs.src) !== key) continue;
-    for (let parent = img.parent; parent; parent = parent.parent) {
-      if ((parent as Element).name !== 'figure') continue;
-      const figcaption = safeSelectAll('figcaption', parent as Element)[0];
-      const text = figcaption ? collapseWhitespace(textContent(figcaption)) : '';
-      return text || undefined;
-    }
+  // The first <img> inside a <figure> showing the same picture; its nearest figure's caption.
+  for (const img of findAll((element) => element.name === 'img', document.children)) {
+    if (!img.attribs.src) continue;
+    let figure = img.parent;
+    while (figure && !(isTag(figure) && figure.name === 'figure')) figure = figure.parent;
+    if (!figure || imageKey(img.attribs.src) !== key) continue;
+    const figcaption = findOne((element) => element.name === 'figcaption', (figure as Element).children);
+    const text = figcaption ? collapseWhitespace(textContent(figcaption)) : '';
+    return text || undefined;
   }
   return undefined;
 }

@@ -30,10 +30,13 @@ const LINE_TAGS = new Set(['p', 'div', 'strong', 'b', 'span', 'header']);
 /** The heading must come after this share of the container's text. */
 const MIN_TEXT_BEFORE = 0.5;
 
+/** Longest tail heading, in characters. */
+const MAX_HEADING_CHARS = 70;
+
 function isTailHeading(node: Element): boolean {
   if (!HEADING_TAGS.has(node.name) && !LINE_TAGS.has(node.name)) return false;
-  const text = textContent(node).replace(/\s+/g, ' ').trim();
-  if (text.length === 0 || text.length > 70 || !TAIL_END.test(text)) return false;
+  const text = shortText(node, MAX_HEADING_CHARS);
+  if (!text || text.length > MAX_HEADING_CHARS || !TAIL_END.test(text)) return false;
   // A line element counts only when it is the heading alone, not a paragraph that starts like one, nor a
   // sentence ("Comments were mixed.").
   if (!HEADING_TAGS.has(node.name)) {
@@ -41,6 +44,28 @@ function isTailHeading(node: Element): boolean {
     if (/[^.]\.$/.test(text)) return false;
   }
   return TAIL_HEADING.test(text);
+}
+
+/**
+ * The element's text, whitespace collapsed, or undefined as soon as it has more than `max` visible characters: every
+ * div of the container's second half is asked, and reading each one's whole text made the walk quadratic.
+ */
+function shortText(node: Element, max: number): string | undefined {
+  const parts: string[] = [];
+  let visible = 0;
+  const walk = (current: ChildNode): boolean => {
+    if (isText(current)) {
+      visible += current.data.replace(/\s+/g, '').length;
+      parts.push(current.data);
+      return visible <= max;
+    }
+    if (isTag(current) || current.type === 'cdata') {
+      for (const child of (current as Element).children) if (!walk(child)) return false;
+    }
+    return true;
+  };
+  for (const child of node.children) if (!walk(child)) return undefined;
+  return parts.join('').replace(/\s+/g, ' ').trim();
 }
 
 /** Removes, in place, the tail that follows an article in `nodes` (the chosen blocks, in page order). */
