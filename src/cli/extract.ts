@@ -7,8 +7,13 @@ import { pathToFileURL } from 'node:url';
 import { errorMessage } from '../internal/errors.ts';
 import type { HttpClient } from '../pipeline/fetch/client.ts';
 import { type PageInput, pageInputOf } from '../pipeline/job/extract-page.ts';
-import type { PagePreview } from '../pipeline/steps/preview-article.ts';
+import { type PagePreview, previewPage } from '../pipeline/steps/preview-article.ts';
 import type { PageWorkers } from '../pipeline/threads/page-workers.ts';
+
+/** Where a page is extracted: this thread, or the worker pool. */
+type Previewer = Pick<PageWorkers, 'preview'>;
+
+const ON_THIS_THREAD: Previewer = { preview: async (page, options) => previewPage(page, options) };
 
 export interface ExtractCommandOptions {
   url?: string;
@@ -59,7 +64,6 @@ export async function extractCommand(inputs: string[], options: ExtractCommandOp
     1,
     Math.min(threads ?? availableParallelism(), Math.ceil(inputs.length / INPUTS_PER_THREAD)),
   );
-  const here = await pageWorkers(0);
   const pool = threadCount > 1 ? await pageWorkers(threadCount - 1) : undefined;
   let failed = 0;
   try {
@@ -74,7 +78,7 @@ export async function extractCommand(inputs: string[], options: ExtractCommandOp
         process.stdout.write(formatResult(result, options.format, inputs.length > 1));
       }
     };
-    const lane = async (workers: PageWorkers, onThisThread: boolean) => {
+    const lane = async (workers: Previewer, onThisThread: boolean) => {
       while (next < inputs.length) {
         const index = next++;
         results[index] = await extractOne(inputs[index], settings, workers, http);
@@ -83,7 +87,7 @@ export async function extractCommand(inputs: string[], options: ExtractCommandOp
         if (onThisThread) await setImmediate();
       }
     };
-    const lanes = [lane(here, true)];
+    const lanes = [lane(ON_THIS_THREAD, true)];
     for (let i = 0; pool && i < pool.parallelism; i++) lanes.push(lane(pool, false));
     await Promise.all(lanes);
   } finally {
@@ -102,7 +106,7 @@ interface Settings {
 async function extractOne(
   input: string,
   settings: Settings,
-  workers: PageWorkers,
+  workers: Previewer,
   http?: HttpClient,
 ): Promise<ExtractResult> {
   const empty: ExtractResult = {
@@ -157,7 +161,7 @@ function markdownDocument(result: ExtractResult): string {
   ].join('\n');
 }
 
-/** Worker threads (0: this thread), loaded only when used: the pool module pulls in the renderer. */
+/** Worker threads, loaded only when used: the pool module pulls in the page renderer and its QR library. */
 async function pageWorkers(threads: number): Promise<PageWorkers> {
   const { createPageWorkers } = await import('../pipeline/threads/page-workers.ts');
   return createPageWorkers({ threads });
