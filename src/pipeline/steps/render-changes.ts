@@ -174,11 +174,20 @@ export async function renderPages(
   // The first failure (a render or a batch write): nothing more is queued, and it is thrown once every render
   // started has ended, so none writes after the caller gave up or finds its workers closed.
   let failure: { error: unknown } | undefined;
+  // A batch is written while the next one renders: awaited inline, each write (fsyncs) left the workers idle.
+  // One write at a time, so at most two batches are held.
+  let writing: Promise<void> = Promise.resolve();
   const flush = async () => {
+    await writing;
     const batch = files;
     files = [];
     total += batch.length;
-    if (batch.length > 0) await output.write(batch);
+    writing =
+      batch.length > 0
+        ? output.write(batch).catch((error: unknown) => {
+            failure ??= { error };
+          })
+        : Promise.resolve();
   };
   try {
     for await (const stored of articles) {
@@ -200,8 +209,9 @@ export async function renderPages(
     failure ??= { error };
   }
   await queue.onIdle();
+  if (!failure) await flush();
+  await writing;
   if (failure) throw failure.error;
-  await flush();
   return { pages, files: total };
 }
 
