@@ -1,5 +1,5 @@
 // `newsmirror extract FILE|URL...`: extraction alone. Raw bytes in, charset detected; one JSON object a line.
-// Several inputs are extracted on this thread and worker threads, one thread per core, and printed in the order given.
+// Several inputs are extracted on this thread and worker threads (a core each, one left spare), printed in input order.
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { setImmediate } from 'node:timers/promises';
@@ -62,7 +62,7 @@ export async function extractCommand(inputs: string[], options: ExtractCommandOp
   // This thread is one of the threads: a worker costs ~0.1 s of loading and warming up the extractor again.
   const threadCount = Math.max(
     1,
-    Math.min(threads ?? availableParallelism(), Math.ceil(inputs.length / INPUTS_PER_THREAD)),
+    Math.min(threads ?? defaultThreads(), Math.ceil(inputs.length / INPUTS_PER_THREAD)),
   );
   const pool = threadCount > 1 ? await pageWorkers(threadCount - 1) : undefined;
   let failed = 0;
@@ -95,6 +95,14 @@ export async function extractCommand(inputs: string[], options: ExtractCommandOp
     await http?.close();
   }
   return failed > 0 ? 1 : 0;
+}
+
+/**
+ * One core is left to V8's own threads: compiling and collecting garbage for one extracting thread already keep a
+ * second core a third busy, and on two cores a worker made `extract` slower (docs/extraction.md, "Whole processes").
+ */
+function defaultThreads(): number {
+  return Math.max(1, availableParallelism() - 1);
 }
 
 interface Settings {
