@@ -69,7 +69,10 @@ export async function main(argv: string[]): Promise<number> {
       'articles (listings and collections give no article, with the reason) | any (main content of any page)',
       'articles',
     )
-    .option('--threads <n>', 'threads extracting several inputs, this one included (default: one per core but one)')
+    .option(
+      '--threads <n>',
+      'threads extracting several inputs, this one included (default: one per core but one)',
+    )
     .action(async (inputs: string[], options) => {
       exitCode = await (await import('./extract.ts')).extractCommand(inputs, options);
     });

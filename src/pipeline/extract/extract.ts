@@ -13,7 +13,7 @@ import { refusalOf } from './classify/refuse.ts';
 import { domToHast, parseHtml } from './dom.ts';
 import { extractGeneric, type GenericExtraction } from './generic/index.ts';
 import { resolveLazyImages } from './lazy-images.ts';
-import { collapseWhitespace, guessLang, httpUrl, readMetadata } from './metadata.ts';
+import { collapseWhitespace, guessLang, httpUrl, type PageMetadata, readMetadata } from './metadata.ts';
 import { revealNoscriptCopy } from './noscript.ts';
 import { applyRemoveRules, type RuleValues, readRuleValues, safeSelectAll, selectRuleBody } from './rules.ts';
 
@@ -144,7 +144,7 @@ function extract(html: string, options: ExtractOptions): Extraction {
     body = domToHast(ruleBody);
   } else {
     revealNoscriptCopy(document);
-    page = classifyPage(document, html, options.url);
+    page = classifyPage(document, html, classifierUrl(options.url, metadata));
     const refusal = anyPage ? undefined : notAnArticle(document, page);
     if (refusal) return { article: null, reason: refusal, page };
     generic = extractGeneric(document, baseUrl, { anyPage, page });
@@ -188,6 +188,15 @@ function extract(html: string, options: ExtractOptions): Extraction {
     ruleMisses,
   };
   return page ? { article, page } : { article };
+}
+
+/**
+ * The URL the classifier reads the page's path from: a saved file's own (`file:///tmp/page.html`) says nothing, so
+ * the canonical address the page declares for itself stands in for it.
+ */
+function classifierUrl(pageUrl: string, metadata: PageMetadata): string {
+  if (/^https?:/i.test(pageUrl)) return pageUrl;
+  return metadata.canonicalUrl ?? pageUrl;
 }
 
 /** Why a page the rules did not read is no article, or undefined when the generic extractor may try. */

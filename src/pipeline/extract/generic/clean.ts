@@ -247,7 +247,11 @@ const MAX_PANEL_LINK_SHARE = 0.5;
  */
 function isCollapsedPanel(node: Element, controlledIds: ReadonlySet<string>): boolean {
   const { role, id } = node.attribs;
-  if (role !== 'region' && role !== 'tabpanel' && !(id && controlledIds.has(id))) return false;
+  if (role !== 'region' && role !== 'tabpanel' && !(id && controlledIds.has(id))) {
+    // A collapse wrapper (hidden while its panel closes, as Chakra's and Bootstrap's do) around one panel.
+    const inner = onlyElementChild(node);
+    return inner !== undefined && isCollapsedPanel(inner, controlledIds);
+  }
   let chars = 0;
   let linkChars = 0;
   const visit = (parent: Element, inLink: boolean): void => {
@@ -261,6 +265,17 @@ function isCollapsedPanel(node: Element, controlledIds: ReadonlySet<string>): bo
   };
   visit(node, false);
   return chars > 0 && linkChars < MAX_PANEL_LINK_SHARE * chars;
+}
+
+function onlyElementChild(node: Element): Element | undefined {
+  let only: Element | undefined;
+  for (const child of node.children) {
+    if (isTag(child)) {
+      if (only) return undefined;
+      only = child;
+    } else if (isText(child) && child.data.trim()) return undefined;
+  }
+  return only;
 }
 
 /** Every id an element names in `aria-controls` (space-separated ids). */

@@ -14,9 +14,17 @@ import type { HastRoot, ImageRef } from '../../types.ts';
 import type { PageGuess } from '../classify/classify.ts';
 import { domToHast } from '../dom.ts';
 import { accountFurniture, findFurniture, removeFurniture, removeJunk } from './clean.ts';
+import { preferItems } from './items.ts';
 import { findMetadata } from './metadata.ts';
+import {
+  declaredDescription,
+  descriptionParagraph,
+  preferHeadedBlock,
+  withDeclaredDescription,
+} from './product.ts';
 import { pruneContent } from './prune.ts';
 import { selectContent } from './select.ts';
+import { findThread } from './thread.ts';
 
 export interface GenericExtraction {
   /** The article body, already cleaned of boilerplate the extractor recognised. */
@@ -54,24 +62,35 @@ export function extractGeneric(
   options: GenericOptions = {},
 ): GenericExtraction | null {
   const anyPage = options.anyPage ?? false;
+  // Read before the scripts go: a shop that renders its description with a script declares it in JSON-LD.
+  const declared = anyPage ? declaredDescription(document) : undefined;
   const { pageTitle, stats } = removeJunk(document);
   const furniture = findFurniture(document, stats);
   accountFurniture(furniture, stats, -1);
-  let selection = selectContent(document, stats, new Set(furniture), anyPage);
+  let aside: ReadonlySet<Element> = new Set(furniture);
+  let selection = selectContent(document, stats, aside, anyPage);
   if (!selection || selection.weight < RETRY_BELOW_WEIGHT) {
     // Some pages put the article in a box named like furniture: look again with nothing set aside.
     accountFurniture(furniture, stats, 1);
     const retry = selectContent(document, stats, new Set(), anyPage);
-    if (retry && retry.weight > (selection?.weight ?? 0)) selection = retry;
-    else accountFurniture(furniture, stats, -1);
+    if (retry && retry.weight > (selection?.weight ?? 0)) {
+      selection = retry;
+      aside = new Set();
+    } else accountFurniture(furniture, stats, -1);
   }
-  if (!selection) return null;
+  if (anyPage) selection = preferItems(document, stats, aside, selection, options.page);
+  if (anyPage) selection = preferHeadedBlock(document, stats, aside, selection, options.page);
+  if (!selection) return declared ? { body: domToHast([descriptionParagraph(declared)]) } : null;
+  // A forum thread is its posts, all of them: scoring picks one post, or the box that holds them.
+  const thread = findThread(document, selection.nodes, stats, aside, options.page);
+  if (thread) selection = { nodes: thread, weight: selection.weight };
   removeFurniture(furniture, selection.nodes);
   const metadata = findMetadata(document, selection.nodes, pageTitle, url);
   const titles = [metadata.title, pageTitle].filter((title): title is string => Boolean(title));
-  const nodes: Element[] = pruneContent(selection.nodes, metadata.titleHeading, stats, titles, {
+  let nodes: Element[] = pruneContent(selection.nodes, metadata.titleHeading, stats, titles, {
     keepLinks: anyPage,
   });
+  if (declared) nodes = withDeclaredDescription(nodes, declared);
   if (nodes.length === 0) return null;
   return {
     body: domToHast(nodes.flatMap(unwrapLayoutCell)),
