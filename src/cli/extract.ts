@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { errorMessage } from '../internal/errors.ts';
 import type { HttpClient } from '../pipeline/fetch/client.ts';
 import { type PageInput, pageInputOf } from '../pipeline/job/extract-page.ts';
-import { type PagePreview, previewPage } from '../pipeline/steps/preview-article.ts';
+import { type PagePreview, previewPage } from '../pipeline/job/preview-page.ts';
 import type { PageWorkers } from '../pipeline/threads/page-workers.ts';
 
 /** Where a page is extracted: this thread, or the worker pool. */

@@ -5,7 +5,7 @@
 import { createThreadPool, ThreadCrashedError } from '../../internal/thread-pool.ts';
 import type { Extraction, ExtractOptions } from '../extract/index.ts';
 import { extractPageContent, type PageInput } from '../job/extract-page.ts';
-import { type PagePreview, type PreviewOptions, previewPage } from '../steps/preview-article.ts';
+import { type PagePreview, type PreviewOptions, previewPage } from '../job/preview-page.ts';
 import type { OutputFile } from '../types.ts';
 import { type ArticlePageInput, renderArticlePage } from './article-page.ts';
 
