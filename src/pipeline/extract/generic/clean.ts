@@ -116,9 +116,13 @@ export function removeJunk(document: Document): CleanedPage {
 
 /**
  * Blocks whose tag or class/id names page furniture (outermost only). Blocks holding a large share of the page
- * are left out: the page misuses the word.
+ * are left out: the page misuses the word; so are `itemParts`, the parts of repeated items (`item-parts.ts`).
  */
-export function findFurniture(document: Document, stats: Map<Element, TextStats>): Element[] {
+export function findFurniture(
+  document: Document,
+  stats: Map<Element, TextStats>,
+  itemParts: ReadonlySet<Element> = new Set(),
+): Element[] {
   const total = Math.max(1, totalWeight(document, stats));
   const furniture: Element[] = [];
   const find = (node: Element): void => {
@@ -126,6 +130,7 @@ export function findFurniture(document: Document, stats: Map<Element, TextStats>
       node.name !== 'body' &&
       node.name !== 'html' &&
       isFurniture(node) &&
+      !itemParts.has(node) &&
       !isEmbeddedQuote(node, stats) &&
       !isBuilderProse(node, stats)
     ) {
@@ -305,7 +310,7 @@ export function classAndId(node: Element): string {
   return className && id ? `${className} ${id}` : (className ?? id ?? '');
 }
 
-function isFurniture(node: Element): boolean {
+export function isFurniture(node: Element): boolean {
   if (CHROME_TAGS.has(node.name)) return true;
   const words = classAndId(node);
   if (!words) return false;

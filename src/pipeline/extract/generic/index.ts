@@ -14,15 +14,18 @@ import type { HastRoot, ImageRef } from '../../types.ts';
 import type { PageGuess } from '../classify/classify.ts';
 import { domToHast } from '../dom.ts';
 import { accountFurniture, findFurniture, removeFurniture, removeJunk } from './clean.ts';
+import { findItemParts } from './item-parts.ts';
 import { preferItems } from './items.ts';
 import { findMetadata } from './metadata.ts';
 import {
   declaredDescription,
   descriptionParagraph,
+  outsideSiteBlocks,
   preferHeadedBlock,
   withDeclaredDescription,
 } from './product.ts';
 import { pruneContent } from './prune.ts';
+import { withoutIdentifiers, withoutRepeats } from './repeats.ts';
 import { selectContent } from './select.ts';
 import { findThread } from './thread.ts';
 
@@ -65,7 +68,9 @@ export function extractGeneric(
   // Read before the scripts go: a shop that renders its description with a script declares it in JSON-LD.
   const declared = anyPage ? declaredDescription(document) : undefined;
   const { pageTitle, stats } = removeJunk(document);
-  const furniture = findFurniture(document, stats);
+  // Furniture-named parts of repeated items (a tile's `product-caption`) are the items' text on any page.
+  const itemParts = anyPage ? findItemParts(document, stats, options.page) : undefined;
+  const furniture = findFurniture(document, stats, itemParts);
   accountFurniture(furniture, stats, -1);
   let aside: ReadonlySet<Element> = new Set(furniture);
   let selection = selectContent(document, stats, aside, anyPage);
@@ -80,6 +85,8 @@ export function extractGeneric(
   }
   if (anyPage) selection = preferItems(document, stats, aside, selection, options.page);
   if (anyPage) selection = preferHeadedBlock(document, stats, aside, selection, options.page);
+  // The site's footer or a consent notice is no page's content: chosen alone, they are set aside.
+  if (anyPage) selection = outsideSiteBlocks(document, stats, aside, selection);
   if (!selection) return declared ? { body: domToHast([descriptionParagraph(declared)]) } : null;
   // A forum thread is its posts, all of them: scoring picks one post, or the box that holds them.
   const thread = findThread(document, selection.nodes, stats, aside, options.page);
@@ -89,7 +96,10 @@ export function extractGeneric(
   const titles = [metadata.title, pageTitle].filter((title): title is string => Boolean(title));
   let nodes: Element[] = pruneContent(selection.nodes, metadata.titleHeading, stats, titles, {
     keepLinks: anyPage,
+    keep: itemParts,
   });
+  if (anyPage) nodes = withoutRepeats(nodes, options.page);
+  if (anyPage) withoutIdentifiers(nodes);
   if (declared) nodes = withDeclaredDescription(nodes, declared);
   if (nodes.length === 0) return null;
   return {

@@ -253,3 +253,101 @@ export function withDeclaredDescription(nodes: Element[], description: string): 
   const missing = wanted.filter((word) => !present.has(word)).length;
   return missing > MIN_MISSING_SHARE * wanted.length ? [...nodes, descriptionParagraph(description)] : nodes;
 }
+
+/** The site's `<footer>` around `node`: one that no `<article>` or `<main>` holds. */
+/** A footer set aside, then a consent notice: no page needs more rounds. */
+const MAX_SITE_ROUNDS = 2;
+
+function siteFooter(node: Element): Element | undefined {
+  const chain = ancestors(node);
+  const index = chain.findIndex((current) => current.name === 'footer');
+  if (index < 0 || chain.slice(index).some((current) => current.name === 'article' || isMain(current)))
+    return undefined;
+  return chain[index];
+}
+
+/** Words of a cookie-consent notice; a notice says them again and again, a page's content rarely. */
+const CONSENT_WORD = /\b(?:cookies?|consent)\b/gi;
+/** A chosen block is a consent notice when these words make at least this share of it, and three or more. */
+const MIN_CONSENT_SHARE = 0.02;
+const MIN_CONSENT_WORDS = 3;
+
+function isConsentNotice(node: Element): boolean {
+  const text = textContent(node);
+  const said = text.match(CONSENT_WORD)?.length ?? 0;
+  return said >= MIN_CONSENT_WORDS && said >= MIN_CONSENT_SHARE * words(text).length;
+}
+
+/** What to set aside of a choice that is the site's, not the page's: its footer, or a consent notice. */
+function siteBlock(node: Element): Element | undefined {
+  if (node.name === 'html' || node.name === 'body' || isMain(node)) return undefined;
+  return siteFooter(node) ?? (isConsentNotice(node) ? node : undefined);
+}
+
+function isDialog(node: Element): boolean {
+  return node.name === 'dialog' || node.attribs.role === 'dialog' || node.attribs.role === 'alertdialog';
+}
+
+/** Removes the consent dialogs inside the chosen blocks (a choice as wide as the page holds the banner too). */
+function removeConsentDialogs(nodes: Element[], stats: Map<Element, TextStats>): void {
+  const visit = (node: Element): void => {
+    for (const child of [...node.children]) {
+      if (!isTag(child)) continue;
+      if (isDialog(child) && isConsentNotice(child)) {
+        adjustAncestors(child, stats, -1);
+        removeElement(child);
+      } else visit(child);
+    }
+  };
+  for (const node of nodes) visit(node);
+}
+
+/** Text of `node` outside the site's footers within it. */
+function weightOutsideFooters(node: Element, stats: Map<Element, TextStats>): number {
+  if (node.name === 'footer' && siteFooter(node)) return 0;
+  let weight = textWeight(statsOf(stats, node));
+  for (const child of node.children) {
+    if (isTag(child)) weight -= textWeight(statsOf(stats, child)) - weightOutsideFooters(child, stats);
+  }
+  return weight;
+}
+
+/** The choice without its consent dialogs; none when the page's footer is all that is left of it. */
+function withoutConsentDialogs(chosen: Selection, stats: Map<Element, TextStats>): Selection | null {
+  removeConsentDialogs(chosen.nodes, stats);
+  return chosen.nodes.some((node) => weightOutsideFooters(node, stats) > 0) ? chosen : null;
+}
+
+/**
+ * With `pages: any`, a choice that lies wholly in the site's footer (its legal notes, its link directory) or is a
+ * cookie-consent notice is set aside and the page is chosen again: the page's content is elsewhere, or a script
+ * renders it and the page has none. May remove those blocks from `document`.
+ */
+export function outsideSiteBlocks(
+  document: Document,
+  stats: Map<Element, TextStats>,
+  skip: ReadonlySet<Element>,
+  selection: Selection | null,
+): Selection | null {
+  let chosen = selection;
+  for (let round = 0; round < MAX_SITE_ROUNDS && chosen && chosen.nodes.length > 0; round++) {
+    const blocks = new Set<Element>();
+    for (const node of chosen.nodes) {
+      const block = siteBlock(node);
+      if (!block) return withoutConsentDialogs(chosen, stats);
+      blocks.add(block);
+    }
+    for (const block of blocks) {
+      adjustAncestors(block, stats, -1);
+      removeElement(block);
+    }
+    chosen = selectContent(document, stats, skip, true);
+    if (!chosen) {
+      // Nothing left reads as prose: a shop's name, price and features under its heading still do.
+      const heading = mainHeading(document, stats);
+      chosen = heading ? aroundHeading(heading, stats) : null;
+    }
+  }
+  if (!chosen || chosen.nodes.some((node) => siteBlock(node))) return null;
+  return withoutConsentDialogs(chosen, stats);
+}

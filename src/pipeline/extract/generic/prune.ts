@@ -62,6 +62,8 @@ const MAX_PRUNED_SHARE = 0.5;
 export interface PruneOptions {
   /** Any page's main content (`pages: any`): link lists and rows of items stay. */
   keepLinks?: boolean;
+  /** Parts of repeated items named like furniture (`item-parts.ts`): the items' text, kept. */
+  keep?: ReadonlySet<Element>;
 }
 
 export function pruneContent(
@@ -71,14 +73,14 @@ export function pruneContent(
   titles: string[] = [],
   options: PruneOptions = {},
 ): Element[] {
-  const { keepLinks = false } = options;
+  const { keepLinks = false, keep = new Set<Element>() } = options;
   const total = Math.max(
     1,
     nodes.reduce((sum, node) => sum + textWeight(stats.get(node) ?? emptyStats()), 0),
   );
   const doomed: ChildNode[] = [];
   const visit = (node: Element, isRoot: boolean): void => {
-    if (node === titleHeading || (!isRoot && shouldRemove(node, stats, total, keepLinks))) {
+    if (node === titleHeading || (!isRoot && shouldRemove(node, stats, total, keepLinks, keep))) {
       doomed.push(node);
       const label = node === titleHeading ? undefined : listLabel(node, stats);
       if (label) doomed.push(label);
@@ -91,7 +93,7 @@ export function pruneContent(
   };
   const kept: Element[] = [];
   for (const node of nodes) {
-    if (nodes.length > 1 && shouldRemove(node, stats, total, keepLinks)) continue;
+    if (nodes.length > 1 && shouldRemove(node, stats, total, keepLinks, keep)) continue;
     visit(node, true);
     kept.push(node);
   }
@@ -115,6 +117,7 @@ function shouldRemove(
   stats: Map<Element, TextStats>,
   total: number,
   keepLinks: boolean,
+  keep: ReadonlySet<Element>,
 ): boolean {
   const own = stats.get(node);
   if (!own) return false;
@@ -130,6 +133,7 @@ function shouldRemove(
   const words = classAndId(node);
   if (
     words &&
+    !keep.has(node) &&
     BOILERPLATE_ATTR.test(words) &&
     !KEEP_ATTR.test(words) &&
     textWeight(own) < MAX_PRUNED_SHARE * total &&
