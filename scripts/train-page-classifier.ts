@@ -81,7 +81,7 @@ function predict(model: PageModel, x: number[]): { type: number; probability: nu
 const pages = loadWcxb(DATA_ROOT);
 const samples: Sample[] = pages.map((page) => ({
   page,
-  x: pageFeatures(parseHtml(page.html), page.html, page.url),
+  x: pageFeatures(parseHtml(page.html), page.url),
   y: CLASSES.indexOf(page.type),
   fold: hostFold(page.url),
 }));

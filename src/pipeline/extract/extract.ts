@@ -144,7 +144,7 @@ function extract(html: string, options: ExtractOptions): Extraction {
     body = domToHast(ruleBody);
   } else {
     revealNoscriptCopy(document);
-    page = classifyPage(document, html, classifierUrl(options.url, metadata));
+    page = classifyPage(document, classifierUrl(options.url, metadata));
     const refusal = anyPage ? undefined : notAnArticle(document, page);
     if (refusal) return { article: null, reason: refusal, page };
     generic = extractGeneric(document, baseUrl, { anyPage, page });

@@ -2,10 +2,10 @@
 // demoted, sanitised), with links and images kept pointing at the publisher, as Markdown and plain text.
 // markdown.ts itself, not the stage's index: that would load the feed and QR libraries into `extract`.
 import type { ExtractOptions } from '../extract/index.ts';
-import { extractPageContent, type PageInput } from './extract-page.ts';
 import { toMarkdown, toPlainText } from '../render/markdown.ts';
 import { transformArticle } from '../transform/index.ts';
 import type { ExtractedArticle } from '../types.ts';
+import { extractPageContent, type PageInput } from './extract-page.ts';
 
 export interface ArticlePreview {
   title: string;

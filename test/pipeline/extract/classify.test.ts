@@ -34,24 +34,66 @@ describe('page classifier', () => {
     assert.deepEqual([...PAGE_MODEL.features], [...FEATURE_NAMES]);
     assert.equal(PAGE_MODEL.weights.length, PAGE_MODEL.classes.length);
     for (const row of PAGE_MODEL.weights) assert.equal(row.length, FEATURE_NAMES.length + 1);
-    const features = pageFeatures(
-      parseHtml(articlePage),
-      articlePage,
-      'https://news.example/2024/03/bridge.html',
-    );
+    const features = pageFeatures(parseHtml(articlePage), 'https://news.example/2024/03/bridge.html');
     assert.equal(features.length, FEATURE_NAMES.length);
     assert.ok(features.every(Number.isFinite));
   });
 
-  test('an article reads as one; a page of teaser cards as a listing or collection', () => {
-    const article = classifyPage(
-      parseHtml(articlePage),
-      articlePage,
-      'https://news.example/2024/03/bridge.html',
+  test('features are read from the DOM: visible text, JSON-LD scripts, itemtype, og:type', () => {
+    const featuresOf = (html: string) => {
+      const values = pageFeatures(parseHtml(html), 'https://shop.example/item/1');
+      return (name: (typeof FEATURE_NAMES)[number]) => values[FEATURE_NAMES.indexOf(name)];
+    };
+    const hidden = featuresOf(`<html><head><script>var data = {"@type": "Product", "price": "$19.99",
+      "label": "Add to cart"};</script></head><body><p>Nothing for sale here.</p></body></html>`);
+    assert.equal(hidden('schema_product'), 0, 'a @type in a plain script is not a declared type');
+    assert.equal(hidden('log_prices'), 0, 'a price inside a script is not shown to readers');
+    assert.equal(hidden('cart_words'), 0);
+    assert.equal(hidden('og_product'), 0);
+    const shown = featuresOf(`<html><head><meta property="og:type" content="Product">
+      <script type="application/ld+json">{"@type": ["Product"], "name": "Kettle"}</script></head>
+      <body><div itemscope itemtype="https://schema.org/Offer"><p>Now $19.99, was €25</p>
+      <button>Add to cart</button></div></body></html>`);
+    assert.equal(shown('schema_product'), 1);
+    assert.equal(shown('og_product'), 1);
+    assert.equal(shown('log_prices'), Math.log1p(2));
+    assert.equal(shown('cart_words'), 1);
+    const micro = featuresOf(
+      '<html><body><div itemtype="http://schema.org/ItemList"><a href="/a">A</a></div></body></html>',
     );
+    assert.equal(micro('schema_collection'), 1);
+  });
+
+  test('rows of linked cards with headings count as cards; a service page its calls to action', () => {
+    const featuresOf = (html: string, url: string) => {
+      const values = pageFeatures(parseHtml(html), url);
+      return (name: (typeof FEATURE_NAMES)[number]) => values[FEATURE_NAMES.indexOf(name)];
+    };
+    const listing = featuresOf(listingPage, 'https://news.example/city/');
+    assert.equal(listing('log_cards'), Math.log1p(40));
+    assert.ok(listing('card_text_share') > 0.8, String(listing('card_text_share')));
+    assert.equal(listing('linked_heading_share'), 40 / 41, 'the page heading is the one not linked');
+    const article = featuresOf(articlePage, 'https://news.example/2024/03/bridge.html');
+    assert.equal(article('log_cards'), 0);
+    assert.equal(article('card_text_share'), 0);
+    const service = featuresOf(
+      `<html><body><h1>Roof repair</h1><p>${sentence}</p><a href="/quote">Get a free quote</a>
+      <a href="tel:+15550100">Call us today</a><form><input type="email"><textarea></textarea></form></body></html>`,
+      'https://roofer.example/services/roof-repair/',
+    );
+    assert.equal(service('log_calls_to_action'), Math.log1p(2));
+    assert.equal(service('log_contact_links'), Math.log1p(1));
+    assert.equal(service('log_contact_inputs'), Math.log1p(2));
+    assert.equal(service('log_forms'), Math.log1p(1));
+    assert.equal(service('url_service'), 1);
+    assert.equal(article('url_service'), 0);
+  });
+
+  test('an article reads as one; a page of teaser cards as a listing or collection', () => {
+    const article = classifyPage(parseHtml(articlePage), 'https://news.example/2024/03/bridge.html');
     assert.equal(article.type, 'article');
     assert.equal(refusalOf(article), undefined);
-    const listing = classifyPage(parseHtml(listingPage), listingPage, 'https://news.example/city/');
+    const listing = classifyPage(parseHtml(listingPage), 'https://news.example/city/');
     assert.ok(['listing', 'collection'].includes(listing.type), listing.type);
   });
 

@@ -33,14 +33,14 @@ export function softmaxScores(model: PageModel, features: readonly number[]): nu
   return exp.map((value) => value / total);
 }
 
-/** The most likely kind of page, from the page as parsed (before extraction changes it) and its source. */
-export function classifyPage(document: Document, html: string, url: string): PageGuess {
+/** The most likely kind of page, from the page as parsed (before extraction changes it). */
+export function classifyPage(document: Document, url: string): PageGuess {
   if (PAGE_MODEL.features.length !== FEATURE_NAMES.length) {
     throw new Error(
       'page model: its features do not match pageFeatures; run scripts/train-page-classifier.ts',
     );
   }
-  const scores = softmaxScores(PAGE_MODEL, pageFeatures(document, html, url));
+  const scores = softmaxScores(PAGE_MODEL, pageFeatures(document, url));
   let best = 0;
   for (let i = 1; i < scores.length; i++) if (scores[i] > scores[best]) best = i;
   return { type: PAGE_MODEL.classes[best] as PageType, probability: scores[best] };

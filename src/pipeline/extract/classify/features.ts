@@ -1,6 +1,7 @@
 // What the page classifier looks at: a few dozen numbers read in one walk over the parsed page, before the
 // extractor changes it. Counts are log-scaled (a listing has 50 teasers or 500; both are many).
-import { type AnyNode, type Document, type Element, isTag, isText } from 'domhandler';
+import type { Document } from 'domhandler';
+import { countPage } from './walk.ts';
 
 /** Feature names in model order; the model file (model.json) stores weights in this order. */
 export const FEATURE_NAMES = [
@@ -37,18 +38,23 @@ export const FEATURE_NAMES = [
   'url_article_word',
   'cart_words',
   'log_sibling_run',
+  'card_text_share',
+  'log_cards',
+  'link_row_share',
+  'content_link_share',
+  'chrome_text_share',
+  'log_distinct_headings',
+  'linked_heading_share',
+  'log_linked_headings',
+  'log_sections',
+  'log_forms',
+  'log_contact_inputs',
+  'log_contact_links',
+  'log_calls_to_action',
+  'log_pager_links',
+  'url_service',
+  'url_index',
 ] as const;
-
-const SKIPPED = new Set(['script', 'style', 'noscript', 'template', 'svg', 'head']);
-const HEADINGS = new Set(['h1', 'h2', 'h3']);
-const FORM_CONTROLS = new Set(['input', 'select', 'textarea', 'button']);
-// Both run over the whole page, scripts included. A suffixed price is tried only where a run of digits starts
-// (the lookbehind): from every digit, a long number in a script was rescanned once per digit (a tenth of
-// `extract`'s time on Scrapinghub). The counts are the same.
-const PRICE = /[$€£¥₹]\s?\d[\d,.]*|(?<![\d,.])\d[\d,.]*\s?(?:€|USD|EUR|元|円)/g;
-// The Chinese phrases by includes(): in one alternation with the \b words they made every position a candidate.
-const CART = /\b(?:add to (?:cart|bag|basket)|buy now|in stock|out of stock|checkout|free shipping)\b/i;
-const CART_CJK = ['加入购物车', '立即购买'];
 
 const SCHEMA = {
   article: /\b(?:NewsArticle|Article|BlogPosting|ReportageNewsArticle|OpinionNewsArticle|LiveBlogPosting)\b/,
@@ -65,120 +71,31 @@ const URL_COLLECTION =
   /\/(?:category|categories|tags?|topics|collections?|section|archives?|list|browse|search)\b/i;
 const URL_DOCS = /\/(?:docs?|documentation|reference|api|manual|guide|wiki|library)\b/i;
 const URL_ARTICLE = /\/(?:news|article|story|blog|posts?|\d{4}\/\d{2})\b|\.s?html?$/i;
+const URL_SERVICE =
+  /\/(?:services?|solutions?|what-we-do|capabilities|consulting|pricing|plans|programs?|tools|calculators?)\b|-(?:services?|company|agency|consulting)\/?$/i;
+/** A path that ends in a section word (or is the site's root): the index of a news site or blog. */
+const URL_INDEX =
+  /^\/?$|\/(?:news|blog|articles|posts|stories|latest|sections?|magazine|podcasts?|episodes|events|reviews|archive)\/?$/i;
 const URL_DATE = /\/(?:19|20)\d{2}[/-]?(?:0[1-9]|1[0-2])\b/;
-
-interface Counts {
-  textChars: number;
-  linkChars: number;
-  paragraphChars: number;
-  longParagraphs: number;
-  longestParagraph: number;
-  headings: number;
-  articles: number;
-  listItems: number;
-  images: number;
-  formControls: number;
-  times: number;
-  codeBlocks: number;
-  links: number;
-  longestRun: number;
-}
 
 const log = (value: number) => Math.log1p(value);
 
-function textOf(node: AnyNode): number {
-  if (isText(node)) return node.data.trim().length;
-  if (!isTag(node) || SKIPPED.has(node.name)) return 0;
-  let chars = 0;
-  for (const child of node.children) chars += textOf(child);
-  return chars;
-}
-
-/** Longest run of element siblings with one tag and class that each hold a link: cards, teasers, rows. */
-function siblingRun(node: Element): number {
-  const runs = new Map<string, number>();
-  let longest = 0;
-  for (const child of node.children) {
-    if (!isTag(child) || !child.children.length) continue;
-    const key = `${child.name}.${child.attribs.class ?? ''}`;
-    const count = (runs.get(key) ?? 0) + 1;
-    runs.set(key, count);
-    if (count > longest) longest = count;
-  }
-  return longest;
-}
-
-function walk(node: AnyNode, counts: Counts, inLink: boolean): void {
-  if (isText(node)) {
-    const chars = node.data.trim().length;
-    counts.textChars += chars;
-    if (inLink) counts.linkChars += chars;
-    return;
-  }
-  if (!isTag(node) || SKIPPED.has(node.name)) {
-    if ('children' in node) for (const child of node.children) walk(child, counts, inLink);
-    return;
-  }
-  const name = node.name;
-  if (name === 'p') {
-    const chars = textOf(node);
-    counts.paragraphChars += chars;
-    if (chars >= 150) counts.longParagraphs++;
-    if (chars > counts.longestParagraph) counts.longestParagraph = chars;
-  } else if (HEADINGS.has(name)) counts.headings++;
-  else if (name === 'article') counts.articles++;
-  else if (name === 'li') counts.listItems++;
-  else if (name === 'img') counts.images++;
-  else if (FORM_CONTROLS.has(name)) counts.formControls++;
-  else if (name === 'time') counts.times++;
-  else if (name === 'pre' || name === 'code') counts.codeBlocks++;
-  const link = name === 'a' && Boolean(node.attribs.href);
-  if (link) counts.links++;
-  const run = siblingRun(node);
-  if (run > counts.longestRun) counts.longestRun = run;
-  for (const child of node.children) walk(child, counts, inLink || link);
-}
-
-/** Every schema.org type named in JSON-LD or microdata, and og:type, as one string to test. */
-function declaredTypes(html: string): { schema: string; og: string } {
-  const types: string[] = [];
-  for (const match of html.matchAll(/"@type"\s*:\s*(\[[^\]]*\]|"[^"]*")/g)) types.push(match[1]);
-  for (const match of html.matchAll(/itemtype\s*=\s*["']?[^"'\s>]*schema\.org\/([A-Za-z]+)/g))
-    types.push(match[1]);
-  const og = /<meta[^>]+property\s*=\s*["']og:type["'][^>]*content\s*=\s*["']([^"']*)/i.exec(html)?.[1] ?? '';
-  return { schema: types.join(' '), og: og.toLowerCase() };
-}
-
-/** The classifier's inputs for one page, in FEATURE_NAMES order. `html` is the page's source text. */
-export function pageFeatures(document: Document, html: string, url: string): number[] {
-  const counts: Counts = {
-    textChars: 0,
-    linkChars: 0,
-    paragraphChars: 0,
-    longParagraphs: 0,
-    longestParagraph: 0,
-    headings: 0,
-    articles: 0,
-    listItems: 0,
-    images: 0,
-    formControls: 0,
-    times: 0,
-    codeBlocks: 0,
-    links: 0,
-    longestRun: 0,
-  };
-  for (const child of document.children) walk(child, counts, false);
+/** The classifier's inputs for one page, in FEATURE_NAMES order. */
+export function pageFeatures(document: Document, url: string): number[] {
+  const counts = countPage(document);
   const text = Math.max(1, counts.textChars);
-  const { schema, og } = declaredTypes(html);
+  const schema = counts.schemaTypes.join(' ');
+  const og = counts.og;
   let path = '';
+  let pathname = '';
   try {
     const parsed = new URL(url);
+    pathname = parsed.pathname;
     path = parsed.pathname + parsed.search;
   } catch {
     // A file path or an invalid URL says nothing about the page.
   }
   const depth = path.split('/').filter(Boolean).length;
-  const prices = Math.min(200, (html.match(PRICE) ?? []).length);
   const flag = (value: boolean) => (value ? 1 : 0);
   return [
     log(counts.textChars),
@@ -191,7 +108,7 @@ export function pageFeatures(document: Document, html: string, url: string): num
     log(counts.listItems),
     log(counts.images),
     log(counts.formControls),
-    log(prices),
+    log(counts.prices),
     log(counts.times),
     log(counts.codeBlocks),
     log(counts.links),
@@ -212,7 +129,23 @@ export function pageFeatures(document: Document, html: string, url: string): num
     flag(URL_COLLECTION.test(path)),
     flag(URL_DOCS.test(path)),
     flag(URL_ARTICLE.test(path)),
-    flag(CART.test(html) || CART_CJK.some((phrase) => html.includes(phrase))),
+    flag(counts.cart),
     log(counts.longestRun),
+    counts.cardChars / text,
+    log(counts.cards),
+    counts.linkRowChars / text,
+    counts.contentLinkChars / Math.max(1, counts.contentChars),
+    1 - counts.contentChars / text,
+    log(counts.distinctHeadings.size),
+    counts.distinctHeadings.size ? counts.linkedHeadings / counts.distinctHeadings.size : 0,
+    log(counts.linkedHeadings),
+    log(counts.sections),
+    log(counts.forms),
+    log(counts.contactInputs),
+    log(counts.contactLinks),
+    log(counts.callsToAction),
+    log(counts.pagerLinks),
+    flag(URL_SERVICE.test(path)),
+    flag(URL_INDEX.test(pathname)),
   ];
 }
