@@ -85,24 +85,32 @@ export function requireTime(): void {
   if (!existsSync(TIME)) throw new Error(`e2e bench: ${TIME} is missing (apt-get install -y time)`);
 }
 
+/**
+ * A harness script (harness/bench/<name>.ts) bundled to plain JavaScript in `outDir`, as newsmirror runs from dist/:
+ * no TypeScript loader is timed. `outDir` must sit inside the package, so the packages left external resolve.
+ */
+export async function bundleBenchScript(name: string, outDir: string): Promise<string> {
+  const { build } = await import('esbuild');
+  await build({
+    entryPoints: { [name]: join(PACKAGE_ROOT, 'harness', 'bench', `${name}.ts`) },
+    outdir: outDir,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    outExtension: { '.js': '.mjs' },
+    logLevel: 'warning',
+  });
+  return join(outDir, `${name}.mjs`);
+}
+
 let readabilityEntry: string | undefined;
-/** readability-run.ts bundled to plain JavaScript, as newsmirror runs from dist/: no TypeScript loader timed. */
+/** readability-run.ts bundled, once per bench process. */
 async function bundledReadability(): Promise<string> {
   if (!readabilityEntry) {
     const outDir = join(PACKAGE_ROOT, 'node_modules', '.cache', 'newsmirror-e2e', String(process.pid));
-    const { build } = await import('esbuild');
-    await build({
-      entryPoints: { 'readability-run': join(PACKAGE_ROOT, 'harness', 'bench', 'readability-run.ts') },
-      outdir: outDir,
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      packages: 'external',
-      outExtension: { '.js': '.mjs' },
-      logLevel: 'warning',
-    });
-    readabilityEntry = join(outDir, 'readability-run.mjs');
+    readabilityEntry = await bundleBenchScript('readability-run', outDir);
     process.once('exit', () => rmSync(outDir, { recursive: true, force: true }));
   }
   return readabilityEntry;

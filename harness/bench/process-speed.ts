@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { measureProcess, type ProcessFigures, requireTime } from './e2e.ts';
+import { bundleBenchScript, measureProcess, type ProcessFigures, requireTime } from './e2e.ts';
 
 const PACKAGE_ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 
@@ -15,22 +15,6 @@ export interface ProcessCase {
   /** Median wall seconds over the repeats, and that run's CPU seconds and peak RSS. */
   median: ProcessFigures;
   pagesPerSecond: number;
-}
-
-async function bundledReadability(outDir: string): Promise<string> {
-  const { build } = await import('esbuild');
-  await build({
-    entryPoints: { 'readability-extract': join(PACKAGE_ROOT, 'harness', 'bench', 'readability-extract.ts') },
-    outdir: outDir,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
-    outExtension: { '.js': '.mjs' },
-    logLevel: 'warning',
-  });
-  return join(outDir, 'readability-extract.mjs');
 }
 
 function median(runs: ProcessFigures[]): ProcessFigures {
@@ -58,7 +42,7 @@ export async function timeProcesses(
       'newsmirror-bench-extract',
       String(process.pid),
     );
-    const readability = await bundledReadability(bundleDir);
+    const readability = await bundleBenchScript('readability-extract', bundleDir);
     const cli = join(PACKAGE_ROOT, 'bin', 'newsmirror.js');
     const cases: Array<{ label: string; args: string[] }> = [
       { label: 'newsmirror extract --format text', args: [cli, 'extract', ...files, '--format', 'text'] },
