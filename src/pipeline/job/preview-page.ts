@@ -7,7 +7,7 @@ import { transformArticle } from '../transform/index.ts';
 import type { ExtractedArticle } from '../types.ts';
 import { extractPageContent, type PageInput } from './extract-page.ts';
 
-export interface ArticlePreview {
+interface ArticlePreview {
   title: string;
   leadImage?: string;
   caption?: string;
@@ -16,10 +16,7 @@ export interface ArticlePreview {
   markdown: string;
 }
 
-export function previewArticle(
-  extracted: ExtractedArticle,
-  options: { markdown?: boolean } = {},
-): ArticlePreview {
+function previewArticle(extracted: ExtractedArticle, options: { markdown?: boolean } = {}): ArticlePreview {
   const transformed = transformArticle(extracted, {
     pagePath: 'article.md',
     links: 'keep',

@@ -83,10 +83,12 @@ export function extractGeneric(
       aside = new Set();
     } else accountFurniture(furniture, stats, -1);
   }
-  if (anyPage) selection = preferItems(document, stats, aside, selection, options.page);
-  if (anyPage) selection = preferHeadedBlock(document, stats, aside, selection, options.page);
-  // The site's footer or a consent notice is no page's content: chosen alone, they are set aside.
-  if (anyPage) selection = outsideSiteBlocks(document, stats, aside, selection);
+  if (anyPage) {
+    selection = preferItems(document, stats, aside, selection, options.page);
+    selection = preferHeadedBlock(document, stats, aside, selection, options.page);
+    // The site's footer or a consent notice is no page's content: chosen alone, they are set aside.
+    selection = outsideSiteBlocks(document, stats, aside, selection);
+  }
   if (!selection) return declared ? { body: domToHast([descriptionParagraph(declared)]) } : null;
   // A forum thread is its posts, all of them: scoring picks one post, or the box that holds them.
   const thread = findThread(document, selection.nodes, stats, aside, options.page);
@@ -98,8 +100,10 @@ export function extractGeneric(
     keepLinks: anyPage,
     keep: itemParts,
   });
-  if (anyPage) nodes = withoutRepeats(nodes, options.page);
-  if (anyPage) withoutIdentifiers(nodes);
+  if (anyPage) {
+    nodes = withoutRepeats(nodes, options.page);
+    withoutIdentifiers(nodes);
+  }
   if (declared) nodes = withDeclaredDescription(nodes, declared);
   if (nodes.length === 0) return null;
   return {
