@@ -5,12 +5,18 @@ import { type AnyNode, type Document, type Element, isTag, isText } from 'domhan
 import type { ElementContent, Element as HastElement, Root as HastRoot } from 'hast';
 import { parseDocument } from 'htmlparser2';
 import { setProperty } from '../../internal/hast-properties.ts';
+import { FastTokenizer } from '../../internal/html-tokenizer.ts';
 
 export type { AnyNode, Document, Element };
 
 /** Parse an HTML string into a DOM; never throws (htmlparser2 is forgiving). */
 export function parseHtml(html: string): Document {
-  return parseDocument(html, { decodeEntities: true, lowerCaseAttributeNames: true, lowerCaseTags: true });
+  return parseDocument(html, {
+    decodeEntities: true,
+    lowerCaseAttributeNames: true,
+    lowerCaseTags: true,
+    Tokenizer: FastTokenizer,
+  });
 }
 
 /** Elements whose content is never part of an article body. */

@@ -4,6 +4,7 @@ import { selectAll } from 'css-select';
 import { type AnyNode, type Element, isTag } from 'domhandler';
 import { getAttributeValue, textContent } from 'domutils';
 import { parseDocument } from 'htmlparser2';
+import { FastTokenizer } from '../../internal/html-tokenizer.ts';
 import { resolveHttpUrl } from '../../internal/url.ts';
 import { SourceError } from './errors.ts';
 import { type DiscoveredLink, discoveredLink } from './links.ts';
@@ -20,6 +21,7 @@ export function parseListing(html: string, pageUrl: string, linkSelector: string
     decodeEntities: true,
     lowerCaseTags: true,
     lowerCaseAttributeNames: true,
+    Tokenizer: FastTokenizer,
   });
   let matched: Element[];
   try {
