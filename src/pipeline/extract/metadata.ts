@@ -140,9 +140,10 @@ export function readMetadata(document: Document, options: MetadataOptions): Page
     jsonLdName(resolve(article?.author, jsonLd.nodes)),
     relAuthor ? textContent(relAuthor) : undefined,
   ].map(cleanAuthor);
-  const author = declaredAuthors
-    .concat(markedAuthor(elements, anchor), bylineIn(nearTitle))
-    .find((name) => name && name !== siteName);
+  const isAuthor = (name: string | undefined): name is string => Boolean(name) && name !== siteName;
+  // The page's author markup is read only when nothing declared one: it asks every element of the page.
+  const author =
+    declaredAuthors.find(isAuthor) ?? [markedAuthor(elements, anchor), bylineIn(nearTitle)].find(isAuthor);
   const publisherAuthor = declaredAuthors.find((name) => name && name === siteName);
   if (publisherAuthor) metadata.publisherAuthor = publisherAuthor;
   if (author) metadata.author = author;

@@ -145,6 +145,7 @@ function readText(data: string, counts: Counts, inLink: boolean, inChrome: boole
  * whose members each hold a link (and a heading, for cards). A row inside a row counts once, as the outer row.
  */
 function rows(node: Element, children: readonly Subtree[], counts: Counts, inChrome: boolean) {
+  if (node.children.length < 3) return shortRow(node, children, counts);
   const groups = new Map<string, number[]>();
   node.children.forEach((child, i) => {
     if (!isTag(child) || !child.children.length) return;
@@ -171,6 +172,26 @@ function rows(node: Element, children: readonly Subtree[], counts: Counts, inChr
     cardChars += inCard.has(i) ? child.chars : child.cardChars;
     linkRowChars += inLinkRow.has(i) ? child.chars : child.linkRowChars;
   });
+  return { cardChars, linkRowChars };
+}
+
+/** rows() for one or two children (most elements), which cannot form a row of three: no map, no sets. */
+function shortRow(node: Element, children: readonly Subtree[], counts: Counts) {
+  let cardChars = 0;
+  let linkRowChars = 0;
+  let first: Element | undefined;
+  let run = 0;
+  node.children.forEach((child, i) => {
+    cardChars += children[i].cardChars;
+    linkRowChars += children[i].linkRowChars;
+    if (!isTag(child) || !child.children.length) return;
+    if (!first) {
+      first = child;
+      run = 1;
+    } else if (child.name === first.name && (child.attribs.class ?? '') === (first.attribs.class ?? ''))
+      run = 2;
+  });
+  if (run > counts.longestRun) counts.longestRun = run;
   return { cardChars, linkRowChars };
 }
 

@@ -61,8 +61,12 @@ function isCjk(code: number): boolean {
   );
 }
 
-/** Char codes of sentence punctuation, Latin and CJK: real prose has it, menus and link lists rarely do. */
-const PUNCTUATION_CODES = new Set([...PUNCTUATION].map((mark) => mark.charCodeAt(0)));
+/**
+ * Sentence punctuation, Latin and CJK, by char code (1 = a mark): real prose has it, menus and link lists rarely
+ * do. A table, not a Set: this is asked of every character of the page.
+ */
+const IS_PUNCTUATION = new Uint8Array(0x10000);
+for (const mark of PUNCTUATION) IS_PUNCTUATION[mark.charCodeAt(0)] = 1;
 
 export function addTextStats(text: string, stats: TextStats): void {
   let chars = 0;
@@ -73,7 +77,7 @@ export function addTextStats(text: string, stats: TextStats): void {
     if (code <= 32 || code === 0xa0 || code === 0x3000) continue;
     chars++;
     if (code >= 0x3000 && isCjk(code)) cjk++;
-    else if (PUNCTUATION_CODES.has(code)) punctuation++;
+    else punctuation += IS_PUNCTUATION[code];
   }
   stats.chars += chars;
   stats.cjkChars += cjk;
