@@ -147,13 +147,14 @@ function readText(data: string, counts: Counts, inLink: boolean, inChrome: boole
 function rows(node: Element, children: readonly Subtree[], counts: Counts, inChrome: boolean) {
   if (node.children.length < 3) return shortRow(node, children, counts);
   const groups = new Map<string, number[]>();
-  node.children.forEach((child, i) => {
-    if (!isTag(child) || !child.children.length) return;
+  for (let i = 0; i < node.children.length; i++) {
+    const child = node.children[i];
+    if (!isTag(child) || !child.children.length) continue;
     const key = `${child.name}.${child.attribs.class ?? ''}`;
     const group = groups.get(key);
     if (group) group.push(i);
     else groups.set(key, [i]);
-  });
+  }
   const inCard = new Set<number>();
   const inLinkRow = new Set<number>();
   for (const group of groups.values()) {
@@ -168,10 +169,11 @@ function rows(node: Element, children: readonly Subtree[], counts: Counts, inChr
   }
   let cardChars = 0;
   let linkRowChars = 0;
-  children.forEach((child, i) => {
+  for (let i = 0; i < children.length; i++) {
+    const child = children[i];
     cardChars += inCard.has(i) ? child.chars : child.cardChars;
     linkRowChars += inLinkRow.has(i) ? child.chars : child.linkRowChars;
-  });
+  }
   return { cardChars, linkRowChars };
 }
 
@@ -181,16 +183,17 @@ function shortRow(node: Element, children: readonly Subtree[], counts: Counts) {
   let linkRowChars = 0;
   let first: Element | undefined;
   let run = 0;
-  node.children.forEach((child, i) => {
+  for (let i = 0; i < node.children.length; i++) {
+    const child = node.children[i];
     cardChars += children[i].cardChars;
     linkRowChars += children[i].linkRowChars;
-    if (!isTag(child) || !child.children.length) return;
+    if (!isTag(child) || !child.children.length) continue;
     if (!first) {
       first = child;
       run = 1;
     } else if (child.name === first.name && (child.attribs.class ?? '') === (first.attribs.class ?? ''))
       run = 2;
-  });
+  }
   if (run > counts.longestRun) counts.longestRun = run;
   return { cardChars, linkRowChars };
 }
@@ -241,7 +244,9 @@ function walk(node: AnyNode, counts: Counts, inLink: boolean, inChrome: boolean)
     if (/^(?:tel|mailto):/i.test(href)) counts.contactLinks++;
   }
   const chrome = inChrome || CHROME.has(node.name);
-  const children = node.children.map((child) => walk(child, counts, inLink || Boolean(href), chrome));
+  const childInLink = inLink || Boolean(href);
+  const children: Subtree[] = new Array(node.children.length);
+  for (let i = 0; i < children.length; i++) children[i] = walk(node.children[i], counts, childInLink, chrome);
   const { cardChars, linkRowChars } = rows(node, children, counts, chrome);
   let chars = 0;
   let link = Boolean(href);

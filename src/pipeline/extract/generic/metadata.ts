@@ -125,7 +125,7 @@ function tailText(content: Element[]): string {
 function closingCredit(content: Element[]): string | undefined {
   const last = content.at(-1);
   if (!last) return undefined;
-  const end = spacedText(last).slice(-TAIL_WINDOW_CHARS);
+  const end = spacedTextEnd(last, TAIL_WINDOW_CHARS);
   const bracketed = end.match(CLOSING_NAME)?.[1];
   return (
     (bracketed && !END_MARK.test(bracketed) ? cleanAuthor(bracketed) : undefined) ??
@@ -142,6 +142,31 @@ function spacedText(node: Element): string {
   };
   visit(node);
   return squash(parts.join(' '));
+}
+
+/**
+ * The last `chars` characters of spacedText(node), reading only as many text nodes from the end as that takes:
+ * the last block is often the whole article. Squashing a suffix gives the same end as squashing the whole text.
+ */
+function spacedTextEnd(node: Element, chars: number): string {
+  const texts: string[] = [];
+  const visit = (current: AnyNode): void => {
+    if (isText(current)) texts.push(current.data);
+    else if (isTag(current)) for (const child of current.children) visit(child);
+  };
+  visit(node);
+  let rawChars = 0;
+  // Whitespace shrinks when squashed: check once the raw text could be long enough, then at twice the length
+  // each time, so a tail of many blank text nodes is not joined over and over.
+  let checkAt = chars;
+  for (let first = texts.length - 1; first > 0; first--) {
+    rawChars += texts[first].length + 1;
+    if (rawChars < checkAt) continue;
+    const tail = squash(texts.slice(first).join(' '));
+    if (tail.length >= chars) return tail.slice(-chars);
+    checkAt = rawChars * 2;
+  }
+  return squash(texts.join(' ')).slice(-chars);
 }
 
 function squash(text: string): string {
