@@ -1,6 +1,13 @@
 // Simplified <-> traditional Chinese with opencc-js, for prose only (callers keep URLs, code and ids out).
-import * as OpenCC from 'opencc-js';
+import type * as OpenCCModule from 'opencc-js';
 import type { ScriptPolicy } from '../pipeline/types.ts';
+import { lazyRequire } from './lazy-require.ts';
+
+/**
+ * Required on the first conversion (its CommonJS build): the package is 1.2 MB of dictionaries in JavaScript,
+ * and importing it cost every `extract` and `run` ~40 ms of start-up, converting or not.
+ */
+const openCC = lazyRequire<typeof OpenCCModule>('opencc-js');
 
 type Convert = (text: string) => string;
 
@@ -18,8 +25,8 @@ export function inScript(text: string, policy: ScriptPolicy): string {
   // 'tw' reads Taiwan and Hong Kong variants as well as OpenCC's standard traditional forms.
   const convert: Convert =
     policy === 'traditional'
-      ? OpenCC.Converter({ from: 'cn', to: 'tw' })
-      : OpenCC.Converter({ from: 'tw', to: 'cn' });
+      ? openCC().Converter({ from: 'cn', to: 'tw' })
+      : openCC().Converter({ from: 'tw', to: 'cn' });
   converters.set(policy, convert);
   return convert(text);
 }
